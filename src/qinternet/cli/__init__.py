@@ -1,0 +1,1 @@
+"""Command-line interface (thin edge: parses options, calls the library, prints results)."""

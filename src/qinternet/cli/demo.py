@@ -1,0 +1,57 @@
+"""``qinternet demo``: the main jobs of the toolkit on built-in data.
+
+Each section is a function ``(output_dir, console) -> dict`` that prints a rich table (to the
+given console, which is silenced under ``--json``), writes its plot into ``output_dir`` and
+returns a JSON-ready summary (including the paths of the files it wrote).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from qinternet.cli._common import emit_json
+from qinternet.cli._demo_channels import channels_section
+
+__all__ = ["SECTIONS", "register", "run_demo"]
+
+Section = Callable[[Path, Console], dict[str, Any]]
+
+#: Demo sections in display order: (key in the JSON output, function).
+SECTIONS: tuple[tuple[str, Section], ...] = (
+    ("channels", channels_section),
+)
+
+
+def run_demo(output_dir: Path, console: Console) -> dict[str, Any]:
+    """Run every section, writing files into ``output_dir``; return the JSON summary."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    summary: dict[str, Any] = {"output_dir": str(output_dir)}
+    for key, section in SECTIONS:
+        summary[key] = section(output_dir, console)
+    return summary
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``demo`` command to ``app``."""
+
+    @app.command("demo")
+    def demo(
+        output_dir: Annotated[
+            Path, typer.Option("--output-dir", help="Folder for the plots (created if missing).")
+        ] = Path("demo-output"),
+        as_json: Annotated[
+            bool, typer.Option("--json", help="Print one JSON document instead of tables.")
+        ] = False,
+    ) -> None:
+        """Show the main jobs on built-in data: fibre bounds table and plot, and more."""
+        console = Console(quiet=as_json)
+        summary = run_demo(output_dir, console)
+        if as_json:
+            emit_json(summary)
+        else:
+            console.print(f"\nPlots written to [bold]{output_dir}/[/bold]")

@@ -1,0 +1,74 @@
+"""Entry point of the ``qinternet`` command.
+
+Every command module exposes ``register(app)``; this module wires them and owns the single
+error handler: bad input (click usage errors and :class:`InvalidParameterError`) exits with
+status 2 and exactly one line on stderr, never a usage banner or a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import typer
+
+from qinternet.cli import channel, demo
+from qinternet.errors import InfeasibleError, InvalidParameterError, QinternetError, SolverError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="qinternet",
+    help="Design the quantum internet: channel capacities, network bounds, QKD and repeaters.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+for _module in (channel, demo):
+    _module.register(app)
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split()) or "invalid input"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns (and exits with) the process exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        result = app(args=args, prog_name="qinternet", standalone_mode=False)
+    except typer.Exit as err:
+        code = int(err.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        sys.stderr.write("qinternet: aborted\n")
+        code = 130
+    except typer.TyperException as err:
+        ctx = getattr(err, "ctx", None)
+        if type(err).__name__ == "NoArgsIsHelpError" and ctx is not None:
+            print(ctx.get_help())
+            code = 0
+        else:
+            # Usage errors (unknown command/option, bad value, missing option): one line.
+            sys.stderr.write(f"qinternet: error: {_one_line(err.format_message())}\n")
+            code = 2
+    except InvalidParameterError as err:
+        sys.stderr.write(f"qinternet: error: {_one_line(str(err))}\n")
+        code = 2
+    except (SolverError, InfeasibleError) as err:
+        sys.stderr.write(f"qinternet: solver error: {_one_line(str(err))}\n")
+        code = 1
+    except QinternetError as err:
+        sys.stderr.write(f"qinternet: error: {_one_line(str(err))}\n")
+        code = 1
+    else:
+        code = int(result) if isinstance(result, int) else 0
+    sys.stdout.flush()
+    if argv is None:
+        sys.exit(code)
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,36 @@
+"""Device and protocol options shared by every key-rate model (the CLI's ``keyrate`` options)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["KeyRateOptions"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KeyRateOptions:
+    """Options of one key-rate evaluation. ``None`` means "the protocol's reference default"
+    (for ``intensity``: optimised; for ``decoys``: infinite decoys; for ``pulses``: asymptotic).
+
+    Each protocol module documents the meaning of every field for that protocol (for example
+    ``dark_count`` is the background yield Y0 for ``bb84-decoy`` and the dark-count probability
+    per detector per pulse for the relay protocols). Protocols validate the fields they use and
+    raise :class:`~qinternet.errors.InvalidParameterError` for unsupported combinations.
+    """
+
+    #: Detector efficiency folded into the channel (dimensionless, in (0, 1]).
+    detector_efficiency: float | None = None
+    #: Dark-count probability per detector per pulse (bb84-decoy: background yield Y0).
+    dark_count: float | None = None
+    #: Misalignment error probability (bb84 e_det, mdi e_d, tf-cal19 X-basis error floor).
+    misalignment: float | None = None
+    #: Phase mismatch delta; phi = delta * pi (tf-cal19).
+    phase_mismatch: float | None = None
+    #: Error-correction inefficiency f >= 1.
+    ec_efficiency: float | None = None
+    #: Fixed signal intensity (mean photon number); ``None`` = optimised.
+    intensity: float | None = None
+    #: Finite decoy intensities; ``None`` = infinite decoys (exact photon-number yields).
+    decoys: tuple[float, ...] | None = None
+    #: Number of pulses (pairs) sent, for finite-key analysis; ``None`` = asymptotic.
+    pulses: float | None = None
