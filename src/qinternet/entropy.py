@@ -63,7 +63,8 @@ def shannon_entropy(probabilities: npt.ArrayLike, axis: int = -1) -> npt.NDArray
 def bosonic_entropy(mean_photons: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """Entropy ``g(x) = (x+1) log2(x+1) - x log2 x`` of a thermal state, in bits; g(0) = 0.
 
-    Evaluated as ``[log1p(x) + x log1p(1/x)] / ln 2`` (no cancellation for large x).
+    Evaluated as ``[log1p(x) + x log1p(1/x)] / ln 2`` for x >= 1 (no cancellation for large x)
+    and ``[(1+x) log1p(x) - x ln x] / ln 2`` below (safe for tiny x).
 
     References
     ----------
@@ -78,6 +79,8 @@ def bosonic_entropy(mean_photons: npt.ArrayLike) -> npt.NDArray[np.float64]:
     0.0
     """
     x = np.asarray(mean_photons, dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        val = (np.log1p(x) + x * np.log1p(1.0 / x)) / LN2
-    return np.asarray(np.where(x > 0, val, 0.0), dtype=np.float64)
+    big = np.maximum(x, 1.0)  # x >= 1: the log1p(1/x) form has no cancellation
+    small = np.minimum(x, 1.0)  # x < 1: (1+x) log1p(x) - x log x, safe for subnormal x
+    val_big = np.log1p(big) + big * np.log1p(1.0 / big)
+    val_small = (1.0 + small) * np.log1p(small) - xlogy(small, small)
+    return np.asarray(np.where(x >= 1.0, val_big, val_small) / LN2, dtype=np.float64)

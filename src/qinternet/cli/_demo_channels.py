@@ -27,9 +27,12 @@ def channels_section(output_dir: Path, console: Console) -> dict[str, Any]:
     tgw = tgw_bound(eta)
     middle = plob_bound(np.sqrt(eta))  # one middle repeater: each half has sqrt(eta)
 
-    table = Table(title=f"Repeaterless bounds of optical fibre ({alpha:g} dB/km)")
-    for col in ("length (km)", "transmissivity", "PLOB (ebits/use)", "TGW (ebits/use)",
-                "1 middle repeater (ebits/use)"):
+    table = Table(
+        title=f"Repeaterless bounds of optical fibre ({alpha:g} dB/km), ebits per channel use",
+        caption="PLOB = exact two-way capacity; TGW = looser upper bound; "
+        "middle = PLOB with one middle repeater (each half sqrt(eta))",
+    )
+    for col in ("length (km)", "eta", "PLOB", "TGW", "middle"):
         table.add_column(col, justify="right")
     for row in zip(km, eta, plob, tgw, middle, strict=True):
         table.add_row(f"{row[0]:g}", *(f"{v:.6g}" for v in row[1:]))

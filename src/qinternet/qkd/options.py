@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-__all__ = ["KeyRateOptions"]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from qinternet.qkd.results import KeyRateResult
+
+__all__ = ["Evaluator", "KeyRateOptions", "ProtocolSpec"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -34,3 +42,28 @@ class KeyRateOptions:
     decoys: tuple[float, ...] | None = None
     #: Number of pulses (pairs) sent, for finite-key analysis; ``None`` = asymptotic.
     pulses: float | None = None
+
+
+Evaluator = Callable[["npt.NDArray[np.float64]", KeyRateOptions], "list[KeyRateResult]"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProtocolSpec:
+    """What the CLI needs to know about one protocol module (each module exposes ``SPEC``)."""
+
+    #: CLI name, e.g. ``"tf-cal19"``.
+    name: str
+    #: ``evaluate(channel_transmissivity, options) -> list[KeyRateResult]``: one result per
+    #: entry of the 1-d array of Alice–Bob channel transmissivities (detector not included),
+    #: optimising free parameters with warm starts along the array.
+    evaluate: Evaluator
+    #: Fibre attenuation used with ``--distance-km`` when the user gives none (dB/km).
+    default_attenuation_db_per_km: float
+    #: Whether the untrusted node sits in the middle (each arm has sqrt(eta)).
+    relay: bool
+    #: One paragraph for ``--help``: the meaning of every option for this protocol, defaults.
+    help: str
+    #: Whether ``--decoys v1,v2,...`` (finite decoy sets) is supported.
+    supports_finite_decoys: bool = False
+    #: Whether ``--pulses N`` (finite key) is supported.
+    supports_finite_key: bool = False
