@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from qinternet.qkd import adaptive_mdi as _adaptive_mdi
+from qinternet.qkd import bb84_decoy, mdi
+from qinternet.qkd import pm as _pm
+from qinternet.qkd import sns as _sns
+from qinternet.qkd import tf_cal19 as _tf_cal19
 from qinternet.qkd.options import ProtocolSpec
 
 __all__ = ["PROTOCOLS", "get_protocol"]
 
 # Each protocol module exposes ``SPEC: ProtocolSpec``; add one import and one entry per module.
 _SPECS: tuple[ProtocolSpec, ...] = (
+    bb84_decoy.SPEC,
+    mdi.SPEC,
+    _sns.SPEC,
+    _pm.SPEC,
+    _adaptive_mdi.SPEC,
+    _tf_cal19.SPEC,
 )
 
 #: CLI name -> protocol specification.

@@ -1,0 +1,440 @@
+"""``qinternet keyrate PROTOCOL``: secret-key rates of QKD protocols against PLOB.
+
+``keyrate`` is a command group with one subcommand per protocol of
+:data:`qinternet.qkd.registry.PROTOCOLS` (generated at registration time, so protocols appear as
+soon as they are registered) plus ``compare``. Every subcommand takes the same options; their
+meaning per protocol is in that protocol's ``--help`` (``ProtocolSpec.help``).
+
+- ``--distance-km L`` (or ``START:STOP:STEP``): whole Alice–Bob fibre, channel transmissivity
+  ``10**(-A L / 10)`` with A from ``--attenuation-db-per-km`` or the protocol's default; relay
+  protocols put the node in the middle (each arm ``sqrt``).
+- ``--loss-db X`` (or a range): whole Alice–Bob channel loss; transmissivity ``10**(-X/10)``.
+- ``plob_bits_per_pulse`` is ``-log2(1 - eta)`` of the channel, detector not included.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.table import Table
+from typer.core import TyperGroup
+
+from qinternet.cli._common import as_option, emit_json, parse_float_list, parse_range
+from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
+from qinternet.errors import InvalidParameterError
+from qinternet.qkd.analysis import refine_crossing_and_cutoff
+from qinternet.qkd.options import KeyRateOptions, ProtocolSpec
+from qinternet.qkd.registry import PROTOCOLS, get_protocol
+from qinternet.qkd.results import KeyRateResult
+
+__all__ = ["register"]
+
+#: Library parameter names -> CLI option names (for one-line error messages).
+_OPTION_NAMES = {
+    "detector_efficiency": "--detector-efficiency",
+    "dark_count": "--dark-count",
+    "misalignment": "--misalignment",
+    "phase_mismatch": "--phase-mismatch",
+    "ec_efficiency": "--ec-efficiency",
+    "intensity": "--intensity",
+    "decoys": "--decoys",
+    "pulses": "--pulses",
+    "channel_transmissivity": "--loss-db/--distance-km",
+    "attenuation_db_per_km": "--attenuation-db-per-km",
+}
+
+LossOpt = Annotated[
+    str | None,
+    typer.Option("--loss-db", help="Whole Alice-Bob channel loss in dB: X or START:STOP:STEP."),
+]
+DistanceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--distance-km",
+        help="Whole Alice-Bob fibre length in km: L or START:STOP:STEP (STOP included).",
+    ),
+]
+AttenuationOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--attenuation-db-per-km",
+        help="Fibre attenuation in dB/km with --distance-km (default: the protocol's).",
+    ),
+]
+DetectorOpt = Annotated[
+    float | None,
+    typer.Option("--detector-efficiency", help="Detector efficiency in (0, 1] (see protocol)."),
+]
+DarkOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--dark-count",
+        help="Dark-count probability per detector per pulse (bb84-decoy: background yield Y0).",
+    ),
+]
+MisalignmentOpt = Annotated[
+    float | None, typer.Option("--misalignment", help="Misalignment error probability.")
+]
+PhaseOpt = Annotated[
+    float | None,
+    typer.Option("--phase-mismatch", help="Phase mismatch delta, phi = delta*pi (tf-cal19)."),
+]
+EcOpt = Annotated[
+    float | None, typer.Option("--ec-efficiency", help="Error-correction inefficiency f >= 1.")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document, no table.")]
+PlotOpt = Annotated[
+    Path | None, typer.Option("--plot", help="Write a PNG plot of key rate vs distance/loss.")
+]
+ClockOpt = Annotated[
+    float | None,
+    typer.Option("--clock-rate-hz", help="Pulse (pair) rate in Hz: adds key_rate_bits_per_s."),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class _Axis:
+    """The swept variable: distances (km) or losses (dB), and the derived loss grid."""
+
+    key: str  # "distance_km" or "loss_db"
+    values: tuple[float, ...]
+    is_range: bool
+    attenuation_db_per_km: float | None
+
+    @property
+    def loss_db(self) -> np.ndarray:
+        x = np.asarray(self.values, dtype=np.float64)
+        return x if self.attenuation_db_per_km is None else self.attenuation_db_per_km * x
+
+    @property
+    def transmissivity(self) -> np.ndarray:
+        return np.asarray(10.0 ** (-self.loss_db / 10.0), dtype=np.float64)
+
+    @property
+    def label(self) -> str:
+        if self.key == "loss_db":
+            return "Alice-Bob channel loss (dB)"
+        return f"Alice-Bob fibre length (km, {self.attenuation_db_per_km:g} dB/km)"
+
+    def to_x(self, loss_db: float | None) -> float | None:
+        if loss_db is None or self.attenuation_db_per_km is None:
+            return loss_db
+        return loss_db / self.attenuation_db_per_km
+
+
+def _axis(loss_db: str | None, distance_km: str | None, attenuation: float | None,
+          default_attenuation: float) -> _Axis:
+    if (loss_db is None) == (distance_km is None):
+        raise InvalidParameterError(
+            "--loss-db/--distance-km", "both" if loss_db is not None else "neither",
+            "exactly one of the two must be given",
+        )
+    if loss_db is not None:
+        if attenuation is not None:
+            raise InvalidParameterError(
+                "--attenuation-db-per-km", attenuation, "only applies with --distance-km"
+            )
+        values = parse_range("--loss-db", loss_db)
+        if min(values) < 0:
+            raise InvalidParameterError("--loss-db", loss_db, "must be >= 0")
+        return _Axis("loss_db", values, ":" in loss_db, None)
+    assert distance_km is not None
+    values = parse_range("--distance-km", distance_km)
+    if min(values) < 0:
+        raise InvalidParameterError("--distance-km", distance_km, "must be >= 0")
+    a = default_attenuation if attenuation is None else attenuation
+    if not (np.isfinite(a) and a > 0):
+        raise InvalidParameterError("--attenuation-db-per-km", a, "must be > 0")
+    return _Axis("distance_km", values, ":" in distance_km, a)
+
+
+def _console() -> Console:
+    """Rich console; wide enough for the tables when stdout is not a terminal."""
+    return Console() if sys.stdout.isatty() else Console(width=140)
+
+
+def _decoys(text: str | None) -> tuple[float, ...] | None:
+    if text is None or text.strip().lower() == "infinite":
+        return None
+    values = parse_float_list("--decoys", text)
+    if any(v < 0 for v in values):
+        raise InvalidParameterError("--decoys", text, "must be 'infinite' or intensities >= 0")
+    return values
+
+
+def _check_supported(spec: ProtocolSpec, options: KeyRateOptions) -> None:
+    if options.decoys is not None and not spec.supports_finite_decoys:
+        raise InvalidParameterError(
+            "--decoys", ",".join(f"{v:g}" for v in options.decoys),
+            f"must be 'infinite' for {spec.name} (finite decoy sets are not supported)",
+        )
+    if options.pulses is not None and not spec.supports_finite_key:
+        raise InvalidParameterError(
+            "--pulses", options.pulses, f"is not supported for {spec.name} (asymptotic only)"
+        )
+
+
+def _evaluate(spec: ProtocolSpec, axis: _Axis, options: KeyRateOptions) -> list[KeyRateResult]:
+    _check_supported(spec, options)
+    with as_option(_OPTION_NAMES):
+        return spec.evaluate(axis.transmissivity, options)
+
+
+def _point(result: KeyRateResult, axis: _Axis, x: float, clock_rate_hz: float | None
+           ) -> dict[str, Any]:
+    data = result.to_dict()
+    out: dict[str, Any] = {"protocol": data.pop("protocol"), axis.key: x}
+    out.update(data)
+    if axis.attenuation_db_per_km is not None:
+        out["parameters"]["attenuation_db_per_km"] = axis.attenuation_db_per_km
+    if clock_rate_hz is not None:
+        out["key_rate_bits_per_s"] = result.key_rate_bits_per_pulse * clock_rate_hz
+    return out
+
+
+def _intensity_text(result: KeyRateResult) -> str:
+    for key, value in result.parameters.items():
+        if key.startswith("intensity") and isinstance(value, float) and not isinstance(
+            value, bool
+        ):
+            return f"{key.removeprefix('intensity_') or 'mu'}={value:.3g}"
+    return "-"
+
+
+def _table(spec: ProtocolSpec, axis: _Axis, results: list[KeyRateResult],
+           clock_rate_hz: float | None) -> Table:
+    table = Table(title=f"{spec.name}: secret key rate (PLOB: channel only, detector not included)")
+    table.add_column("distance (km)" if axis.key == "distance_km" else "loss (dB)",
+                     justify="right")
+    table.add_column("rate (bit/pulse)", justify="right")
+    if clock_rate_hz is not None:
+        table.add_column("rate (bit/s)", justify="right")
+    table.add_column("PLOB (bit/pulse)", justify="right")
+    table.add_column("QBER", justify="right")
+    table.add_column("phase err.", justify="right")
+    table.add_column("intensity", justify="right")
+    for x, r in zip(axis.values, results, strict=True):
+        row = [f"{x:g}", f"{r.key_rate_bits_per_pulse:.5g}"]
+        if clock_rate_hz is not None:
+            row.append(f"{r.key_rate_bits_per_pulse * clock_rate_hz:.5g}")
+        row += [f"{r.plob_bits_per_pulse:.5g}", f"{r.qber:.4g}", f"{r.phase_error_rate:.4g}",
+                _intensity_text(r)]
+        table.add_row(*row)
+    return table
+
+
+def _plot(axis: _Axis, curves: dict[str, list[KeyRateResult]], path: Path,
+          crossings: dict[str, float | None], cutoffs: dict[str, float | None]) -> None:
+    from qinternet.plotting.qkd import plot_key_rates
+
+    first = next(iter(curves.values()))
+    plot_key_rates(
+        axis.values,
+        {name: [r.key_rate_bits_per_pulse for r in res] for name, res in curves.items()},
+        [r.plob_bits_per_pulse for r in first],
+        path,
+        x_label=axis.label,
+        title=", ".join(curves) + ": secret key rate vs "
+        + ("distance" if axis.key == "distance_km" else "loss"),
+        crossings=crossings,
+        cutoffs=cutoffs,
+        x_unit="km" if axis.key == "distance_km" else "dB",
+    )
+
+
+def _marks(spec: ProtocolSpec, axis: _Axis, options: KeyRateOptions,
+           results: list[KeyRateResult]) -> tuple[float | None, float | None]:
+    """PLOB crossing and maximum reach inside the swept range (axis units)."""
+    if len(results) < 2:
+        return None, None
+    with as_option(_OPTION_NAMES):
+        cross, cut = refine_crossing_and_cutoff(
+            spec, options, axis.loss_db, results,
+            tolerance_db=1e-3 * (1.0 if axis.attenuation_db_per_km is None
+                                 else axis.attenuation_db_per_km),
+        )
+    return axis.to_x(cross), axis.to_x(cut)
+
+
+def _make_command(spec: ProtocolSpec) -> Any:
+    def command(
+        loss_db: LossOpt = None,
+        distance_km: DistanceOpt = None,
+        attenuation_db_per_km: AttenuationOpt = None,
+        detector_efficiency: DetectorOpt = None,
+        dark_count: DarkOpt = None,
+        misalignment: MisalignmentOpt = None,
+        phase_mismatch: PhaseOpt = None,
+        ec_efficiency: EcOpt = None,
+        intensity: Annotated[
+            float | None,
+            typer.Option("--intensity", help="Fixed signal intensity (optimised when omitted)."),
+        ] = None,
+        decoys: Annotated[
+            str | None,
+            typer.Option("--decoys", help="'infinite' (default) or v1,v2,... (same set for both)."),
+        ] = None,
+        pulses: Annotated[
+            float | None,
+            typer.Option("--pulses", help="Number of pulses (pairs) sent N: finite-key analysis."),
+        ] = None,
+        clock_rate_hz: ClockOpt = None,
+        as_json: JsonOpt = False,
+        plot: PlotOpt = None,
+    ) -> None:
+        axis = _axis(loss_db, distance_km, attenuation_db_per_km,
+                     spec.default_attenuation_db_per_km)
+        if clock_rate_hz is not None and not (np.isfinite(clock_rate_hz) and clock_rate_hz > 0):
+            raise InvalidParameterError("--clock-rate-hz", clock_rate_hz, "must be > 0")
+        options = KeyRateOptions(
+            detector_efficiency=detector_efficiency, dark_count=dark_count,
+            misalignment=misalignment, phase_mismatch=phase_mismatch,
+            ec_efficiency=ec_efficiency, intensity=intensity, decoys=_decoys(decoys),
+            pulses=pulses,
+        )
+        results = _evaluate(spec, axis, options)
+        if plot is not None:
+            cross, cut = _marks(spec, axis, options, results)
+            _plot(axis, {spec.name: results}, plot, {spec.name: cross}, {spec.name: cut})
+        points = [_point(r, axis, x, clock_rate_hz)
+                  for x, r in zip(axis.values, results, strict=True)]
+        if as_json:
+            emit_json(points if axis.is_range else points[0])
+            return
+        console = _console()
+        console.print(_table(spec, axis, results, clock_rate_hz))
+        notes = sorted({n for r in results for n in r.notes})
+        for note in notes:
+            console.print(f"note: {note}")
+        if plot is not None:
+            console.print(f"plot written to {plot}")
+
+    command.__doc__ = spec.help
+    return command
+
+
+def _compare(
+    protocols: Annotated[
+        str,
+        typer.Option("--protocols", help="Comma-separated protocol names, e.g. bb84-decoy,mdi."),
+    ],
+    loss_db: LossOpt = None,
+    distance_km: DistanceOpt = None,
+    attenuation_db_per_km: Annotated[
+        float | None,
+        typer.Option("--attenuation-db-per-km",
+                     help="Common fibre attenuation in dB/km with --distance-km (default 0.2)."),
+    ] = None,
+    detector_efficiency: DetectorOpt = None,
+    dark_count: DarkOpt = None,
+    misalignment: MisalignmentOpt = None,
+    phase_mismatch: PhaseOpt = None,
+    ec_efficiency: EcOpt = None,
+    as_json: JsonOpt = False,
+    plot: PlotOpt = None,
+) -> None:
+    """Compare protocols on one log plot with the PLOB line (channel only, detector not included),
+    marking each protocol's PLOB crossing and maximum reach inside the range. Device options
+    apply to every protocol with that protocol's meaning; intensities are optimised and decoys
+    are infinite. With --distance-km all protocols use one attenuation (default 0.2 dB/km)."""
+    names = [n.strip() for n in protocols.split(",") if n.strip()]
+    if not names:
+        raise InvalidParameterError("--protocols", protocols, "must name at least one protocol")
+    with as_option({"PROTOCOL": "--protocols"}):
+        specs = [get_protocol(n) for n in names]
+    axis = _axis(loss_db, distance_km, attenuation_db_per_km, DEFAULT_ATTENUATION_DB_PER_KM)
+    options = KeyRateOptions(
+        detector_efficiency=detector_efficiency, dark_count=dark_count,
+        misalignment=misalignment, phase_mismatch=phase_mismatch, ec_efficiency=ec_efficiency,
+    )
+    curves: dict[str, list[KeyRateResult]] = {}
+    crossings: dict[str, float | None] = {}
+    cutoffs: dict[str, float | None] = {}
+    for spec in specs:
+        results = _evaluate(spec, axis, options)
+        curves[spec.name] = results
+        crossings[spec.name], cutoffs[spec.name] = _marks(spec, axis, options, results)
+    if plot is not None:
+        _plot(axis, curves, plot, crossings, cutoffs)
+    unit = "km" if axis.key == "distance_km" else "db"
+    summary: dict[str, Any] = {
+        axis.key: list(axis.values),
+        "attenuation_db_per_km": axis.attenuation_db_per_km,
+        "plob_bits_per_pulse": [r.plob_bits_per_pulse for r in next(iter(curves.values()))],
+        "plob_includes_detector": False,
+        "protocols": {
+            name: {
+                "key_rate_bits_per_pulse": [r.key_rate_bits_per_pulse for r in res],
+                f"plob_crossing_{unit}": crossings[name],
+                f"maximum_reach_{unit}": cutoffs[name],
+                "key_at_range_end": res[-1].key_rate_bits_per_pulse > 0,
+                "points": [_point(r, axis, x, None)
+                           for x, r in zip(axis.values, res, strict=True)],
+            }
+            for name, res in curves.items()
+        },
+        "plot": None if plot is None else str(plot),
+    }
+    if as_json:
+        emit_json(summary)
+        return
+    console = _console()
+    table = Table(title="Protocol comparison (key rates in bits per pulse; PLOB channel only)")
+    table.add_column("distance (km)" if axis.key == "distance_km" else "loss (dB)",
+                     justify="right")
+    for name in curves:
+        table.add_column(name, justify="right")
+    table.add_column("PLOB", justify="right")
+    for i, x in enumerate(axis.values):
+        table.add_row(f"{x:g}", *(f"{res[i].key_rate_bits_per_pulse:.4g}"
+                                 for res in curves.values()),
+                      f"{summary['plob_bits_per_pulse'][i]:.4g}")
+    console.print(table)
+    u = "km" if axis.key == "distance_km" else "dB"
+    for name, res in curves.items():
+        cross = crossings[name]
+        cut = cutoffs[name]
+        cross_txt = "not in range" if cross is None else f"{cross:.4g} {u}"
+        if cut is not None:
+            cut_txt = f"{cut:.4g} {u}"
+        elif res[-1].key_rate_bits_per_pulse > 0:
+            cut_txt = f"> {axis.values[-1]:g} {u}"
+        else:
+            cut_txt = "no key in range"
+        console.print(f"{name}: beats PLOB from {cross_txt}; maximum reach {cut_txt}")
+    if plot is not None:
+        console.print(f"plot written to {plot}")
+
+
+class _KeyrateGroup(TyperGroup):
+    """Command group whose unknown-subcommand error names PROTOCOL and the known protocols."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if args and not args[0].startswith("-") and args[0] not in self.commands:
+            raise InvalidParameterError(
+                "PROTOCOL", args[0], "must be one of " + ", ".join([*PROTOCOLS, "compare"])
+            )
+        return super().resolve_command(ctx, args)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``keyrate`` command group (one subcommand per registered protocol + compare)."""
+    group = typer.Typer(
+        help=(
+            "Secret-key rate of a QKD protocol (bits per pulse, per pulse pair for relay "
+            "protocols) against the PLOB bound of the channel. PROTOCOL is one of: "
+            + ", ".join(PROTOCOLS) + "; or 'compare'. See 'qinternet keyrate PROTOCOL --help'."
+        ),
+        no_args_is_help=True,
+        cls=_KeyrateGroup,
+    )
+    app.add_typer(group, name="keyrate")
+    for spec in PROTOCOLS.values():
+        group.command(spec.name, help=spec.help)(_make_command(spec))
+    group.command("compare")(_compare)

@@ -1,0 +1,484 @@
+"""CAL19 twin-field QKD (Curty, Azuma, Lo 2019): asymptotic, finite-decoy and finite-key rates.
+
+Facade over ``_cal19_model`` (gains, yields, phase-error bound), ``_cal19_decoy_lp`` (finite
+decoys), ``_cal19_finite`` (interim finite key FK-v0) and ``_cal19_optimize``. Rates are in
+secret bits per pulse *pair*; ``overall_transmissivity`` is the Alice-Bob transmittance
+including the detector efficiency (each arm has its square root).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from qinternet._validation import require_in_range, require_int
+from qinternet.channels.capacities import plob_bound
+from qinternet.errors import InvalidParameterError
+from qinternet.qkd._cal19_decoy_lp import decoy_yield_upper_bounds
+from qinternet.qkd._cal19_distance import cal19_max_loss_db, cal19_plob_crossing_loss_db
+from qinternet.qkd._cal19_finite import (
+    DEFAULT_FK_DECOYS,
+    FiniteKeySettings,
+    fk_v0_rate,
+    fk_v0_yield_bounds,
+)
+from qinternet.qkd._cal19_model import (
+    Cal19Device,
+    Truncation,
+    cat_coefficient_sums,
+    cat_coefficients,
+    key_rate_from_rates,
+    phase_error_upper_bound,
+    x_basis_error_rate,
+    x_basis_gain,
+    z_basis_gain,
+)
+from qinternet.qkd._cal19_optimize import maximise_log_grid, maximise_warm_scalar
+from qinternet.qkd._cal19_yields import photon_number_yields
+from qinternet.qkd.finite_key import FK_V0_LABEL
+from qinternet.qkd.options import KeyRateOptions, ProtocolSpec
+from qinternet.qkd.results import KeyRateResult
+
+__all__ = [
+    "ALPHA_SQ_BOUNDS",
+    "Cal19Curve",
+    "Cal19Device",
+    "DEFAULT_FK_DECOYS",
+    "FK_V0_NOTE",
+    "FiniteKeySettings",
+    "SPEC",
+    "cal19_finite_key_rate",
+    "cal19_key_rate",
+    "cal19_max_loss_db",
+    "cal19_plob_crossing_loss_db",
+    "cat_coefficient_sums",
+    "cat_coefficients",
+    "decoy_yield_upper_bounds",
+    "evaluate",
+    "key_rate_from_rates",
+    "phase_error_upper_bound",
+    "photon_number_yields",
+    "x_basis_error_rate",
+    "x_basis_gain",
+    "z_basis_gain",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+#: Search interval of the optimised key-round intensity alpha^2 (mean photon number per party).
+ALPHA_SQ_BOUNDS = (0.005, 0.3)
+#: Default truncation S: infinite decoys, finite decoys (LP), finite key (spec §3.4, §4.5).
+DEFAULT_TRUNCATION = {"infinite": 8, "lp": 6, "finite": 5}
+#: Largest admissible key-round intensity (cat sums use 120 Fock terms).
+MAX_ALPHA_SQ = 5.0
+#: Search interval of log10(1 - p_X) for the finite-key basis probability.
+_LOG_PZ_BOUNDS = (-6.0, math.log10(0.5))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Cal19Curve:
+    """CAL19 rates along an array of transmittances (all arrays share one shape)."""
+
+    #: Overall Alice-Bob transmittance used by the model (detector included).
+    overall_transmissivity: FloatArray
+    #: Secret key rate in bits per pulse pair (0 where no key).
+    key_rate_bits_per_pulse: FloatArray
+    #: Key-round mean photon number alpha^2 per party (given or optimised).
+    intensity_alpha_sq: FloatArray
+    #: Key-basis probability p_X (1 asymptotically).
+    basis_probability_p_x: FloatArray
+    #: Bit-error rate e_X of the sifted X key.
+    qber: FloatArray
+    #: Phase-error upper bound used in privacy amplification (clamped to 1/2).
+    phase_error_rate: FloatArray
+    #: X-basis gain p_X(1,0) per pulse pair.
+    gain_x: FloatArray
+
+    def to_dict(self) -> dict[str, list[float]]:
+        """JSON-ready dict of plain-float lists (keys = field names, units in the names above)."""
+        return {name: [float(x) for x in getattr(self, name)] for name in (
+            "overall_transmissivity", "key_rate_bits_per_pulse", "intensity_alpha_sq",
+            "basis_probability_p_x", "qber", "phase_error_rate", "gain_x")}
+
+
+def _check_eta(overall_transmissivity: npt.ArrayLike) -> FloatArray:
+    eta = np.atleast_1d(np.asarray(overall_transmissivity, dtype=np.float64))
+    if eta.ndim != 1:
+        raise InvalidParameterError("overall_transmissivity", eta.shape, "must be 1-d")
+    for value in eta:
+        require_in_range("overall_transmissivity", float(value), 0.0, 1.0)
+    return eta
+
+
+def _check_decoys(decoys: Sequence[float]) -> tuple[float, ...]:
+    values = tuple(float(d) for d in decoys)
+    if not values:
+        raise InvalidParameterError("decoys", decoys, "must contain at least one intensity")
+    for d in values:
+        require_in_range("decoys", d, 0.0, MAX_ALPHA_SQ)
+    if len(set(values)) != len(values):
+        raise InvalidParameterError("decoys", decoys, "must be distinct intensities")
+    return values
+
+
+def cal19_key_rate(
+    overall_transmissivity: npt.ArrayLike,
+    *,
+    device: Cal19Device | None = None,
+    intensity_alpha_sq: float | None = None,
+    decoys: Sequence[float] | None = None,
+    truncation_s: int | None = None,
+    truncation_shape: Truncation = "box",
+) -> Cal19Curve:
+    """Asymptotic CAL19 key rate (p_X -> 1), infinite or finite decoys, alpha^2 optimised.
+
+    Parameters
+    ----------
+    overall_transmissivity : array_like
+        1-d array of overall Alice-Bob transmittances in [0, 1] (fibre x detector; each arm
+        has the square root).
+    device : Cal19Device, optional
+        Dark counts, misalignment, phase mismatch and f (default: spec reference set).
+    intensity_alpha_sq : float, optional
+        Fixed key-round mean photon number per party, in (0, 5]; ``None`` optimises it in
+        :data:`ALPHA_SQ_BOUNDS` (log grid + vectorised golden section, all points at once).
+    decoys : sequence of float, optional
+        ``None``: infinite decoys (exact photon-number yields). Otherwise the decoy set of both
+        parties (mean photon numbers); yields are bounded by the LP of spec §3.5.
+    truncation_s : int, optional
+        Truncation S of the phase-error sum (default 8 for infinite decoys, 6 with the LP).
+    truncation_shape : {"box", "triangle"}
+        Truncation set (the tail term always uses the same set).
+
+    Returns
+    -------
+    Cal19Curve
+        Rates in bits per pulse pair and the parameters used.
+
+    Raises
+    ------
+    InvalidParameterError
+        On out-of-range inputs.
+    SolverError
+        If a decoy LP fails (never reported as a zero rate).
+
+    Notes
+    -----
+    ``R = 2 p_X(1,0) [1 - h(e_Z) - f h(e_X)]`` with the phase-error bound of spec §3.4.
+
+    References
+    ----------
+    .. [1] M. Curty, K. Azuma, H.-K. Lo, npj Quantum Inf. 5, 64 (2019), arXiv:1807.07667,
+       Eqs. (17)-(35) (arXiv v2 numbering) [V, impl]; spec ``qkd.md`` §3.2-§3.6, model values
+       C-TAB [C].
+
+    Examples
+    --------
+    C-TAB-50dB, f = 1.16 (rel 1e-3):
+
+    >>> curve = cal19_key_rate([1e-5])
+    >>> float(curve.key_rate_bits_per_pulse[0])
+    7.468...e-05
+    """
+    dev = Cal19Device() if device is None else device
+    eta = _check_eta(overall_transmissivity)
+    if truncation_shape not in ("box", "triangle"):
+        raise InvalidParameterError("truncation_shape", truncation_shape,
+                                    "must be 'box' or 'triangle'")
+    mode = "infinite" if decoys is None else "lp"
+    s = DEFAULT_TRUNCATION[mode] if truncation_s is None else require_int(
+        "truncation_s", truncation_s, 1)
+    if intensity_alpha_sq is not None:
+        require_in_range("intensity_alpha_sq", intensity_alpha_sq, 0.0, MAX_ALPHA_SQ,
+                         low_inclusive=False)
+    if decoys is None:
+        yields = photon_number_yields(eta, s, dev)
+    else:
+        dec = _check_decoys(decoys)
+        yields = np.stack([decoy_yield_upper_bounds(float(e), dec, dev, s,
+                                                    shape=truncation_shape) for e in eta])
+
+    def rate(a2: FloatArray, *, clamp: bool = False) -> FloatArray:
+        e = eta.reshape(eta.shape + (1,) * (a2.ndim - 1))
+        y = yields.reshape(e.shape + yields.shape[-2:])
+        gain = x_basis_gain(e, a2, dev)
+        e_z = phase_error_upper_bound(y, a2, gain, shape=truncation_shape)
+        return key_rate_from_rates(gain, x_basis_error_rate(e, a2, dev), e_z,
+                                   dev.ec_efficiency, clamp=clamp)
+
+    if intensity_alpha_sq is None:
+        a2_opt, _ = maximise_log_grid(rate, eta.size, *ALPHA_SQ_BOUNDS)
+    else:
+        a2_opt = np.full(eta.shape, float(intensity_alpha_sq))
+    gain = x_basis_gain(eta, a2_opt, dev)
+    e_z = phase_error_upper_bound(yields, a2_opt, gain, shape=truncation_shape)
+    return Cal19Curve(
+        overall_transmissivity=eta,
+        key_rate_bits_per_pulse=rate(a2_opt, clamp=True),
+        intensity_alpha_sq=a2_opt,
+        basis_probability_p_x=np.ones_like(eta),
+        qber=x_basis_error_rate(eta, a2_opt, dev),
+        phase_error_rate=np.minimum(e_z, 0.5),
+        gain_x=gain,
+    )
+
+
+def cal19_finite_key_rate(
+    overall_transmissivity: npt.ArrayLike,
+    settings: FiniteKeySettings,
+    *,
+    device: Cal19Device | None = None,
+    intensity_alpha_sq: float | None = None,
+    basis_probability_p_x: float | None = None,
+    decoys: Sequence[float] = DEFAULT_FK_DECOYS,
+    truncation_s: int = DEFAULT_TRUNCATION["finite"],
+) -> Cal19Curve:
+    """Finite-key CAL19 rate with the **interim model FK-v0 (interim, not CRAKCR21)**.
+
+    FK-v0 is CRAKCR21-inspired but is **not** the finite-key bound of Currás-Lorenzo et al.
+    (2021): decoy counts are Chernoff-inverted expectations and the phase errors use a forward
+    Chernoff bound in place of Kato's inequality (spec ``qkd.md`` §4.5).
+
+    Parameters
+    ----------
+    overall_transmissivity : array_like
+        1-d array of overall transmittances in [0, 1] (detector included).
+    settings : FiniteKeySettings
+        Number of pulse pairs N and security parameters.
+    device : Cal19Device, optional
+        Device model.
+    intensity_alpha_sq : float, optional
+        Fixed alpha^2 per party; ``None`` optimises it for every p_X tried.
+    basis_probability_p_x : float, optional
+        Fixed key-basis probability in (0, 1); ``None`` optimises it (golden section on
+        log10(1 - p_X), warm-started from the previous transmittance's optimum).
+    decoys : sequence of float, optional
+        Decoy set of both parties, chosen uniformly (default {0, 0.02, 0.1, 0.5}).
+    truncation_s : int, optional
+        Box truncation of the LP and the phase-error sum (default 5).
+
+    Returns
+    -------
+    Cal19Curve
+        Rates in bits per pulse pair; ``phase_error_rate`` is ``N_ph^U / M_X`` (clamped 1/2).
+
+    Raises
+    ------
+    InvalidParameterError
+        On out-of-range inputs.
+    SolverError
+        If a decoy LP fails.
+
+    References
+    ----------
+    .. [1] Spec ``qkd.md`` §4.5 (FK-v0, [C]; cases K1, K2); inspired by G. Currás-Lorenzo et
+       al., "Tight finite-key security for twin-field quantum key distribution", npj Quantum
+       Inf. 7, 22 (2021), arXiv:1910.11407 (abstract [V]; formulas not verified).
+
+    Examples
+    --------
+    K1-N1e12 (50 dB, p_X = 0.9, alpha^2 = 0.03; rel 1e-2):
+
+    >>> c = cal19_finite_key_rate([1e-5], FiniteKeySettings(pulses=1e12),
+    ...                           intensity_alpha_sq=0.03, basis_probability_p_x=0.9)
+    >>> float(c.key_rate_bits_per_pulse[0])
+    2.64...e-05
+    """
+    dev = Cal19Device() if device is None else device
+    eta = _check_eta(overall_transmissivity)
+    if basis_probability_p_x is not None:
+        require_in_range("basis_probability_p_x", basis_probability_p_x, 0.0, 1.0,
+                         low_inclusive=False, high_inclusive=False)
+    if intensity_alpha_sq is not None:
+        require_in_range("intensity_alpha_sq", intensity_alpha_sq, 0.0, MAX_ALPHA_SQ,
+                         low_inclusive=False)
+    dec = _check_decoys(decoys)
+    s = require_int("truncation_s", truncation_s, 1)
+    out: dict[str, list[float]] = {k: [] for k in ("a2", "px", "rate", "ex", "eph", "gain")}
+    warm: float | None = None
+    for e in eta:
+        def best_alpha(p_x: float, e: float = float(e)) -> tuple[float, float, FloatArray]:
+            yu = fk_v0_yield_bounds(e, dec, dev, s, settings, p_x)
+            if intensity_alpha_sq is not None:
+                r = fk_v0_rate(e, intensity_alpha_sq, yu, dev, settings, p_x, clamp=False)[0]
+                return float(intensity_alpha_sq), float(r), yu
+
+            def objective(a2: FloatArray) -> FloatArray:
+                return fk_v0_rate(e, a2, yu, dev, settings, p_x, clamp=False)[0]
+
+            a2, r = maximise_log_grid(objective, 1, *ALPHA_SQ_BOUNDS, grid_points=20,
+                                      iterations=24)
+            return float(a2[0]), float(r[0]), yu
+
+        if basis_probability_p_x is not None:
+            p_x = float(basis_probability_p_x)
+        else:
+            u, _ = maximise_warm_scalar(lambda u: best_alpha(1.0 - 10.0 ** u)[1],
+                                        *_LOG_PZ_BOUNDS, start=warm, iterations=14)
+            warm = u
+            p_x = 1.0 - 10.0 ** u
+        a2, _, yu = best_alpha(p_x)
+        rate, eph, ex = fk_v0_rate(float(e), a2, yu, dev, settings, p_x)
+        for key, val in (("a2", a2), ("px", p_x), ("rate", rate), ("ex", ex), ("eph", eph),
+                         ("gain", x_basis_gain(float(e), a2, dev))):
+            out[key].append(float(val))
+    return Cal19Curve(
+        overall_transmissivity=eta,
+        key_rate_bits_per_pulse=np.asarray(out["rate"]),
+        intensity_alpha_sq=np.asarray(out["a2"]),
+        basis_probability_p_x=np.asarray(out["px"]),
+        qber=np.asarray(out["ex"]),
+        phase_error_rate=np.asarray(out["eph"]),
+        gain_x=np.asarray(out["gain"]),
+    )
+
+
+_HELP = (
+    "CAL19 twin-field QKD (Curty-Azuma-Lo, npj QI 5, 64 (2019)); rate in bits per pulse pair. "
+    "--loss-db / --distance-km: whole Alice-Bob channel, the untrusted node in the middle (each "
+    "arm sqrt(eta)); --detector-efficiency multiplies the channel (default 1, so the loss is the "
+    "overall loss as in CAL19's plots); --dark-count: probability per detector per pulse "
+    "(default 1e-8); --misalignment m: polarisation misalignment theta = 2 arcsin(sqrt(m)), the "
+    "X-basis error floor (default 0.02); --phase-mismatch delta: phi = delta*pi (default 0); "
+    "--ec-efficiency f (default 1.16); --intensity: alpha^2, key-round mean photon number per "
+    "party (optimised in [0.005, 0.3] when omitted); --decoys infinite (exact photon-number "
+    "yields, truncation S = 8) or v1,v2,... (same set for both parties, LP bounds, S = 6); "
+    "--pulses N: pulse pairs sent, finite key with the INTERIM model FK-v0 (not CRAKCR21), "
+    "p_X and alpha^2 optimised, decoys default 0,0.02,0.1,0.5, S = 5. Asymptotic p_X -> 1. "
+    "PLOB is -log2(1-eta) of the channel, detector not included."
+)
+
+#: Note attached to every FK-v0 result.
+FK_V0_NOTE = "interim finite-key model FK-v0 (CRAKCR21-inspired, not the paper's bound)"
+
+
+def _opt(value: float | None, default: float) -> float:
+    return default if value is None else float(value)
+
+
+def evaluate(channel_transmissivity: npt.NDArray[np.float64],
+             options: KeyRateOptions) -> list[KeyRateResult]:
+    """CLI entry point: one :class:`KeyRateResult` per Alice-Bob channel transmissivity.
+
+    Parameters
+    ----------
+    channel_transmissivity : ndarray
+        1-d array of channel transmissivities in [0, 1], detector **not** included; the model
+        uses ``eta = channel_transmissivity * detector_efficiency``.
+    options : KeyRateOptions
+        ``detector_efficiency`` (default 1), ``dark_count`` (pd per detector per pulse,
+        default 1e-8), ``misalignment`` (m = X error floor, default 0.02), ``phase_mismatch``
+        (delta, default 0), ``ec_efficiency`` (default 1.16), ``intensity`` (alpha^2, default
+        optimised), ``decoys`` (None = infinite), ``pulses`` (None = asymptotic; otherwise
+        FK-v0).
+
+    Returns
+    -------
+    list of KeyRateResult
+        ``qber`` = e_X, ``phase_error_rate`` = e_Z bound, ``plob_bits_per_pulse`` =
+        ``-log2(1 - channel eta)`` (detector not included; ``inf`` at eta = 1).
+
+    Raises
+    ------
+    InvalidParameterError
+        Naming the :class:`KeyRateOptions` field at fault.
+    SolverError
+        If a decoy LP fails.
+
+    References
+    ----------
+    .. [1] Curty, Azuma, Lo, npj Quantum Inf. 5, 64 (2019), arXiv:1807.07667 [V, impl];
+       spec ``qkd.md`` §1.1 (CLI mapping), §3, §4.5.
+
+    Examples
+    --------
+    C-KM-300 (300 km at 0.2 dB/km, f = 1.16; rel 1e-3):
+
+    >>> r = evaluate(np.array([1e-6]), KeyRateOptions())[0]
+    >>> round(r.key_rate_bits_per_pulse / r.plob_bits_per_pulse, 1)
+    15.7
+    """
+    eta_ch = np.atleast_1d(np.asarray(channel_transmissivity, dtype=np.float64))
+    if eta_ch.ndim != 1:
+        raise InvalidParameterError("channel_transmissivity", eta_ch.shape, "must be 1-d")
+    for value in eta_ch:
+        require_in_range("channel_transmissivity", float(value), 0.0, 1.0)
+    det = require_in_range("detector_efficiency", _opt(options.detector_efficiency, 1.0),
+                           0.0, 1.0, low_inclusive=False)
+    pd = require_in_range("dark_count", _opt(options.dark_count, 1e-8), 0.0, 1.0,
+                          high_inclusive=False)
+    mis = require_in_range("misalignment", _opt(options.misalignment, 0.02), 0.0, 0.5)
+    delta = require_in_range("phase_mismatch", _opt(options.phase_mismatch, 0.0), -1.0, 1.0)
+    f = require_in_range("ec_efficiency", _opt(options.ec_efficiency, 1.16), 1.0, 100.0)
+    if options.intensity is not None:
+        require_in_range("intensity", options.intensity, 0.0, MAX_ALPHA_SQ, low_inclusive=False)
+    decoys = None if options.decoys is None else _check_decoys(options.decoys)
+    device = Cal19Device(dark_count_probability=pd, polarisation_misalignment=mis,
+                         phase_mismatch=delta, ec_efficiency=f)
+    eta = eta_ch * det
+    notes: list[str] = []
+    params: dict[str, float | int | str | bool | None] = {
+        "detector_efficiency": det, "eta_includes_detector": True,
+        "plob_includes_detector": False, "dark_count_probability": pd,
+        "polarisation_misalignment": mis, "polarisation_angle_theta_rad": device.theta_rad,
+        "phase_mismatch_delta": delta, "phase_offset_phi_rad": math.pi * delta,
+        "ec_efficiency_f": f, "intensity_optimised": options.intensity is None,
+        "truncation": "box",
+    }
+    if options.pulses is None:
+        curve = cal19_key_rate(eta, device=device, intensity_alpha_sq=options.intensity,
+                               decoys=decoys)
+        mode = "infinite" if decoys is None else "lp"
+        params.update(finite_key_model="asymptotic", pulses=None, basis_probability_optimised=False,
+                      truncation_s=DEFAULT_TRUNCATION[mode])
+        notes.append("asymptotic key rate, basis probability p_X -> 1")
+    else:
+        pulses = require_in_range("pulses", options.pulses, 1.0, math.inf)
+        if decoys is None:
+            decoys = DEFAULT_FK_DECOYS
+            notes.append("finite key needs a finite decoy set: using the FK-v0 reference set "
+                         "0,0.02,0.1,0.5")
+        settings = FiniteKeySettings(pulses=pulses)
+        curve = cal19_finite_key_rate(eta, settings, device=device,
+                                      intensity_alpha_sq=options.intensity, decoys=decoys)
+        params.update(finite_key_model=FK_V0_LABEL, pulses=pulses,
+                      basis_probability_optimised=True, truncation_s=DEFAULT_TRUNCATION["finite"],
+                      epsilon_chernoff=settings.epsilon_chernoff,
+                      epsilon_cor=settings.epsilon_cor, epsilon_pa=settings.epsilon_pa)
+        notes.append(FK_V0_NOTE)
+    params["decoys"] = "infinite" if decoys is None else ",".join(f"{d:g}" for d in decoys)
+    if decoys is not None:
+        notes.append("finite decoys: each yield bounded by its own LP (spec qkd.md 3.5)")
+    plob = np.full(eta_ch.shape, math.inf)
+    below = eta_ch < 1.0
+    plob[below] = plob_bound(eta_ch[below])
+    results = []
+    for i, e in enumerate(eta_ch):
+        p = dict(params)
+        p.update(channel_transmissivity=float(e), overall_transmissivity=float(eta[i]),
+                 intensity_alpha_sq=float(curve.intensity_alpha_sq[i]),
+                 basis_probability_p_x=float(curve.basis_probability_p_x[i]),
+                 gain_x_per_pulse_pair=float(curve.gain_x[i]))
+        results.append(KeyRateResult(
+            protocol="tf-cal19", channel_transmissivity=float(e),
+            key_rate_bits_per_pulse=float(curve.key_rate_bits_per_pulse[i]),
+            plob_bits_per_pulse=float(plob[i]), qber=float(curve.qber[i]),
+            phase_error_rate=float(curve.phase_error_rate[i]), parameters=p,
+            notes=tuple(notes)))
+    return results
+
+
+#: Protocol specification used by the CLI registry.
+SPEC = ProtocolSpec(
+    name="tf-cal19",
+    evaluate=evaluate,
+    default_attenuation_db_per_km=0.2,
+    relay=True,
+    help=_HELP,
+    supports_finite_decoys=True,
+    supports_finite_key=True,
+)
