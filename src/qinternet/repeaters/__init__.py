@@ -1,0 +1,82 @@
+"""Nested repeater chains with memory cut-offs: waiting time, Werner parameter, secret-key rate.
+
+Public surface (spec ``repeaters.md``):
+
+* :class:`NestedChain` – chain parameters (levels, p_gen, p_swap, w0, coherence time, cut-offs,
+  optional distillation); :func:`analyze_chain` – exact algorithm, returns
+  :class:`RepeaterChainResult`; :func:`chain_distributions`, :func:`window_distributions`,
+  :func:`join_attempt` – the pmf-level building blocks.
+* :func:`optimize_cutoffs` – key-rate-optimal cut-offs (uniform or per level),
+  :class:`CutoffOptimum`.
+* :func:`sample_nested_chain`, :func:`sample_swap_asap_chain`,
+  :func:`swap_asap_werner_from_durations`, :class:`MonteCarloEstimate` – Monte Carlo cross-checks.
+* :func:`bb84_key_fraction`, :func:`six_state_key_fraction`, :func:`key_fraction`,
+  :func:`key_fraction_threshold`, :func:`secret_key_rate` – key fractions (log2).
+* :func:`elementary_link_probability`, :func:`attempt_time_s`, :func:`coherence_time_steps`,
+  :func:`link_coherence_time_s`, :func:`plob_bits_per_use`,
+  :func:`repeater_capacity_bits_per_use`, :func:`physical_result`,
+  :class:`PhysicalChainResult` – physical front end.
+* :mod:`qinternet.repeaters.closed_forms` – closed forms used as test oracles.
+"""
+
+from __future__ import annotations
+
+from qinternet.repeaters.chain import (
+    NestedChain,
+    analyze_chain,
+    chain_distributions,
+    join_attempt,
+    window_distributions,
+)
+from qinternet.repeaters.keyrate import (
+    bb84_key_fraction,
+    key_fraction,
+    key_fraction_threshold,
+    secret_key_rate,
+    six_state_key_fraction,
+)
+from qinternet.repeaters.montecarlo import (
+    MonteCarloEstimate,
+    sample_nested_chain,
+    sample_swap_asap_chain,
+    swap_asap_werner_from_durations,
+)
+from qinternet.repeaters.optimize import CutoffOptimum, optimize_cutoffs
+from qinternet.repeaters.physical import (
+    attempt_time_s,
+    coherence_time_steps,
+    elementary_link_probability,
+    link_coherence_time_s,
+    physical_result,
+    plob_bits_per_use,
+    repeater_capacity_bits_per_use,
+)
+from qinternet.repeaters.results import PhysicalChainResult, RepeaterChainResult
+
+__all__ = [
+    "CutoffOptimum",
+    "MonteCarloEstimate",
+    "NestedChain",
+    "PhysicalChainResult",
+    "RepeaterChainResult",
+    "analyze_chain",
+    "attempt_time_s",
+    "bb84_key_fraction",
+    "chain_distributions",
+    "coherence_time_steps",
+    "elementary_link_probability",
+    "join_attempt",
+    "key_fraction",
+    "key_fraction_threshold",
+    "link_coherence_time_s",
+    "optimize_cutoffs",
+    "physical_result",
+    "plob_bits_per_use",
+    "repeater_capacity_bits_per_use",
+    "sample_nested_chain",
+    "sample_swap_asap_chain",
+    "secret_key_rate",
+    "six_state_key_fraction",
+    "swap_asap_werner_from_durations",
+    "window_distributions",
+]

@@ -1,0 +1,185 @@
+"""Result dataclasses of the repeater-chain computations (keys = the CLI ``--json`` contract)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["PhysicalChainResult", "RepeaterChainResult"]
+
+
+def _num(x: float | None) -> float | None:
+    if x is None:
+        return None
+    v = float(x)
+    return v if math.isfinite(v) else None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class RepeaterChainResult:
+    """Waiting time, Werner parameter and key rate of a nested repeater chain.
+
+    All times are in time steps (one step = one elementary-link attempt).
+    """
+
+    #: Operations of the chain, bottom up ("swap" or "distill"); 2^levels segments.
+    protocol: tuple[str, ...]
+    #: Number of swap (nesting) levels n.
+    levels: int
+    #: Elementary-link success probability per attempt.
+    p_gen: float
+    #: Swap success probability.
+    p_swap: float
+    #: Werner parameter of a fresh elementary link.
+    werner_w0: float
+    #: Link coherence time in steps (None = no decoherence).
+    coherence_time_steps: float | None
+    #: Memory cut-off per protocol step, in steps (None = no cut-off at that step).
+    cutoff_steps: tuple[int | None, ...]
+    #: Truncation window length T (the pmf lives on t = 0..T-1), in steps.
+    truncation_steps: int
+    #: Probability mass inside the truncation window, sum_t P(t) (1 for closed forms).
+    coverage: float
+    #: Conditional mean waiting time sum_t t P(t) / sum_t P(t), in steps.
+    mean_waiting_time_steps: float
+    #: Rigorous lower bound of the full-support mean, coverage * mean + (1 - coverage) * T.
+    mean_waiting_time_lower_bound_steps: float
+    #: Werner parameter of the average delivered state, sum_t P(t) W(t) / sum_t P(t).
+    mean_werner: float
+    #: Fidelity of the average delivered state, (1 + 3 mean_werner) / 4.
+    mean_fidelity: float
+    #: Key protocol used for ``secret_key_rate_bits_per_step`` ("bb84" or "six-state").
+    key_protocol: str
+    #: Secret-key rate of ``key_protocol`` in bits per step, r(W)/E[T] with log2.
+    secret_key_rate_bits_per_step: float
+    #: BB84 secret-key rate in bits per step.
+    secret_key_rate_bb84_bits_per_step: float
+    #: Six-state secret-key rate in bits per step.
+    secret_key_rate_six_state_bits_per_step: float
+    #: BB84 secret fraction of the average delivered state (bits per delivered link).
+    bb84_key_fraction: float
+    #: Six-state secret fraction of the average delivered state (bits per delivered link).
+    six_state_key_fraction: float
+    #: Waiting-time pmf P(t), t = 0..T-1 (not part of ``to_dict``).
+    waiting_time_pmf: npt.NDArray[np.float64] = field(repr=False)
+    #: Conditional Werner parameter W(t) = E[w | T = t]; NaN where P(t) < 1e-8 max P (round-off).
+    werner_by_time: npt.NDArray[np.float64] = field(repr=False)
+
+    @property
+    def segments(self) -> int:
+        """Number of elementary segments, 2^levels."""
+        return int(2**self.levels)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready scalars (the CLI ``--json`` keys); arrays are omitted."""
+        return {
+            "protocol": list(self.protocol),
+            "levels": self.levels,
+            "segments": self.segments,
+            "p_gen": float(self.p_gen),
+            "p_swap": float(self.p_swap),
+            "werner_w0": float(self.werner_w0),
+            "coherence_time_steps": _num(self.coherence_time_steps),
+            "cutoff_steps": list(self.cutoff_steps),
+            "truncation_steps": self.truncation_steps,
+            "coverage": float(self.coverage),
+            "mean_waiting_time_steps": float(self.mean_waiting_time_steps),
+            "mean_waiting_time_lower_bound_steps": float(
+                self.mean_waiting_time_lower_bound_steps
+            ),
+            "mean_werner": float(self.mean_werner),
+            "mean_fidelity": float(self.mean_fidelity),
+            "key_protocol": self.key_protocol,
+            "secret_key_rate_bits_per_step": float(self.secret_key_rate_bits_per_step),
+            "secret_key_rate_bb84_bits_per_step": float(self.secret_key_rate_bb84_bits_per_step),
+            "secret_key_rate_six_state_bits_per_step": float(
+                self.secret_key_rate_six_state_bits_per_step
+            ),
+            "bb84_key_fraction": float(self.bb84_key_fraction),
+            "six_state_key_fraction": float(self.six_state_key_fraction),
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class PhysicalChainResult:
+    """A :class:`RepeaterChainResult` with its values in seconds and the PLOB comparison."""
+
+    #: The chain result in time steps.
+    chain: RepeaterChainResult
+    #: Duration of one time step (one elementary-link attempt), in s.
+    attempt_time_s: float
+    #: Segment length in km (None when the chain was given by p_gen and a clock rate only).
+    segment_length_km: float | None
+    #: Total end-to-end length, segments * segment_length_km, in km (None if unknown).
+    total_length_km: float | None
+    #: Fibre attenuation in dB/km used for p_gen and PLOB (None if unknown).
+    attenuation_db_per_km: float | None
+    #: PLOB bound of the whole fibre, ebits (= secret bits) per channel use (None if unknown).
+    plob_bits_per_use: float | None
+    #: Repeater-assisted capacity of the equal-segment chain, -log2(1 - eta^(1/N)), bits per
+    #: use of the chain (each segment used once per time step); None if unknown.
+    repeater_capacity_bits_per_use: float | None = None
+
+    @property
+    def clock_rate_hz(self) -> float:
+        """Attempts per second, 1 / attempt_time_s."""
+        return 1.0 / self.attempt_time_s
+
+    @property
+    def mean_waiting_time_s(self) -> float:
+        """Mean waiting time in s."""
+        return self.chain.mean_waiting_time_steps * self.attempt_time_s
+
+    @property
+    def secret_key_rate_bits_per_s(self) -> float:
+        """Secret-key rate of the chain's key protocol in bits per s."""
+        return self.chain.secret_key_rate_bits_per_step / self.attempt_time_s
+
+    @property
+    def plob_bits_per_s(self) -> float | None:
+        """PLOB bound per second at the same clock rate (one channel use per time step)."""
+        if self.plob_bits_per_use is None:
+            return None
+        return self.plob_bits_per_use / self.attempt_time_s
+
+    def to_dict(self) -> dict[str, Any]:
+        """The chain's keys plus the physical-unit values."""
+        out = self.chain.to_dict()
+        out.update(
+            {
+                "attempt_time_s": float(self.attempt_time_s),
+                "clock_rate_hz": float(self.clock_rate_hz),
+                "coherence_time_s": _num(
+                    None
+                    if self.chain.coherence_time_steps is None
+                    else self.chain.coherence_time_steps * self.attempt_time_s
+                ),
+                "mean_waiting_time_s": float(self.mean_waiting_time_s),
+                "secret_key_rate_bits_per_s": float(self.secret_key_rate_bits_per_s),
+                "secret_key_rate_bb84_bits_per_s": float(
+                    self.chain.secret_key_rate_bb84_bits_per_step / self.attempt_time_s
+                ),
+                "secret_key_rate_six_state_bits_per_s": float(
+                    self.chain.secret_key_rate_six_state_bits_per_step / self.attempt_time_s
+                ),
+                "segment_length_km": _num(self.segment_length_km),
+                "total_length_km": _num(self.total_length_km),
+                "attenuation_db_per_km": _num(self.attenuation_db_per_km),
+                "plob_bits_per_use": _num(self.plob_bits_per_use),
+                "plob_bits_per_s": _num(self.plob_bits_per_s),
+                "repeater_capacity_bits_per_use": _num(self.repeater_capacity_bits_per_use),
+                "repeater_capacity_bits_per_s": _num(
+                    None if self.repeater_capacity_bits_per_use is None
+                    else self.repeater_capacity_bits_per_use / self.attempt_time_s
+                ),
+                "plob_comparison_note": (
+                    "PLOB per channel use is compared with the chain per time step at the same "
+                    "clock rate (a convention: modes versus time slots)"
+                ),
+            }
+        )
+        return out
