@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import xlogy
 
 from qinternet.constants import LN2
 
 __all__ = ["binary_entropy", "bosonic_entropy", "shannon_entropy"]
+
+
+def xlogy(x: npt.ArrayLike, y: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """``x * ln(y)`` with ``0 * ln(0) = 0`` (as scipy.special.xlogy, without importing scipy)."""
+    xa = np.asarray(x, dtype=np.float64)
+    ya = np.asarray(y, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = xa * np.log(ya)
+    return np.asarray(np.where(xa == 0.0, 0.0, out), dtype=np.float64)
 
 
 def binary_entropy(p: npt.ArrayLike) -> npt.NDArray[np.float64]:
@@ -41,7 +49,8 @@ def binary_entropy(p: npt.ArrayLike) -> npt.NDArray[np.float64]:
     0.0
     """
     x = np.asarray(p, dtype=np.float64)
-    return np.asarray(-(xlogy(x, x) + xlogy(1.0 - x, 1.0 - x)) / LN2, dtype=np.float64)
+    h = -(xlogy(x, x) + xlogy(1.0 - x, 1.0 - x)) / LN2
+    return np.asarray(h + 0.0, dtype=np.float64)  # + 0.0 turns -0.0 into 0.0
 
 
 def shannon_entropy(probabilities: npt.ArrayLike, axis: int = -1) -> npt.NDArray[np.float64]:
@@ -57,7 +66,7 @@ def shannon_entropy(probabilities: npt.ArrayLike, axis: int = -1) -> npt.NDArray
     2.0
     """
     x = np.asarray(probabilities, dtype=np.float64)
-    return np.asarray(-np.sum(xlogy(x, x), axis=axis) / LN2, dtype=np.float64)
+    return np.asarray(-np.sum(xlogy(x, x), axis=axis) / LN2 + 0.0, dtype=np.float64)
 
 
 def bosonic_entropy(mean_photons: npt.ArrayLike) -> npt.NDArray[np.float64]:

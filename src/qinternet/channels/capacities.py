@@ -10,7 +10,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import minimize_scalar
 
 from qinternet._validation import (
     require_in_range,
@@ -455,6 +454,8 @@ def _maximise_on_unit_interval(func: object, gamma: float) -> tuple[float, float
     k = int(np.argmax(values))
     lo = grid[max(k - 1, 0)]
     hi = grid[min(k + 1, grid.size - 1)]
+    from scipy.optimize import minimize_scalar  # deferred: keeps `import qinternet` light
+
     res = minimize_scalar(
         lambda x: -float(f(np.float64(x))),  # type: ignore[operator]
         bounds=(lo, hi),

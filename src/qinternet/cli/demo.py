@@ -7,6 +7,7 @@ returns a JSON-ready summary (including the paths of the files it wrote).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,6 +17,9 @@ from rich.console import Console
 
 from qinternet.cli._common import emit_json
 from qinternet.cli._demo_channels import channels_section
+from qinternet.cli._demo_networks import networks_section
+from qinternet.cli._demo_qkd import qkd_section
+from qinternet.cli._demo_repeaters import repeaters_section
 
 __all__ = ["SECTIONS", "register", "run_demo"]
 
@@ -24,6 +28,9 @@ Section = Callable[[Path, Console], dict[str, Any]]
 #: Demo sections in display order: (key in the JSON output, function).
 SECTIONS: tuple[tuple[str, Section], ...] = (
     ("channels", channels_section),
+    ("networks", networks_section),
+    ("qkd", qkd_section),
+    ("repeaters", repeaters_section),
 )
 
 
@@ -49,7 +56,8 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Show the main jobs on built-in data: fibre bounds table and plot, and more."""
-        console = Console(quiet=as_json)
+        # Tables need ~120 columns; keep that width when stdout is not a terminal (CI, pipes).
+        console = Console(quiet=as_json, width=None if sys.stdout.isatty() else 120)
         summary = run_demo(output_dir, console)
         if as_json:
             emit_json(summary)

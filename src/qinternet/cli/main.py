@@ -8,26 +8,77 @@ status 2 and exactly one line on stderr, never a usage banner or a traceback.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from types import ModuleType
 
 import typer
 
-from qinternet.cli import channel, demo
 from qinternet.errors import InfeasibleError, InvalidParameterError, QinternetError, SolverError
 
-__all__ = ["app", "main"]
+__all__ = ["build_app", "main"]
 
-app = typer.Typer(
-    name="qinternet",
-    help="Design the quantum internet: channel capacities, network bounds, QKD and repeaters.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
 
-for _module in (channel, demo):
-    _module.register(app)
+def _bounds() -> ModuleType:
+    from qinternet.cli import bounds
+
+    return bounds
+
+
+def _channel() -> ModuleType:
+    from qinternet.cli import channel
+
+    return channel
+
+
+def _demo() -> ModuleType:
+    from qinternet.cli import demo
+
+    return demo
+
+
+def _keyrate() -> ModuleType:
+    from qinternet.cli import keyrate
+
+    return keyrate
+
+
+def _repeater() -> ModuleType:
+    from qinternet.cli import repeater
+
+    return repeater
+
+
+#: Command name -> loader of its module (imported only when the command runs, so that
+#: ``qinternet channel ...`` does not pay for importing the QKD or network stacks).
+COMMANDS: dict[str, Callable[[], ModuleType]] = {
+    "bounds": _bounds,
+    "channel": _channel,
+    "demo": _demo,
+    "keyrate": _keyrate,
+    "repeater": _repeater,
+}
+
+
+def build_app(command: str | None = None) -> typer.Typer:
+    """The typer application with ``command`` registered (all commands when None/unknown)."""
+    app = typer.Typer(
+        name="qinternet",
+        help="Design the quantum internet: channel capacities, network bounds, QKD and "
+        "repeaters.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+
+    @app.callback()
+    def _root() -> None:
+        """Design the quantum internet: channel capacities, network bounds, QKD, repeaters."""
+
+    loaders = [COMMANDS[command]] if command in COMMANDS else list(COMMANDS.values())
+    for load in loaders:
+        load().register(app)
+    return app
 
 
 def _one_line(message: str) -> str:
@@ -38,6 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns (and exits with) the process exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
+        app = build_app(next((a for a in args if not a.startswith("-")), None))
         result = app(args=args, prog_name="qinternet", standalone_mode=False)
     except typer.Exit as err:
         code = int(err.exit_code)
