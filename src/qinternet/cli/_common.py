@@ -71,6 +71,8 @@ def parse_range(option: str, text: str) -> tuple[float, ...]:
 
     >>> parse_range("--distance-km", "0:100:50")
     (0.0, 50.0, 100.0)
+    >>> parse_range("--loss-db", "0:0.3:0.1")
+    (0.0, 0.1, 0.2, 0.3)
     >>> parse_range("--distance-km", "25")
     (25.0,)
     """
@@ -87,7 +89,8 @@ def parse_range(option: str, text: str) -> tuple[float, ...]:
     n = math.floor((stop - start) / step + 1e-9)
     if n > 100_000:
         raise InvalidParameterError(option, text, "must have at most 100000 points")
-    values = [start + i * step for i in range(n + 1)]
+    # Round away float noise (0.30000000000000004 -> 0.3) at 12 significant digits.
+    values = [float(f"{start + i * step:.12g}") for i in range(n + 1)]
     if abs(values[-1] - stop) <= 1e-9 * max(1.0, abs(stop)):
         values[-1] = stop
     return tuple(values)

@@ -66,7 +66,7 @@ def optimised_signed_rate(loss_db: npt.ArrayLike, device: Cal19Device,
         return key_rate_from_rates(gain, x_basis_error_rate(e, a2, device), e_z,
                                    device.ec_efficiency, clamp=False)
 
-    return maximise_log_grid(rate, eta.size, 0.002, 0.3, grid_points=64)[1]
+    return maximise_log_grid(rate, eta.size, 1e-4, 0.3, grid_points=80)[1]
 
 
 def _root(fun: object, grid: FloatArray, values: FloatArray, what: str) -> float:

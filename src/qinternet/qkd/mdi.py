@@ -28,6 +28,7 @@ from qinternet.qkd._inputs import (
     reject_finite_key,
 )
 from qinternet.qkd._optimize import maximise_on_grid
+from qinternet.qkd._special import SERIES_LIMIT, i0_minus_one
 from qinternet.qkd.options import KeyRateOptions, ProtocolSpec
 from qinternet.qkd.results import KeyRateResult
 
@@ -124,7 +125,9 @@ def mdi_quantities(
                          + 4 (1-eta_a)(1-eta_b) pd^2]
         e_11^X Y_11 = e0 Y_11 - (e0 - e_d)(1-pd)^2 eta_a eta_b / 2
 
-    I0 is evaluated as ``i0e(2x) e^(2x)`` combined with the exponent ``-mu'/2`` (no overflow).
+    I0 is evaluated as ``i0e(2x) e^(2x)`` combined with the exponent ``-mu'/2`` (no overflow);
+    for ``2x < 1/2`` the Q_E bracket is ``e^(-mu'/2)[(I0(2x) - 1) - expm1(-mu'/2)
+    + pd e^(-mu'/2)]`` with ``I0 - 1`` from its series (no cancellation at high loss).
 
     References
     ----------
@@ -157,9 +160,17 @@ def mdi_quantities(
         * (-np.expm1(-eb * mb / 2.0) + pd * np.exp(-eb * mb / 2.0))
     )
     # e^(-mu'/2) I0(2x) = i0e(2x) e^(2x - mu'/2), and 2x <= mu'/2 (AM-GM): no overflow.
-    q_e = 2.0 * pd * one**2 * (
-        i0e(2.0 * x) * np.exp(2.0 * x - mu_prime / 2.0) - one * np.exp(-mu_prime)
+    # For small 2x (high loss) the bracket is e^(-mu'/2)[(I0(2x) - 1) - expm1(-mu'/2)
+    # + pd e^(-mu'/2)], free of the cancellation of e^(-mu'/2) I0(2x) - e^(-mu').
+    small = 2.0 * x < SERIES_LIMIT
+    x_s = np.where(small, 2.0 * x, 0.0)
+    half = np.where(small, mu_prime / 2.0, 0.0)
+    bracket_small = np.exp(-half) * (i0_minus_one(x_s) - np.expm1(-half) + pd * np.exp(-half))
+    bracket = np.where(
+        small, bracket_small,
+        i0e(2.0 * x) * np.exp(2.0 * x - mu_prime / 2.0) - one * np.exp(-mu_prime),
     )
+    q_e = 2.0 * pd * one**2 * bracket
     q_rect = q_c + q_e
     err = p.misalignment * q_c + (1.0 - p.misalignment) * q_e
     # No announced event at all (pd = 0 and no light): no errors, E_rect := 0.

@@ -48,7 +48,7 @@ MODEL_NOTE = (
 #: Default number of phase slices D.
 DEFAULT_PHASE_SLICES = 16
 #: Search interval of the optimiser for the intensity mu of each party.
-MU_BOUNDS = (1e-4, 1.0)
+MU_BOUNDS = (1e-6, 1.0)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -292,7 +292,8 @@ def evaluate(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions) -> 
                         ec_efficiency=dev.ec_efficiency, phase_slices=DEFAULT_PHASE_SLICES)
 
     if options.intensity is None:
-        mu_opt, _ = maximise_1d(lambda e, m: terms_at(e, m).key_rate, eta, *MU_BOUNDS)
+        mu_opt, _ = maximise_1d(lambda e, m: terms_at(e, m).key_rate, eta, *MU_BOUNDS,
+                               n_grid=56)
     else:
         mu_fixed = require_in_range("--intensity", options.intensity, 0.0, np.inf,
                                     low_inclusive=False, high_inclusive=False)

@@ -51,9 +51,9 @@ class KeyRateResult:
 
 
 def _clean(value: Any) -> Any:
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, int | float):
+    if isinstance(value, bool) or value is None or isinstance(value, str | int):
+        return value  # ints (counts such as the truncation S) stay ints in the JSON
+    if isinstance(value, float):
         x = float(value)
         return x if math.isfinite(x) else None
     return value

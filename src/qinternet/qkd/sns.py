@@ -18,6 +18,7 @@ from scipy.special import i0e
 
 from qinternet._validation import require_in_range, require_probability
 from qinternet.entropy import binary_entropy
+from qinternet.qkd._special import SERIES_LIMIT, i0_minus_one
 from qinternet.qkd._tf_common import (
     as_transmissivity_array,
     as_transmittance,
@@ -37,7 +38,7 @@ FloatArray = npt.NDArray[np.float64]
 #: Label carried by every SNS result.
 MODEL_NOTE = "toolkit single-photon model (Wang-Yu-Hu 2018 rate [R]; spec qkd.md section 9)"
 #: Search boxes of the optimiser: sending probability epsilon and signal intensity mu_z.
-EPSILON_BOUNDS = (1e-4, 0.5)
+EPSILON_BOUNDS = (1e-6, 0.5)
 MU_Z_BOUNDS = (1e-3, 2.0)
 
 
@@ -94,7 +95,9 @@ def sns_terms(
         s_1 = t(1-pd) + (1-t) 2pd(1-pd);  e_1 = [t(1-pd) e_d + (1-t) pd(1-pd)] / s_1
         R = 2ε(1-ε) μ_z e^{-μ_z} s_1 [1 - h(e_1)] - f S_Z h(E_Z)
 
-    ``I0(x) e^{-x}`` is evaluated as ``i0e(x)`` (no overflow).
+    ``I0(x) e^{-x}`` is evaluated as ``i0e(x)`` (no overflow), and for ``x < 1/2`` the
+    both-send bracket as ``e^{-x}[(I0(x) - 1) - expm1(-x)] + pd e^{-2x}`` (no cancellation at
+    high loss).
 
     References
     ----------
@@ -112,8 +115,15 @@ def sns_terms(
     # One party sends: exactly one detector clicks, each sees x/2.
     no_click_half = np.exp(log_keep - 0.5 * x)
     one_sends = 2.0 * (-np.expm1(log_keep - 0.5 * x)) * no_click_half
-    # Both send with independent random phases: average over the relative phase.
-    both_send = 2.0 * (1.0 - pd) * (i0e(x) - (1.0 - pd) * np.exp(-2.0 * x))
+    # Both send with independent random phases: average over the relative phase,
+    # 2(1-pd)[e^-x I0(x) - (1-pd) e^-2x]. For small x (high loss) the bracket is
+    # e^-x [(I0(x) - 1) - expm1(-x)] + pd e^-2x, free of the cancellation of i0e(x) - e^-2x.
+    small = x < SERIES_LIMIT
+    x_small = np.where(small, x, 0.0)
+    bracket_small = (np.exp(-x_small) * (i0_minus_one(x_small) - np.expm1(-x_small))
+                     + pd * np.exp(-2.0 * x_small))
+    bracket = np.where(small, bracket_small, i0e(x) - (1.0 - pd) * np.exp(-2.0 * x))
+    both_send = 2.0 * (1.0 - pd) * bracket
     neither = 2.0 * pd * (1.0 - pd)
     w_neither = (1.0 - eps) ** 2
     w_one = 2.0 * eps * (1.0 - eps)
@@ -246,13 +256,14 @@ def evaluate(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions) -> 
     if options.intensity is None:
         eps_opt, mu_opt, _ = maximise_2d(
             lambda e, x, y: sns_terms(e, x, y, **kwargs).key_rate, eta, EPSILON_BOUNDS,
-            MU_Z_BOUNDS,
+            MU_Z_BOUNDS, n_grid=(32, 24),
         )
     else:
         mu_fixed = require_in_range("--intensity", options.intensity, 0.0, np.inf,
                                     low_inclusive=False, high_inclusive=False)
         eps_opt, _ = maximise_1d(
-            lambda e, x: sns_terms(e, x, mu_fixed, **kwargs).key_rate, eta, *EPSILON_BOUNDS
+            lambda e, x: sns_terms(e, x, mu_fixed, **kwargs).key_rate, eta, *EPSILON_BOUNDS,
+            n_grid=52,
         )
         mu_opt = np.full(eta.shape, mu_fixed)
     terms = sns_terms(eta, eps_opt, mu_opt, **kwargs)

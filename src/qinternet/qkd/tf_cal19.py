@@ -70,7 +70,11 @@ __all__ = [
 FloatArray = npt.NDArray[np.float64]
 
 #: Search interval of the optimised key-round intensity alpha^2 (mean photon number per party).
-ALPHA_SQ_BOUNDS = (0.005, 0.3)
+#: The lower end is well below the optimum at large misalignment or phase mismatch (the optimum
+#: falls below 0.005 at, e.g., delta = 0.3 or m = 0.15 with f = 1.3).
+ALPHA_SQ_BOUNDS = (1e-4, 0.3)
+#: Log-grid points of the alpha^2 search (asymptotic; finite key), before golden section.
+_ALPHA_SQ_GRID_POINTS = (64, 28)
 #: Default truncation S: infinite decoys, finite decoys (LP), finite key (spec §3.4, §4.5).
 DEFAULT_TRUNCATION = {"infinite": 8, "lp": 6, "finite": 5}
 #: Largest admissible key-round intensity (cat sums use 120 Fock terms).
@@ -211,7 +215,8 @@ def cal19_key_rate(
                                    dev.ec_efficiency, clamp=clamp)
 
     if intensity_alpha_sq is None:
-        a2_opt, _ = maximise_log_grid(rate, eta.size, *ALPHA_SQ_BOUNDS)
+        a2_opt, _ = maximise_log_grid(rate, eta.size, *ALPHA_SQ_BOUNDS,
+                                      grid_points=_ALPHA_SQ_GRID_POINTS[0])
     else:
         a2_opt = np.full(eta.shape, float(intensity_alpha_sq))
     gain = x_basis_gain(eta, a2_opt, dev)
@@ -310,8 +315,8 @@ def cal19_finite_key_rate(
             def objective(a2: FloatArray) -> FloatArray:
                 return fk_v0_rate(e, a2, yu, dev, settings, p_x, clamp=False)[0]
 
-            a2, r = maximise_log_grid(objective, 1, *ALPHA_SQ_BOUNDS, grid_points=20,
-                                      iterations=24)
+            a2, r = maximise_log_grid(objective, 1, *ALPHA_SQ_BOUNDS,
+                                      grid_points=_ALPHA_SQ_GRID_POINTS[1], iterations=24)
             return float(a2[0]), float(r[0]), yu
 
         if basis_probability_p_x is not None:
@@ -345,7 +350,7 @@ _HELP = (
     "(default 1e-8); --misalignment m: polarisation misalignment theta = 2 arcsin(sqrt(m)), the "
     "X-basis error floor (default 0.02); --phase-mismatch delta: phi = delta*pi (default 0); "
     "--ec-efficiency f (default 1.16); --intensity: alpha^2, key-round mean photon number per "
-    "party (optimised in [0.005, 0.3] when omitted); --decoys infinite (exact photon-number "
+    "party (optimised in [1e-4, 0.3] when omitted); --decoys infinite (exact photon-number "
     "yields, truncation S = 8) or v1,v2,... (same set for both parties, LP bounds, S = 6); "
     "--pulses N: pulse pairs sent, finite key with the INTERIM model FK-v0 (not CRAKCR21), "
     "p_X and alpha^2 optimised, decoys default 0,0.02,0.1,0.5, S = 5. Asymptotic p_X -> 1. "
