@@ -21,6 +21,7 @@ from qinternet.repeaters.physical import (
     attempt_time_s,
     coherence_time_steps,
     elementary_link_probability,
+    link_coherence_time_s,
     physical_result,
 )
 from qinternet.repeaters.results import RepeaterChainResult
@@ -41,6 +42,8 @@ _OPTION_NAMES = {
     "source_efficiency": "--source-efficiency",
     "detector_efficiency": "--detector-efficiency",
     "coherence_time_s": "--coherence-time-s",
+    "memory_coherence_time_s": "--memory-coherence-time-s",
+    "attempt_time_s": "--attempt-time-s",
     "total_length_km": "--segment-length-km",
     "transmissivity": "--attenuation-db-per-km",
 }
@@ -204,9 +207,17 @@ def register(app: typer.Typer) -> None:
         clock_rate_hz: Annotated[float | None, typer.Option(
             help="Attempts per second; sets the time step 1/rate (overrides the fibre "
                  "attempt time). Enables results in seconds with --p-gen.")] = None,
+        attempt_time_s: Annotated[float | None, typer.Option(
+            help="Duration of one attempt (time step) in s; alternative to --clock-rate-hz "
+                 "(overrides the fibre attempt time).")] = None,
         coherence_time_s: Annotated[float | None, typer.Option(
             help="Link coherence time in s (half the per-qubit memory time); needs "
-                 "--clock-rate-hz or --segment-length-km. Alternative to --coherence-time.")
+                 "--clock-rate-hz, --attempt-time-s or --segment-length-km. Alternative to "
+                 "--coherence-time.")
+        ] = None,
+        memory_coherence_time_s: Annotated[float | None, typer.Option(
+            help="Per-qubit (depolarizing) memory coherence time T_q in s; the link coherence "
+                 "time is T_q / 2 (both qubits decay). Alternative to --coherence-time-s.")
         ] = None,
         plot: Annotated[Path | None, typer.Option(
             help="Write a PNG with the waiting-time distribution and W(t).")] = None,
@@ -219,7 +230,9 @@ def register(app: typer.Typer) -> None:
         steps; a failed swap regenerates both halves. Key rate = r(W)/E[T] with the BB84
         fraction max(0, 1 - 2 h((1-W)/2)) (log2), W the Werner parameter of the average
         delivered state. Physical options add seconds and the PLOB bound per second at the
-        same clock rate (comparing time slots with channel uses is a convention).
+        same clock rate (comparing time slots with channel uses is a convention); one step
+        includes the heralding round trip (--heralding) but no classical communication for
+        swaps, as in the model.
         """
         with as_option(_OPTION_NAMES):
             _run(locals())
@@ -239,9 +252,17 @@ def _run(opts: dict[str, Any]) -> None:
                                     "cannot be combined with fixed cut-offs")
     if opts["per_level"] and not opts["optimize_cutoff"]:
         raise InvalidParameterError("--per-level", True, "needs --optimize-cutoff")
-    if opts["coherence_time"] is not None and opts["coherence_time_s"] is not None:
-        raise InvalidParameterError("--coherence-time/--coherence-time-s", "both",
+    given = [name for name, key in (("--coherence-time", "coherence_time"),
+                                     ("--coherence-time-s", "coherence_time_s"),
+                                     ("--memory-coherence-time-s", "memory_coherence_time_s"))
+             if opts[key] is not None]
+    if len(given) > 1:
+        raise InvalidParameterError("/".join(given), "all", "give at most one of these")
+    if opts["clock_rate_hz"] is not None and opts["attempt_time_s"] is not None:
+        raise InvalidParameterError("--clock-rate-hz/--attempt-time-s", "both",
                                     "give at most one of the two")
+    if opts["attempt_time_s"] is not None and not opts["attempt_time_s"] > 0:
+        raise InvalidParameterError("--attempt-time-s", opts["attempt_time_s"], "must be > 0")
     if opts["heralding"] not in ("node", "midpoint"):
         raise InvalidParameterError("--heralding", opts["heralding"],
                                     "must be 'node' or 'midpoint'")
@@ -259,14 +280,24 @@ def _run(opts: dict[str, Any]) -> None:
     step_s: float | None = None
     if opts["clock_rate_hz"] is not None:
         step_s = 1.0 / opts["clock_rate_hz"]
+    elif opts["attempt_time_s"] is not None:
+        step_s = float(opts["attempt_time_s"])
     elif segment_length is not None:
         step_s = attempt_time_s(segment_length, opts["heralding"])
     coherence = opts["coherence_time"]
-    if opts["coherence_time_s"] is not None:
+    link_s, link_option = opts["coherence_time_s"], "--coherence-time-s"
+    if opts["memory_coherence_time_s"] is not None:
+        link_option = "--memory-coherence-time-s"
+        with as_option({"memory_coherence_time_s": link_option}):
+            link_s = link_coherence_time_s(opts["memory_coherence_time_s"])
+    if link_s is not None:
         if step_s is None:
-            raise InvalidParameterError("--coherence-time-s", opts["coherence_time_s"],
-                                        "needs --clock-rate-hz or --segment-length-km")
-        coherence = coherence_time_steps(opts["coherence_time_s"], step_s)
+            raise InvalidParameterError(
+                link_option, opts["coherence_time_s"] if opts["memory_coherence_time_s"] is None
+                else opts["memory_coherence_time_s"],
+                "needs --clock-rate-hz, --attempt-time-s or --segment-length-km")
+        with as_option({"coherence_time_s": link_option}):
+            coherence = coherence_time_steps(link_s, step_s)
     rounds: tuple[int, ...] = ()
     if opts["distillation_rounds"] is not None:
         rounds = _parse_rounds(opts["distillation_rounds"], levels)

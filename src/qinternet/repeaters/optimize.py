@@ -11,9 +11,12 @@ coverage >= ``min_coverage`` are treated as rate 0 (their waiting time is enormo
 Pruning (exact, no heuristics): while a candidate's window is still growing, its full-support rate
 is bounded by ``r(c W_c + (1 - c) w_max) / (c E_c[T] + (1 - c) T)`` (coverage c, conditional means
 on the window, ``W(t) <= w_max = w0^(2^n)``); a candidate whose bound cannot beat the best rate so
-far is dropped without enlarging its window. If even ``w_max`` gives no key, no search is run.
-Cost: milliseconds for shallow chains; tens of seconds for 3-level chains near the end of the key
-range, where every candidate needs windows of 10^5-10^6 steps.
+far is dropped without enlarging its window (only exactly resolved rates serve as the "best so
+far"). If even ``w_max`` gives no key, no search is run. The search window cap equals the analysis
+cap (2^22 steps), and the reported optimum rate is that of the returned cut-offs on the final
+analysis window. Cost: milliseconds for shallow chains; tens of seconds (up to a minute or two on
+a loaded machine) for chains near the end of the key range, where candidates need windows of
+10^6 steps or more.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import numpy as np
 from qinternet._validation import require_int
 from qinternet.errors import InvalidParameterError, QinternetWarning, SolverError
 from qinternet.repeaters.chain import (
+    DEFAULT_MAX_TRUNCATION_STEPS,
     DEFAULT_MIN_COVERAGE,
     NestedChain,
     _initial_truncation,
@@ -42,7 +46,7 @@ __all__ = ["CutoffOptimum", "optimize_cutoffs"]
 Cutoffs = tuple[int | None, ...]
 
 _OPT_TARGET_COVERAGE = 1.0 - 1e-10
-_OPT_MAX_TRUNCATION = 2**20
+_OPT_MAX_TRUNCATION = DEFAULT_MAX_TRUNCATION_STEPS
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
@@ -51,7 +55,8 @@ class CutoffOptimum:
 
     #: Optimal cut-off per protocol step, in steps (None = no cut-off at that step).
     cutoff_steps: Cutoffs
-    #: Maximised key rate in bits per step (of ``key_protocol``, with ``entropy_base``).
+    #: Maximised key rate in bits per step (of ``key_protocol``, with ``entropy_base``),
+    #: evaluated for ``cutoff_steps`` on the window of ``result``.
     secret_key_rate_bits_per_step: float
     #: Key rate without any cut-off, same convention, in bits per step.
     no_cutoff_secret_key_rate_bits_per_step: float
@@ -88,7 +93,8 @@ class _Objective:
         self.cap = max_truncation_steps
         self.cache: dict[Cutoffs, float] = {}
         self.best = 0.0
-        self.unresolved = 0
+        #: Candidates that did not reach the target coverage within the cap.
+        self.unresolved: set[Cutoffs] = set()
         has_distillation = "distill" in chain.protocol
         self.w_max = 1.0 if has_distillation else chain.werner_w0 ** (2**chain.levels)
 
@@ -117,10 +123,12 @@ class _Objective:
                 self.cache[cutoffs] = upper
                 return upper
             if t_len >= self.cap:
-                # unresolved within the cap: conditional-window estimate, or 0 if untrustworthy
-                self.unresolved += 1
+                # unresolved within the cap: conditional-window estimate, or 0 if untrustworthy;
+                # not used for pruning (it may overestimate the full-support rate)
+                self.unresolved.add(cutoffs)
                 rate = self._rate(mean_w, mean_t) if coverage >= self.min_coverage else 0.0
-                break
+                self.cache[cutoffs] = rate
+                return rate
             t_len = min(2 * t_len, self.cap)
         self.best = max(self.best, rate)
         self.cache[cutoffs] = rate
@@ -269,9 +277,10 @@ def optimize_cutoffs(
                 break
     if not objective.cache:
         raise SolverError("no-evaluation", "cut-off search evaluated no candidate")
-    if objective.unresolved:
+    unresolved = len(objective.unresolved)
+    if unresolved:
         warnings.warn(
-            f"{objective.unresolved} cut-off candidates needed a window longer than "
+            f"{unresolved} cut-off candidates needed a window longer than "
             f"max_truncation_steps={cap}: scored by their conditional-window rate (or 0 below "
             f"min_coverage {min_coverage:g}); the optimum may be inaccurate",
             QinternetWarning,
@@ -282,6 +291,10 @@ def optimize_cutoffs(
         rate = no_cut
     result = analyze_chain(replace(base, cutoff_steps=best), key_protocol=key_protocol,
                            max_truncation_steps=max(cap, 2**22), min_coverage=min_coverage)
+    # Report the rate of the returned cut-offs on the final (at least as wide) window, so that
+    # the optimum and ``result`` agree even when the search scored it on a truncated window.
+    rate = float(key_fraction(result.mean_werner, key_protocol, entropy_base=entropy_base)
+                 ) / result.mean_waiting_time_steps
     return CutoffOptimum(
         cutoff_steps=best,
         secret_key_rate_bits_per_step=rate,

@@ -4,7 +4,11 @@ Model (spec repeaters.md §10, a common convention, stated here): N = 2^n equal 
 L0; an elementary attempt succeeds with ``p_gen = source_efficiency * detector_efficiency *
 10^(-alpha L0 / 10)`` (one photon crosses the whole segment and is heralded); one time step lasts
 ``2 L0 / c_f`` (node-to-node heralding: photon out, heralding signal back) or ``L0 / c_f``
-(midpoint heralding station), or ``1 / clock_rate_hz`` if a clock rate is given. The PLOB bound of
+(midpoint heralding station), or ``1 / clock_rate_hz`` if a clock rate is given. The same p_gen
+is used for both heralding geometries (midpoint schemes with two photons or single-photon
+interference differ). As in the model of spec §1, the classical communication of swaps and
+cut-off decisions between repeaters takes no time (only the heralding round trip is in a step),
+so waiting times in seconds are lower bounds for long segments. The PLOB bound of
 the *whole* fibre (``N L0``, fibre loss only) is quoted per channel use and per second at the same
 clock rate, one use per time step: comparing slots with modes is a convention.
 """
