@@ -1,0 +1,33 @@
+"""Quantum networks: model, loaders and LP bounds for pairs and GHZ groups.
+
+- :class:`Network`, :class:`Node`, :class:`Link`: undirected multigraph of quantum links.
+- :func:`load_network`: node-link JSON, GraphML, GML (Topology Zoo) or ``topohub:KEY``.
+- :class:`Usage`: usage models ``flooding`` / ``frequency`` / ``budget`` with their units.
+- :func:`network_bounds`: certified upper bound and achievable lower bound with routes.
+- :class:`NetworkBoundResult`: the result (``to_dict()`` = ``qinternet bounds --json``).
+- :func:`max_flow_min_cut`, :func:`widest_path`, :func:`harmonic_path`: single-pair tools.
+- :func:`decompose_flow`: flow decomposition into paths.
+"""
+
+from qinternet.networks.bounds import network_bounds
+from qinternet.networks.io import load_network
+from qinternet.networks.network import Link, Network, Node
+from qinternet.networks.results import NetworkBoundResult
+from qinternet.networks.routes import PathRoute, decompose_flow
+from qinternet.networks.single_pair import harmonic_path, max_flow_min_cut, widest_path
+from qinternet.networks.usage import Usage
+
+__all__ = [
+    "Link",
+    "Network",
+    "NetworkBoundResult",
+    "Node",
+    "PathRoute",
+    "Usage",
+    "decompose_flow",
+    "harmonic_path",
+    "load_network",
+    "max_flow_min_cut",
+    "network_bounds",
+    "widest_path",
+]

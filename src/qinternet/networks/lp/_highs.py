@@ -24,6 +24,8 @@ __all__ = [
     "HighsResult",
     "check_optimal",
     "new_highs",
+    "pass_model",
+    "read_result",
     "solve_lp",
 ]
 
@@ -42,17 +44,17 @@ def _construct() -> highspy.Highs:
     global _banner_done
     with _banner_lock:
         if _banner_done:
-            return highspy.Highs()
+            return highspy.Highs()  # type: ignore[no-untyped-call]
         sys.stdout.flush()
         try:
             saved = os.dup(1)
         except OSError:  # no fd 1 (unusual embedding): accept the banner
             _banner_done = True
-            return highspy.Highs()
+            return highspy.Highs()  # type: ignore[no-untyped-call]
         try:
             with open(os.devnull, "w") as devnull:
                 os.dup2(devnull.fileno(), 1)
-                h = highspy.Highs()
+                h = highspy.Highs()  # type: ignore[no-untyped-call]
         finally:
             os.dup2(saved, 1)
             os.close(saved)

@@ -1,0 +1,278 @@
+"""Minimum Steiner trees: exact Dreyfus–Wagner DP, a shortest-path heuristic, brute force.
+
+Used as the pricing oracle of the Steiner-tree packing LP (spec ``network_bounds.md`` §6.1):
+with link prices ``y_e >= 0`` the most profitable tree column of a group is a minimum-weight
+Steiner tree. Multigraphs are priced by the cheapest parallel link of each node pair, and the
+returned trees name link indices.
+
+References
+----------
+S. E. Dreyfus, R. A. Wagner, "The Steiner problem in graphs", Networks 1, 195 (1971) [R].
+H. Takahashi, A. Matsuyama, "An approximate solution for the Steiner problem in graphs",
+Math. Japonica 24, 573 (1980) (shortest-path heuristic, ratio 2(1 - 1/m)) [R].
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+from scipy.sparse.csgraph import dijkstra
+
+__all__ = [
+    "SteinerGraph",
+    "enumerate_steiner_trees",
+]
+
+_NO_PRED = -9999
+
+
+class SteinerGraph:
+    """A fixed multigraph on which minimum Steiner trees are computed for varying link weights.
+
+    Parameters
+    ----------
+    num_nodes : int
+        Number of nodes.
+    tail, head : ndarray of int
+        Link endpoints.
+    usable : ndarray of bool
+        Links that may appear in a tree (others are ignored).
+    """
+
+    def __init__(
+        self, num_nodes: int, tail: npt.NDArray[np.int64], head: npt.NDArray[np.int64],
+        usable: npt.NDArray[np.bool_],
+    ) -> None:
+        self.n = int(num_nodes)
+        self.ids = np.flatnonzero(usable & (tail != head))
+        u = tail[self.ids]
+        v = head[self.ids]
+        self.lo = np.minimum(u, v)
+        self.hi = np.maximum(u, v)
+        self.key = self.lo * self.n + self.hi
+        self.tail = tail
+        self.head = head
+
+    def _collapse(
+        self, weights: npt.NDArray[np.float64]
+    ) -> tuple[sp.csr_matrix, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Symmetric csr of the cheapest parallel link per node pair; sorted keys -> link id."""
+        w = np.maximum(weights[self.ids], 0.0)
+        order = np.lexsort((w, self.key))
+        keys = self.key[order]
+        first = np.ones(keys.size, dtype=bool)
+        first[1:] = keys[1:] != keys[:-1]
+        sel = order[first]
+        lo, hi, ww = self.lo[sel], self.hi[sel], w[sel]
+        rows = np.concatenate([lo, hi])
+        cols = np.concatenate([hi, lo])
+        data = np.concatenate([ww, ww])
+        g = sp.csr_matrix((data, (rows, cols)), shape=(self.n, self.n))
+        return g, self.key[sel], self.ids[sel]
+
+    def _link_of(self, keys: npt.NDArray[np.int64], link_ids: npt.NDArray[np.int64],
+                 a: int, b: int) -> int:
+        k = min(a, b) * self.n + max(a, b)
+        pos = int(np.searchsorted(keys, k))
+        return int(link_ids[pos])
+
+    def _cleanup(self, links: set[int], terminals: Sequence[int],
+                 weights: npt.NDArray[np.float64]) -> tuple[int, ...]:
+        """Spanning tree of the union of links (cheapest first), then prune non-terminal leaves."""
+        parent: dict[int, int] = {}
+
+        def find(x: int) -> int:
+            while parent.setdefault(x, x) != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        kept: list[int] = []
+        for e in sorted(links, key=lambda e: (float(weights[e]), e)):
+            a, b = find(int(self.tail[e])), find(int(self.head[e]))
+            if a != b:
+                parent[a] = b
+                kept.append(e)
+        term = set(terminals)
+        tree = set(kept)
+        while True:
+            deg: dict[int, int] = {}
+            for e in tree:
+                for x in (int(self.tail[e]), int(self.head[e])):
+                    deg[x] = deg.get(x, 0) + 1
+            drop = {e for e in tree
+                    if (deg[int(self.tail[e])] == 1 and int(self.tail[e]) not in term)
+                    or (deg[int(self.head[e])] == 1 and int(self.head[e]) not in term)}
+            if not drop:
+                break
+            tree -= drop
+        return tuple(sorted(tree))
+
+    def dreyfus_wagner(
+        self, terminals: Sequence[int], weights: npt.NDArray[np.float64]
+    ) -> tuple[float, tuple[int, ...]]:
+        """Exact minimum Steiner tree (cost, link ids); ``(inf, ())`` if terminals disconnected.
+
+        ``dp[D][v]`` = cheapest tree joining terminal subset D and node v; the step
+        ``dp[D][v] = min_u dist(v, u) + g_D(u)`` is one Dijkstra from a super source joined to
+        every u with weight ``g_D(u) = min_{D'} dp[D'][u] + dp[D\\D'][u]``. Cost
+        O(3^m n + 2^m (|E| + n) log n).
+        """
+        w = np.maximum(np.asarray(weights, dtype=np.float64), 0.0)
+        g, keys, link_ids = self._collapse(w)
+        n = self.n
+        term = [int(t) for t in terminals]
+        root = term[-1]
+        q_nodes = term[:-1]
+        q = len(q_nodes)
+        full = (1 << q) - 1
+        dist1, pred1 = dijkstra(g, directed=True, indices=q_nodes, return_predecessors=True)
+        dp: dict[int, npt.NDArray[np.float64]] = {}
+        pred: dict[int, npt.NDArray[np.int32]] = {}
+        split: dict[int, npt.NDArray[np.int64]] = {}
+        for i in range(q):
+            dp[1 << i] = dist1[i]
+        gc = g.tocoo()
+        base_r, base_c, base_d = gc.row, gc.col, gc.data
+        src = np.full(n, n, dtype=base_r.dtype)
+        nodes = np.arange(n, dtype=base_r.dtype)
+        for mask in sorted(range(1, full + 1), key=lambda m: bin(m).count("1")):
+            if mask & (mask - 1) == 0:
+                continue
+            low = mask & -mask
+            best = np.full(n, np.inf)
+            arg = np.zeros(n, dtype=np.int64)
+            sub = (mask - 1) & mask
+            while sub:
+                if sub & low:
+                    cand = dp[sub] + dp[mask ^ sub]
+                    better = cand < best
+                    best[better] = cand[better]
+                    arg[better] = sub
+                sub = (sub - 1) & mask
+            fin = np.isfinite(best)
+            aug = sp.csr_matrix(
+                (np.concatenate([base_d, best[fin]]),
+                 (np.concatenate([base_r, src[fin]]), np.concatenate([base_c, nodes[fin]]))),
+                shape=(n + 1, n + 1),
+            )
+            d, p = dijkstra(aug, directed=True, indices=n, return_predecessors=True)
+            dp[mask] = d[:n]
+            pred[mask] = p[:n]
+            split[mask] = arg
+        cost = float(dp[full][root])
+        if not np.isfinite(cost):
+            return float("inf"), ()
+        used: set[int] = set()
+        stack = [(full, root)]
+        while stack:
+            mask, v = stack.pop()
+            if mask & (mask - 1) == 0:
+                i = mask.bit_length() - 1
+                pr = pred1[i]
+                while v != q_nodes[i]:
+                    a = int(pr[v])
+                    used.add(self._link_of(keys, link_ids, a, v))
+                    v = a
+                continue
+            pr2 = pred[mask]
+            while int(pr2[v]) != n:
+                a = int(pr2[v])
+                used.add(self._link_of(keys, link_ids, a, v))
+                v = a
+            s = int(split[mask][v])
+            stack.append((s, v))
+            stack.append((mask ^ s, v))
+        tree = self._cleanup(used, term, w)
+        return float(w[list(tree)].sum()) if tree else 0.0, tree
+
+    def shortest_path_heuristic(
+        self, terminals: Sequence[int], weights: npt.NDArray[np.float64]
+    ) -> tuple[float, tuple[int, ...]]:
+        """Shortest-path (Takahashi–Matsuyama) Steiner heuristic, ratio <= 2(1 - 1/m)."""
+        w = np.maximum(np.asarray(weights, dtype=np.float64), 0.0)
+        g, keys, link_ids = self._collapse(w)
+        n = self.n
+        term = [int(t) for t in terminals]
+        in_tree = np.zeros(n, dtype=bool)
+        in_tree[term[0]] = True
+        remaining = set(term[1:])
+        used: set[int] = set()
+        gc = g.tocoo()
+        while remaining:
+            roots = np.flatnonzero(in_tree)
+            aug = sp.csr_matrix(
+                (np.concatenate([gc.data, np.zeros(roots.size)]),
+                 (np.concatenate([gc.row, np.full(roots.size, n)]),
+                  np.concatenate([gc.col, roots]))),
+                shape=(n + 1, n + 1),
+            )
+            d, p = dijkstra(aug, directed=True, indices=n, return_predecessors=True)
+            t = min(remaining, key=lambda x: (d[x], x))
+            if not np.isfinite(d[t]):
+                return float("inf"), ()
+            v = t
+            while int(p[v]) != n:
+                a = int(p[v])
+                used.add(self._link_of(keys, link_ids, a, v))
+                in_tree[v] = True
+                v = a
+            in_tree[t] = True
+            remaining -= set(np.flatnonzero(in_tree).tolist())
+        tree = self._cleanup(used, term, w)
+        return float(w[list(tree)].sum()) if tree else 0.0, tree
+
+
+def _as_tree(edges: list[tuple[int, int]]) -> tuple[set[int], dict[int, int]] | None:
+    """(nodes, degrees) if the edges form a forest without self-loops, else None."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    deg: dict[int, int] = {}
+    for a, b in edges:
+        if a == b:
+            return None
+        deg[a] = deg.get(a, 0) + 1
+        deg[b] = deg.get(b, 0) + 1
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            return None
+        parent[ra] = rb
+    return set(deg), deg
+
+
+def enumerate_steiner_trees(
+    tail: Sequence[int], head: Sequence[int], terminals: Sequence[int]
+) -> list[tuple[int, ...]]:
+    """All Steiner trees of ``terminals`` whose leaves are all terminals (brute force).
+
+    Exponential in the number of links; for tests on graphs with at most ~15 links.
+
+    Examples
+    --------
+    >>> len(enumerate_steiner_trees([0, 1, 0], [1, 2, 2], [0, 1, 2]))  # triangle
+    3
+    """
+    m = len(tail)
+    term = set(int(t) for t in terminals)
+    out: list[tuple[int, ...]] = []
+    for size in range(len(term) - 1, m + 1):
+        for combo in itertools.combinations(range(m), size):
+            tree = _as_tree([(int(tail[e]), int(head[e])) for e in combo])
+            if tree is None:
+                continue
+            nodes, deg = tree
+            if not term <= nodes or len(nodes) != size + 1:
+                continue
+            if any(d == 1 and x not in term for x, d in deg.items()):
+                continue
+            out.append(combo)
+    return out

@@ -1,0 +1,505 @@
+"""Achievable rates: path / Steiner-tree packing LP solved by column generation.
+
+Spec ``network_bounds.md`` §5.1 (many pairs), §6.1 (one GHZ group), §7 (several groups).
+Restricted master over a working set of route columns x_c (a path of a pair or a Steiner tree of
+a group), all usage variables present; link prices ``y_e`` of the capacity rows price new
+columns: a shortest path (Dijkstra) for a pair, a minimum Steiner tree (Dreyfus–Wagner, exact)
+for a group. The master is re-solved warm (HiGHS keeps its basis when columns are added).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+import igraph as ig
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from qinternet.errors import InvalidParameterError
+from qinternet.networks.lp._arrays import LinkArrays
+from qinternet.networks.lp._highs import INF, check_optimal, new_highs, pass_model
+from qinternet.networks.lp._problem import Objective, Problem, prepare
+from qinternet.networks.lp._solution import LPSolution, RouteColumn
+from qinternet.networks.lp._steiner import SteinerGraph
+from qinternet.networks.usage import Usage
+
+__all__ = ["EXACT_STEINER_MAX_TERMINALS", "MAX_ROUNDS", "lower_bound"]
+
+#: Groups with at most this many terminals are priced exactly (Dreyfus–Wagner).
+EXACT_STEINER_MAX_TERMINALS = 10
+
+#: Safety limit on the number of column-generation rounds.
+MAX_ROUNDS = 5000
+
+_RED_TOL = 1e-9
+
+#: Initial columns per pair taken from its own max-flow decomposition (largest first).
+_SEEDS_PER_PAIR = 8
+
+
+def _path_nodes(tail: npt.NDArray[np.int64], head: npt.NDArray[np.int64],
+                links: Sequence[int], start: int) -> tuple[int, ...] | None:
+    """Node sequence of a path given as link ids from ``start``; None if not a simple path."""
+    nodes = [start]
+    v = start
+    for e in links:
+        a, b = int(tail[e]), int(head[e])
+        if a == v:
+            v = b
+        elif b == v:
+            v = a
+        else:
+            return None
+        nodes.append(v)
+    return tuple(nodes) if len(set(nodes)) == len(nodes) else None
+
+
+def _connects(prob: Problem, links: Sequence[int], terminals: Sequence[int]) -> bool:
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for e in links:
+        ra, rb = find(int(prob.tail[e])), find(int(prob.head[e]))
+        if ra != rb:
+            parent[ra] = rb
+    root = find(terminals[0])
+    return all(find(t) == root for t in terminals)
+
+
+def _flow_paths(edges: list[tuple[int, int]], flow: Sequence[float], s: int, t: int,
+                eps: float) -> list[list[int]]:
+    """Decompose an s-t flow on an undirected graph into paths (lists of edge positions).
+
+    ``flow[i] > 0`` means flow from ``edges[i][0]`` to ``edges[i][1]``. Cycles are cancelled
+    (spec §10, Ahuja-Magnanti-Orlin).
+    """
+    rem: dict[int, float] = {}
+    out: dict[int, list[int]] = {}
+    for i, f in enumerate(flow):
+        if abs(f) > eps:
+            a = edges[i][0] if f > 0 else edges[i][1]
+            rem[i] = abs(f)
+            out.setdefault(a, []).append(i)
+
+    def other(i: int, v: int) -> int:
+        a, b = edges[i]
+        return b if a == v else a
+
+    paths: list[list[int]] = []
+    for _ in range(len(flow) + 1):
+        path: list[int] = []
+        pos = {s: 0}
+        v = s
+        while v != t:
+            nxt = next((i for i in out.get(v, []) if rem.get(i, 0.0) > eps), None)
+            if nxt is None:
+                return paths
+            path.append(nxt)
+            v = other(nxt, v)
+            if v in pos:  # cycle: cancel it
+                cyc = path[pos[v]:]
+                w = min(rem[i] for i in cyc)
+                for i in cyc:
+                    rem[i] -= w
+                del path[pos[v]:]
+                pos = {key: p for key, p in pos.items() if p <= pos[v]}
+            else:
+                pos[v] = len(path)
+        w = min(rem[i] for i in path)
+        for i in path:
+            rem[i] -= w
+        paths.append(path)
+    return paths
+
+
+class _Master:
+    """Restricted master LP (minimisation of the negated objective) held in one Highs object.
+
+    Rows: [budget (frequency)] [d_j T - r_j <= 0 (worst)] then, for fixed capacities, one
+    capacity row per link, added lazily when a column first uses the link (rows of unused links
+    are slack: price 0). Under the frequency model the minimal usage is p_e = load_e / c_e, so
+    the p variables are eliminated exactly: one budget row ``sum_c x_c sum_{e in c} 1/c_e <= 1``
+    (link prices are then ``y_e = lambda / c_e``; keeping explicit p_e rows would make the link
+    duals degenerate and column generation crawl).
+    """
+
+    def __init__(self, prob: Problem) -> None:
+        self.prob = prob
+        self.k = len(prob.demands)
+        self.worst = prob.objective == "worst"
+        self.budget_row = 0 if prob.frequency else -1
+        self.demand_row0 = 1 if prob.frequency else 0
+        n_rows = self.demand_row0 + (self.k if self.worst else 0)
+        self.row_of = np.full(prob.num_links, -1, dtype=np.int64)
+        self.link_of_row: list[int] = []
+        self.h = new_highs()
+        # primal simplex: a primal feasible basis stays feasible when columns are added
+        self.h.setOptionValue("simplex_strategy", 4)
+        n_cols = 1 if self.worst else 0
+        ri = list(range(self.demand_row0, self.demand_row0 + self.k)) if self.worst else []
+        vals = prob.coeffs.tolist() if self.worst else []
+        a = sp.csc_matrix((vals, (ri, [0] * len(ri))), shape=(n_rows, n_cols))
+        row_upper = np.zeros(n_rows)
+        if prob.frequency:
+            row_upper[self.budget_row] = 1.0
+        pass_model(self.h, -np.ones(n_cols), a, np.full(n_rows, -INF), row_upper,
+                   np.zeros(n_cols), np.full(n_cols, INF))
+        self.n_cols = n_cols
+        self.route_cols: list[int] = []
+        self.columns: list[tuple[int, tuple[int, ...], tuple[int, ...] | None]] = []
+        self.seen: set[tuple[int, tuple[int, ...]]] = set()
+
+    def _add_link_rows(self, links: list[int]) -> None:
+        prob = self.prob
+        nr = self.h.getNumRow()
+        m = len(links)
+        self.row_of[links] = np.arange(nr, nr + m)
+        self.link_of_row.extend(links)
+        cap = prob.capacity[links]
+        self.h.addRows(m, np.full(m, -INF), cap, 0, np.zeros(m, dtype=np.int32),
+                       np.zeros(0, dtype=np.int32), np.zeros(0))
+
+    def add(self, new: list[tuple[int, tuple[int, ...], tuple[int, ...] | None]]) -> int:
+        """Add route columns (demand, links, nodes); duplicates are skipped. Returns #added."""
+        fresh = []
+        for j, links, nodes in new:
+            key = (j, tuple(sorted(links)))
+            if key in self.seen:
+                continue
+            self.seen.add(key)
+            fresh.append((j, links, nodes))
+        if not fresh:
+            return 0
+        if not self.prob.frequency:
+            missing = sorted({e for _, lk, _ in fresh for e in lk if self.row_of[e] < 0})
+            if missing:
+                self._add_link_rows(missing)
+        starts: list[int] = []
+        idx: list[int] = []
+        vals: list[float] = []
+        costs: list[float] = []
+        for j, links, _ in fresh:
+            starts.append(len(idx))
+            if self.prob.frequency:
+                idx.append(self.budget_row)
+                vals.append(float(np.sum(1.0 / self.prob.capacity[list(links)])))
+            else:
+                for e in links:
+                    idx.append(int(self.row_of[e]))
+                    vals.append(1.0)
+            if self.worst:
+                idx.append(self.demand_row0 + j)
+                vals.append(-1.0)
+                costs.append(0.0)
+            else:
+                costs.append(-float(self.prob.coeffs[j]))
+        nf = len(fresh)
+        self.h.addCols(nf, np.array(costs), np.zeros(nf), np.full(nf, INF), len(idx),
+                       np.array(starts, dtype=np.int32), np.array(idx, dtype=np.int32),
+                       np.array(vals))
+        self.route_cols.extend(range(self.n_cols, self.n_cols + nf))
+        self.n_cols += nf
+        self.columns.extend(fresh)
+        return nf
+
+    def solve(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64],
+                             npt.NDArray[np.float64]]:
+        """Solve; return (route column values, link prices y_e >= 0 per link, row duals)."""
+        self.h.run()
+        check_optimal(self.h, "path/tree packing LP (lower bound)")
+        sol = self.h.getSolution()
+        x = np.asarray(sol.col_value, dtype=np.float64)
+        dual = np.asarray(sol.row_dual, dtype=np.float64)
+        y = np.zeros(self.prob.num_links)
+        if self.prob.frequency:
+            lam = max(-float(dual[self.budget_row]), 0.0)
+            y[self.prob.usable] = lam / self.prob.capacity[self.prob.usable]
+        else:
+            has = self.row_of >= 0
+            y[has] = np.maximum(-dual[self.row_of[has]], 0.0)
+        return x[np.asarray(self.route_cols, dtype=np.int64)], y, dual
+
+    def thresholds(self, dual: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """Profit of one unit of rate per demand: q_j, or pi_j (dual of the WORST row)."""
+        if self.worst:
+            return np.maximum(-dual[self.demand_row0:self.demand_row0 + self.k], 0.0)
+        return self.prob.coeffs.astype(np.float64)
+
+
+class _Pricer:
+    """Shortest paths (pairs) and minimum Steiner trees (groups) under link prices."""
+
+    def __init__(self, prob: Problem, max_exact: int) -> None:
+        self.prob = prob
+        ids = np.flatnonzero(prob.usable)
+        self.ids = ids
+        self.graph = ig.Graph(
+            n=prob.num_nodes,
+            edges=list(zip(prob.tail[ids].tolist(), prob.head[ids].tolist(), strict=True)),
+        )
+        self.steiner = SteinerGraph(prob.num_nodes, prob.tail, prob.head, prob.usable)
+        self.max_exact = max_exact
+        self.heuristic_used = False
+
+    def maxflow_seeds(self) -> list[tuple[int, tuple[int, ...], tuple[int, ...] | None]]:
+        """Paths of each pair's own maximum flow (fixed capacities): good initial columns."""
+        prob = self.prob
+        caps = prob.capacity[self.ids].tolist()
+        edges = self.graph.get_edgelist()
+        out: list[tuple[int, tuple[int, ...], tuple[int, ...] | None]] = []
+        for j, d in enumerate(prob.demands):
+            if len(d) != 2 or not prob.connected(j):
+                continue
+            flow = self.graph.maxflow(d[0], d[1], capacity=caps)
+            paths = _flow_paths(edges, flow.flow, d[0], d[1], 1e-9 * max(flow.value, 1e-300))
+            for _, path in sorted(((-min(abs(flow.flow[i]) for i in p), p) for p in paths),
+                                  key=lambda t: t[0])[:_SEEDS_PER_PAIR]:
+                links = tuple(int(self.ids[i]) for i in path)
+                nodes = _path_nodes(prob.tail, prob.head, links, d[0])
+                if nodes is not None:
+                    out.append((j, links, nodes))
+        return out
+
+    def price(self, weights: npt.NDArray[np.float64], todo: Sequence[int]
+              ) -> dict[int, tuple[float, tuple[int, ...], tuple[int, ...] | None]]:
+        """Cheapest route per demand in ``todo`` under link weights (per link id)."""
+        out: dict[int, tuple[float, tuple[int, ...], tuple[int, ...] | None]] = {}
+        prob = self.prob
+        by_source: dict[int, list[int]] = {}
+        for j in todo:
+            d = prob.demands[j]
+            if len(d) == 2:
+                by_source.setdefault(d[0], []).append(j)
+            else:
+                if len(d) <= self.max_exact:
+                    c, tree = self.steiner.dreyfus_wagner(d, weights)
+                else:
+                    self.heuristic_used = True
+                    c, tree = self.steiner.shortest_path_heuristic(d, weights)
+                if tree:
+                    out[j] = (c, tree, None)
+        if by_source:
+            w = weights[self.ids].tolist()
+            for s, js in by_source.items():
+                targets = [prob.demands[j][1] for j in js]
+                paths = self.graph.get_shortest_paths(s, to=targets, weights=w, output="epath")
+                for j, path in zip(js, paths, strict=True):
+                    if not path:
+                        continue
+                    links = tuple(int(e) for e in self.ids[np.asarray(path, dtype=np.int64)])
+                    nodes = _path_nodes(prob.tail, prob.head, links, s)
+                    out[j] = (float(weights[list(links)].sum()), links, nodes)
+        return out
+
+
+def _objective_value(prob: Problem, rates: npt.NDArray[np.float64]) -> float:
+    if prob.objective == "worst":
+        pos = prob.coeffs > 0
+        return float(np.min(rates[pos] / prob.coeffs[pos]))
+    return float(np.dot(prob.coeffs, rates))
+
+
+def _make_feasible(prob: Problem, loads: npt.NDArray[np.float64]
+                   ) -> tuple[float, npt.NDArray[np.float64] | None]:
+    """Factor <= 1 making the route rates exactly feasible (removes solver-tolerance excess)."""
+    use = loads > 0
+    if prob.frequency:
+        p = np.zeros_like(loads)
+        p[use] = loads[use] / prob.capacity[use]
+        total = float(p.sum())
+        factor = min(1.0, 1.0 / total) if total > 0 else 1.0
+        return factor, p * factor
+    if not np.any(use):
+        return 1.0, None
+    return min(1.0, float(np.min(prob.capacity[use] / loads[use]))), None
+
+
+def _zero_solution(k: int, note: str) -> LPSolution:
+    return LPSolution(
+        kind="lower", value=0.0, rates=(0.0,) * k, method="disconnected demand (rate 0)",
+        lp_optimal=True, certified=False, status="Optimal", iterations=0,
+        info={"note": note, "dual_objective": 0.0},
+    )
+
+
+def lower_bound(
+    links: LinkArrays,
+    demands: Sequence[Sequence[int]],
+    usage: Usage,
+    *,
+    objective: Objective = "worst",
+    weights: Sequence[float] | None = None,
+    warm_start: Sequence[RouteColumn] | None = None,
+    max_exact_terminals: int = EXACT_STEINER_MAX_TERMINALS,
+) -> LPSolution:
+    """Achievable rates for pairs and GHZ groups: path / Steiner-forest packing LP.
+
+    Maximises the objective over route columns (paths for pairs, Steiner trees for groups) that
+    share the link capacities ``p_e c_e`` (``c_e = links.capacity``, e.g. R_lo), by column
+    generation: shortest-path pricing for pairs (exact, polynomial), Dreyfus–Wagner pricing for
+    groups with at most ``max_exact_terminals`` terminals (exact) and a shortest-path Steiner
+    heuristic above (then ``lp_optimal`` is False: the value is achievable but may be below the
+    LP optimum). Every iterate is achievable; the returned routes reproduce ``rates`` and respect
+    every capacity (rates are shrunk by at most the solver tolerance to make this exact).
+
+    Parameters
+    ----------
+    links : LinkArrays
+        Network; ``capacity`` = achievable per-use link rates R_lo in ebits per use.
+    demands : sequence of sequence of int
+        Node indices per demand: 2 = a Bell pair, >= 3 = a GHZ group (distinct nodes).
+    usage : Usage
+        Usage model (flooding, frequency or budget).
+    objective : {"worst", "total", "weighted"}
+        WORST: maximise T with ``R_i >= d_i T`` (``weights`` = demand ratios d, default 1);
+        TOTAL: maximise sum R_i; WEIGHTED: maximise sum q_i R_i (``weights`` = q, default 1).
+    weights : sequence of float, optional
+        Demand ratios (WORST) or weights (WEIGHTED), one per demand, >= 0; ignored for TOTAL.
+    warm_start : sequence of RouteColumn, optional
+        Columns (e.g. the ``routes`` of an earlier solution) seeding the restricted master.
+    max_exact_terminals : int
+        Largest group size priced exactly.
+
+    Returns
+    -------
+    LPSolution
+        ``kind="lower"``; ``value`` in the usage model's unit (ebits per network use, per channel
+        use, or per second); ``routes`` with their rates; ``link_duals`` = link prices y_e of the
+        last master (dimensionless: ebits of objective per ebit of capacity);
+        ``info["dual_objective"]`` = the master's dual objective.
+
+    Raises
+    ------
+    InvalidParameterError
+        Malformed links, demands, weights or warm-start columns.
+    SolverError
+        The master LP did not solve to optimality.
+
+    Notes
+    -----
+    A demand whose terminals are not connected by links of positive capacity gets rate 0; under
+    WORST (with positive ratio) the value is then 0.
+
+    References
+    ----------
+    S. Bäuml, K. Azuma, G. Kato, D. Elkouss, Commun. Phys. 3, 55 (2020), arXiv:1809.03120
+    (flow and Steiner-tree packing lower bounds) [R]; spec ``network_bounds.md`` §5.1, §6.1, §7
+    (column generation with exact pricing) [D].
+
+    Examples
+    --------
+    Two pairs across the dumbbell of reference case R6 (max-min fairness, flooding):
+
+    >>> import numpy as np
+    >>> from qinternet.networks.usage import Usage
+    >>> links = LinkArrays(num_nodes=6, tail=np.array([0, 1, 2, 3, 3, 1]),
+    ...                    head=np.array([2, 2, 3, 4, 5, 5]),
+    ...                    capacity=np.array([2.0, 2, 2, 2, 2, 1]))
+    >>> sol = lower_bound(links, [(0, 4), (1, 5)], Usage.flooding())
+    >>> round(sol.value, 9)
+    1.5
+    """
+    t0 = time.perf_counter()
+    prob = prepare(links, demands, usage, objective, weights)
+    k = len(prob.demands)
+    master = _Master(prob)
+    pricer = _Pricer(prob, int(max_exact_terminals))
+    connected = [j for j in range(k) if prob.connected(j)]
+    unit_cost = np.zeros(prob.num_links)
+    unit_cost[prob.usable] = 1.0 / prob.capacity[prob.usable]
+    if prob.objective == "worst" and any(
+        prob.coeffs[j] > 0 and j not in connected for j in range(k)
+    ):
+        return _zero_solution(k, "a demand with positive ratio has no connecting route: "
+                                 "WORST = 0")
+    if not connected:
+        return _zero_solution(k, "no demand has a connecting route")
+    initial: list[tuple[int, tuple[int, ...], tuple[int, ...] | None]] = []
+    for col in warm_start or ():
+        j = int(col.demand)
+        lk = tuple(int(e) for e in col.links)
+        if not 0 <= j < k or not lk or min(lk) < 0 or max(lk) >= prob.num_links:
+            raise InvalidParameterError("warm_start", col, "must name a demand and valid links")
+        if not _connects(prob, lk, prob.demands[j]):
+            raise InvalidParameterError("warm_start", col, "links must connect the demand")
+        if all(prob.usable[e] for e in lk):
+            nodes = col.nodes
+            if len(prob.demands[j]) == 2 and nodes is None:
+                nodes = _path_nodes(prob.tail, prob.head, lk, prob.demands[j][0])
+            initial.append((j, lk, nodes))
+    have = {j for j, _, _ in initial}
+    seeds = pricer.price(unit_cost, [j for j in connected if j not in have])
+    initial.extend((j, lk, nd) for j, (_, lk, nd) in seeds.items())
+    if not prob.frequency and not warm_start:
+        initial.extend(pricer.maxflow_seeds())
+    master.add(initial)
+    rounds = 0
+    converged = False
+    while rounds < MAX_ROUNDS:
+        rounds += 1
+        x, y, dual = master.solve()
+        theta = master.thresholds(dual)
+        weights_link = y
+        todo = [j for j in connected if theta[j] > _RED_TOL]
+        priced = pricer.price(weights_link, todo)
+        new = []
+        for j, (cost, lk, nd) in priced.items():
+            if cost < theta[j] - _RED_TOL * max(1.0, float(theta[j])):
+                new.append((j, lk, nd))
+        if not new or master.add(new) == 0:
+            converged = True
+            break
+    x, y, dual = master.solve() if not converged else (x, y, dual)
+    xr = x
+    cols = master.columns
+    loads = np.zeros(prob.num_links)
+    for (_, lk, _), v in zip(cols, xr, strict=True):
+        if v > 0:
+            loads[list(lk)] += v
+    factor, p_use = _make_feasible(prob, loads)
+    rates = np.zeros(k)
+    routes: list[RouteColumn] = []
+    for (j, lk, nd), v in zip(cols, xr, strict=True):
+        r = float(v) * factor
+        if r <= 1e-12 * max(1.0, float(np.max(xr))):
+            continue
+        rates[j] += r * prob.scale
+        routes.append(RouteColumn(demand=j, rate=r * prob.scale, links=lk,
+                                  nodes=nd if len(prob.demands[j]) == 2 else None))
+    link_duals = y
+    if prob.frequency:
+        dual_obj = float(max(-dual[master.budget_row], 0.0)) * prob.scale
+    else:
+        dual_obj = float(np.dot(prob.capacity, y)) * prob.scale
+    has_pairs = any(len(d) == 2 for d in prob.demands)
+    has_groups = any(len(d) > 2 for d in prob.demands)
+    parts = []
+    if has_pairs:
+        parts.append("shortest-path pricing for pairs")
+    if has_groups:
+        parts.append("heuristic shortest-path Steiner pricing for groups (value achievable, "
+                     "may be below the LP optimum)" if pricer.heuristic_used
+                     else "Dreyfus-Wagner pricing for groups")
+    method = "column generation (" + "; ".join(parts) + ")"
+    lp_optimal = converged and not pricer.heuristic_used
+    info: dict[str, float | str | bool] = {
+        "dual_objective": dual_obj, "scale": prob.scale, "columns": len(cols),
+        "feasibility_factor": factor, "time_s": time.perf_counter() - t0,
+        "pricing": "heuristic" if pricer.heuristic_used else "exact",
+    }
+    if not converged:
+        info["note"] = f"stopped after {MAX_ROUNDS} rounds; value achievable, not LP-optimal"
+    return LPSolution(
+        kind="lower", value=_objective_value(prob, rates), rates=tuple(float(r) for r in rates),
+        routes=tuple(routes),
+        link_usage=tuple(float(v) for v in p_use) if p_use is not None else (
+            usage.link_budgets if usage.model == "budget" else None),
+        link_duals=tuple(float(v) for v in link_duals), method=method,
+        lp_optimal=lp_optimal, certified=False, status="Optimal", iterations=rounds, info=info,
+    )
