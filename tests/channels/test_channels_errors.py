@@ -59,7 +59,7 @@ def test_fibre_link_rejects_negative_length_and_attenuation() -> None:
 
 
 def test_array_bound_names_first_bad_value() -> None:
-    with pytest.raises(InvalidParameterError, match="got 1.5"):
+    with pytest.raises(InvalidParameterError, match=r"got 1\.5"):
         cap.plob_bound([0.1, 1.5, 2.0])
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import assert_matches, reference_cases
 
+from conftest import assert_matches, reference_cases
 from qinternet.channels import capacities as cap
 from qinternet.channels.models import Channel, channel_from_params, fibre_link
 from qinternet.units import fibre_transmissivity
