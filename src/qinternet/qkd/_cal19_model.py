@@ -13,10 +13,11 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import gammaln, i0e
+from scipy.special import gammaln
 
 from qinternet._validation import require_finite, require_in_range
 from qinternet.entropy import binary_entropy
+from qinternet.qkd._special import i0_minus_one
 
 __all__ = [
     "Cal19Device",
@@ -246,14 +247,7 @@ def z_basis_gain(eta: npt.ArrayLike, mu_a: npt.ArrayLike, mu_b: npt.ArrayLike,
     half = 0.5 * (a + b)
     eh = np.exp(-half)
     # e^{-s/2} [(I0(x) - 1) - expm1(-s/2) + pd e^{-s/2}]: I0 - 1 by its series for small x.
-    q = 0.25 * x * x
-    series = np.zeros_like(q)
-    term = np.ones_like(q)
-    for k in range(1, 10):
-        term = term * q / (k * k)
-        series = series + term
-    with np.errstate(over="ignore"):
-        i0_minus_1 = np.where(x < 0.5, series, i0e(x) * np.exp(x) - 1.0)
+    i0_minus_1 = i0_minus_one(x)
     return np.asarray((1.0 - pd) * eh * (i0_minus_1 - np.expm1(-half) + pd * eh))
 
 
