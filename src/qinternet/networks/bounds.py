@@ -269,7 +269,9 @@ def _multi(network: Network, demands: tuple[tuple[int, ...], ...],
     else:  # no demand can be served at all: the exact optimum is 0, no LP needed
         low = LPSolution(kind="lower", value=0.0, rates=(0.0,) * len(demands),
                          method="no demand has a path with positive R_lo", lp_optimal=True,
-                         certified=False, status="trivial")
+                         certified=False, status="trivial",
+                         link_usage=(0.0,) * len(network.links) if usage.model == "frequency"
+                         else usage.link_budgets)
     up: LPSolution = lp.upper_bound(
         network.link_arrays("upper"), demands, usage, objective=objective, weights=lp_weights,
     )

@@ -297,8 +297,8 @@ def test_warm_start_gives_same_value_in_fewer_rounds() -> None:
 
 
 def test_large_graph_uses_relaxation_and_stays_above_lower() -> None:
-    links = _grid(5)  # 25 nodes > exact limit
-    pairs = [(0, 24), (4, 20), (2, 22)]
+    links = _grid(5)  # 25 nodes > exact limit, 12 terminals > EXACT_SPLIT_MAX_TERMINALS
+    pairs = [(0, 24), (4, 20), (2, 22), (10, 14), (1, 23), (5, 19)]
     upp = upper_bound(links, pairs, Usage.flooding(), objective="total")
     low = lower_bound(links, pairs, Usage.flooding(), objective="total")
     assert upp.method.startswith("relaxation:") and upp.certified
@@ -314,6 +314,21 @@ def test_large_graph_uses_relaxation_and_stays_above_lower() -> None:
     assert single.value == pytest.approx(
         per_demand_cut_relaxation(links, [(0, 12, 24)], Usage.frequency(), objective="total").value,
         rel=1e-7)
+
+
+@pytest.mark.parametrize("usage", [Usage.flooding(), Usage.frequency()])
+@pytest.mark.parametrize("objective", ["total", "worst"])
+def test_terminal_split_separation_equals_full_enumeration(usage: Usage, objective: str) -> None:
+    """Few terminals on a larger graph: exact separation by one min cut per terminal split
+    gives the same cut LP as enumerating all 2^15 - 1 bipartitions of the 4x4 grid."""
+    links = _grid(4)
+    demands = [(0, 15), (3, 12), (5, 10, 6)]
+    full = upper_bound(links, demands, usage, objective=objective)  # type: ignore[arg-type]
+    split = upper_bound(links, demands, usage, objective=objective,  # type: ignore[arg-type]
+                        exact_max_nodes=0)
+    assert full.method.startswith("exact cut LP (constraint generation, exact separation over")
+    assert "split of the 7 terminals" in split.method and split.lp_optimal
+    assert split.value == pytest.approx(full.value, rel=1e-7)
 
 
 def test_heuristic_pricer_is_flagged_and_achievable() -> None:

@@ -26,6 +26,7 @@ __all__ = [
     "new_highs",
     "pass_model",
     "read_result",
+    "run_checked",
     "solve_lp",
 ]
 
@@ -78,6 +79,39 @@ def check_optimal(h: highspy.Highs, what: str) -> None:
     if status != highspy.HighsModelStatus.kOptimal:
         name = h.modelStatusToString(status)
         raise SolverError(name, f"{what}: HiGHS did not return an optimal solution")
+
+
+#: Option sets tried in turn when a solve does not end optimal (numerical trouble on badly
+#: scaled LPs, e.g. SNDlib links from 1e-21 to 1e-3 ebits per use): primal simplex, then no
+#: internal scaling, then interior point with crossover. A retry that ends optimal is a true
+#: optimum; if none does, the first failure is reported.
+_FALLBACKS: tuple[dict[str, str | int], ...] = (
+    {"simplex_strategy": 4},
+    {"simplex_strategy": 1, "simplex_scale_strategy": 0},
+    {"solver": "ipm", "run_crossover": "on"},
+)
+
+
+def run_checked(h: highspy.Highs, what: str) -> None:
+    """Run ``h``; on a non-optimal end retry with :data:`_FALLBACKS`, else raise SolverError.
+
+    The option set that worked stays in force for later solves of ``h`` (column / constraint
+    generation re-solves the same, slightly larger, LP).
+    """
+    h.run()
+    status = h.getModelStatus()
+    if status == highspy.HighsModelStatus.kOptimal:
+        return
+    for opts in _FALLBACKS:
+        h.clearSolver()
+        for key, value in opts.items():
+            h.setOptionValue(key, value)
+        h.run()
+        if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+            return
+    h.clearSolver()
+    raise SolverError(h.modelStatusToString(status),
+                      f"{what}: HiGHS did not return an optimal solution")
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +186,5 @@ def solve_lp(
     """
     h = new_highs()
     pass_model(h, cost, a_matrix, row_lower, row_upper, col_lower, col_upper)
-    h.run()
-    check_optimal(h, what)
+    run_checked(h, what)
     return read_result(h)

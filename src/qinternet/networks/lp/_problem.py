@@ -171,7 +171,11 @@ def prepare(
         cap = cap * budgets
     usable = (cap > 0) & (tail != head)
     wid, component = _widest_values(n, tail, head, cap, usable, dem)
-    positive = wid[wid > 0]
+    # the scale follows the demands that count in the objective (weight / ratio > 0): a
+    # zero-weight demand with a much larger value must not push the optimum below tolerance
+    positive = wid[(wid > 0) & (coeffs > 0)]
+    if positive.size == 0:
+        positive = wid[wid > 0]
     if positive.size == 0:
         scale = float(cap.max()) if np.any(cap > 0) else 1.0
     elif objective == "worst":

@@ -19,7 +19,7 @@ import scipy.sparse as sp
 
 from qinternet.errors import InvalidParameterError
 from qinternet.networks.lp._arrays import LinkArrays
-from qinternet.networks.lp._highs import INF, check_optimal, new_highs, pass_model
+from qinternet.networks.lp._highs import INF, new_highs, pass_model, run_checked
 from qinternet.networks.lp._problem import Objective, Problem, prepare
 from qinternet.networks.lp._solution import LPSolution, RouteColumn
 from qinternet.networks.lp._steiner import SteinerGraph
@@ -211,8 +211,7 @@ class _Master:
     def solve(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64],
                              npt.NDArray[np.float64]]:
         """Solve; return (route column values, link prices y_e >= 0 per link, row duals)."""
-        self.h.run()
-        check_optimal(self.h, "path/tree packing LP (lower bound)")
+        run_checked(self.h, "path/tree packing LP (lower bound)")
         sol = self.h.getSolution()
         x = np.asarray(sol.col_value, dtype=np.float64)
         dual = np.asarray(sol.row_dual, dtype=np.float64)
@@ -306,23 +305,37 @@ def _objective_value(prob: Problem, rates: npt.NDArray[np.float64]) -> float:
 
 
 def _make_feasible(prob: Problem, loads: npt.NDArray[np.float64]
-                   ) -> tuple[float, npt.NDArray[np.float64] | None]:
-    """Factor <= 1 making the route rates exactly feasible (removes solver-tolerance excess)."""
+                   ) -> tuple[npt.NDArray[np.float64], float, npt.NDArray[np.float64] | None]:
+    """Shrink factors <= 1 making the route rates exactly feasible (solver-tolerance excess).
+
+    Flooding/budget: per link ``min(1, c_e / load_e)``; a column is shrunk by the smallest
+    factor of its links, so only the routes through an overloaded link lose rate (a tiny
+    long-fibre link overloaded by the solver tolerance must not shrink every route).
+    Frequency: one global factor for the budget row. Returns (per-link factors, global factor,
+    usage p_e or None).
+    """
     use = loads > 0
+    per_link = np.ones_like(loads)
     if prob.frequency:
         p = np.zeros_like(loads)
         p[use] = loads[use] / prob.capacity[use]
         total = float(p.sum())
         factor = min(1.0, 1.0 / total) if total > 0 else 1.0
-        return factor, p * factor
-    if not np.any(use):
-        return 1.0, None
-    return min(1.0, float(np.min(prob.capacity[use] / loads[use]))), None
+        return per_link, factor, p * factor
+    per_link[use] = np.minimum(1.0, prob.capacity[use] / loads[use])
+    return per_link, 1.0, None
 
 
-def _zero_solution(k: int, note: str) -> LPSolution:
+def _zero_solution(prob: Problem, usage: Usage, note: str) -> LPSolution:
+    k = len(prob.demands)
+    usage_out: tuple[float, ...] | None = None
+    if prob.frequency:
+        usage_out = (0.0,) * prob.num_links  # nothing is sent: no link is used
+    elif usage.model == "budget":
+        usage_out = usage.link_budgets
     return LPSolution(
         kind="lower", value=0.0, rates=(0.0,) * k, method="disconnected demand (rate 0)",
+        link_usage=usage_out,
         lp_optimal=True, certified=False, status="Optimal", iterations=0,
         info={"note": note, "dual_objective": 0.0},
     )
@@ -416,10 +429,10 @@ def lower_bound(
     if prob.objective == "worst" and any(
         prob.coeffs[j] > 0 and j not in connected for j in range(k)
     ):
-        return _zero_solution(k, "a demand with positive ratio has no connecting route: "
-                                 "WORST = 0")
+        return _zero_solution(prob, usage, "a demand with positive ratio has no connecting "
+                                            "route: WORST = 0")
     if not connected:
-        return _zero_solution(k, "no demand has a connecting route")
+        return _zero_solution(prob, usage, "no demand has a connecting route")
     initial: list[tuple[int, tuple[int, ...], tuple[int, ...] | None]] = []
     for col in warm_start or ():
         j = int(col.demand)
@@ -439,19 +452,29 @@ def lower_bound(
     if not prob.frequency and not warm_start:
         initial.extend(pricer.maxflow_seeds())
     master.add(initial)
+    # tie-break weight: about 1e-3 of a typical route's price threshold per unit 1/c_e length
+    seed_len = [c for c, _, _ in seeds.values() if c > 0]
+    tie = 1e-3 / float(np.median(seed_len)) if seed_len else 0.0
     rounds = 0
     converged = False
     while rounds < MAX_ROUNDS:
         rounds += 1
         x, y, dual = master.solve()
         theta = master.thresholds(dual)
-        weights_link = y
         todo = [j for j in connected if theta[j] > _RED_TOL]
-        priced = pricer.price(weights_link, todo)
         new = []
-        for j, (cost, lk, nd) in priced.items():
-            if cost < theta[j] - _RED_TOL * max(1.0, float(theta[j])):
-                new.append((j, lk, nd))
+        # price with a small tie-break towards short, wide routes (many prices are 0 when
+        # most links are slack: plain Dijkstra then picks an arbitrary zero-price route that
+        # saturates at once, costing many rounds); the true reduced cost decides, and a plain
+        # pricing round certifies convergence
+        for w_link in (y + tie * unit_cost, y) if tie > 0 else (y,):
+            priced = pricer.price(w_link, todo)
+            for j, (_, lk, nd) in priced.items():
+                cost = float(y[list(lk)].sum())
+                if cost < theta[j] - _RED_TOL * max(1.0, float(theta[j])):
+                    new.append((j, lk, nd))
+            if new:
+                break
         if not new or master.add(new) == 0:
             converged = True
             break
@@ -462,11 +485,11 @@ def lower_bound(
     for (_, lk, _), v in zip(cols, xr, strict=True):
         if v > 0:
             loads[list(lk)] += v
-    factor, p_use = _make_feasible(prob, loads)
+    per_link, factor, p_use = _make_feasible(prob, loads)
     rates = np.zeros(k)
     routes: list[RouteColumn] = []
     for (j, lk, nd), v in zip(cols, xr, strict=True):
-        r = float(v) * factor
+        r = float(v) * factor * float(per_link[list(lk)].min())
         if r <= 1e-12 * max(1.0, float(np.max(xr))):
             continue
         rates[j] += r * prob.scale
@@ -490,7 +513,8 @@ def lower_bound(
     lp_optimal = converged and not pricer.heuristic_used
     info: dict[str, float | str | bool] = {
         "dual_objective": dual_obj, "scale": prob.scale, "columns": len(cols),
-        "feasibility_factor": factor, "time_s": time.perf_counter() - t0,
+        "feasibility_factor": factor * float(per_link.min(initial=1.0)),
+        "time_s": time.perf_counter() - t0,
         "pricing": "heuristic" if pricer.heuristic_used else "exact",
     }
     if not converged:
