@@ -181,3 +181,11 @@ def test_distillation_rounds_match_library(capsys: pytest.CaptureFixture[str]) -
                  "--distillation-rounds", "1", "--json"])
     _, err = capsys.readouterr()
     assert code == 2 and "--distillation-rounds" in err and len(err.strip().splitlines()) == 1
+
+
+def test_cutoff_without_levels_is_rejected(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["repeater", "--levels", "0", "--p-gen", "0.5", "--p-swap", "0.5",
+                 "--cutoff", "3", "--json"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "--cutoff" in err

@@ -303,6 +303,10 @@ def _run(opts: dict[str, Any]) -> None:
         rounds = _parse_rounds(opts["distillation_rounds"], levels)
     if opts["optimize_cutoff"] and levels + sum(rounds) == 0:
         raise InvalidParameterError("--levels", levels, "must be >= 1 with --optimize-cutoff")
+    if levels + sum(rounds) == 0 and opts["cutoff"] is not None:
+        raise InvalidParameterError(
+            "--cutoff", opts["cutoff"], "has no effect with --levels 0 (a single link is never "
+            "stored waiting for a partner)")
     cut: int | tuple[int | None, ...] | None = opts["cutoff"]
     if opts["cutoffs"] is not None:
         cut = _parse_cutoffs(opts["cutoffs"], levels + sum(rounds))
