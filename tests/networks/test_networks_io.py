@@ -126,7 +126,6 @@ def test_great_circle_distance_berlin_munich() -> None:
 
 
 def test_topohub_key_loads_with_city_names_and_lengths() -> None:
-    pytest.importorskip("topohub")
     net = load_network("topohub:sndlib/polska")
     assert net.num_nodes == 12 and net.has_coordinates
     i = net.node_index("Warsaw")

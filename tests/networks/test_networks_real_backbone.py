@@ -7,8 +7,6 @@ import pytest
 
 from qinternet.networks import Network, Usage, load_network, network_bounds
 
-pytest.importorskip("topohub")
-
 PAIRS = [("Berlin", "Muenchen"), ("Hamburg", "Stuttgart"), ("Aachen", "Greifswald"),
          ("Koeln", "Dresden")]
 

@@ -60,18 +60,9 @@ def test_single_pair_reference_case(case: dict[str, Any]) -> None:
     assert sum(r["rate"] for r in res.routes) == pytest.approx(res.rates[0], rel=1e-9)
 
 
-def _lp_available() -> bool:
-    try:
-        from qinternet.networks.lp import lower_bound, upper_bound  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 MULTI = [p for g in ("R6", "R7", "R8", "R9") for p in reference_cases("networks", group=g)]
 
 
-@pytest.mark.skipif(not _lp_available(), reason="LP layer (qinternet.networks.lp) not built yet")
 @pytest.mark.parametrize("case", MULTI)
 def test_lp_reference_case_through_facade(case: dict[str, Any]) -> None:
     res = _solve(case)

@@ -161,8 +161,6 @@ def test_to_dict_is_plain_json_with_contract_keys() -> None:
 
 
 def test_demo_networks_section(tmp_path: Path) -> None:
-    pytest.importorskip("topohub")
-    pytest.importorskip("matplotlib")
     from qinternet.cli._demo_networks import networks_section
 
     summary = networks_section(tmp_path, Console(quiet=True))

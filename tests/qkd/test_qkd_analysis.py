@@ -114,8 +114,6 @@ _XCROSS = reference_cases("qkd", group="XPROT", prefix="XPROT-CROSSINGS")
 @pytest.mark.parametrize("name", ["tf-cal19", "sns", "pm"])
 def test_cross_protocol_crossings_through_registry(case: dict[str, Any], name: str) -> None:
     """XPROT crossings (dB) with the analysis functions, for the protocols registered."""
-    if name not in PROTOCOLS:
-        pytest.skip(f"{name} not registered")
     key = {"tf-cal19": "cal19", "sns": "sns", "pm": "pm"}[name] + "_plob_crossing_db"
     inputs = case["inputs"]
     options = KeyRateOptions(dark_count=inputs["dark_count_probability"],

@@ -96,8 +96,7 @@ def test_xprot_cal19_column_and_ordering(case: dict) -> None:
     assert_matches(case, "cal19_bits_per_pulse", cal19.key_rate_bits_per_pulse)
     assert_matches(case, "plob_bits_per_pulse", cal19.plob_bits_per_pulse)
     for name in ("sns", "pm"):
-        module = pytest.importorskip(f"qinternet.qkd.{name}")
-        other = module.SPEC.evaluate(eta, opts)[0]
+        other = get_protocol(name).evaluate(eta, opts)[0]
         assert cal19.key_rate_bits_per_pulse > other.key_rate_bits_per_pulse
 
 

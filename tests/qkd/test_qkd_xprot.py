@@ -31,8 +31,6 @@ def _eta(loss_db: float) -> np.ndarray:
 
 
 def _cal19() -> Evaluator:
-    if "tf-cal19" not in PROTOCOLS:
-        pytest.skip("tf-cal19 is not registered yet")
     return PROTOCOLS["tf-cal19"].evaluate
 
 
