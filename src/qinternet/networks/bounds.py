@@ -112,9 +112,8 @@ def network_bounds(
     if len(resolved) == 1 and len(resolved[0]) == 2:
         return _single(network, resolved[0], names, usage, objective, w,
                        _estimate_notes(network))
-    notes, connected = _notes(network, resolved, names)
-    return _multi(network, resolved, names, usage, objective, w, notes, warm_start,
-                  any(connected))
+    notes = _notes(network, resolved, names)
+    return _multi(network, resolved, names, usage, objective, w, notes, warm_start)
 
 
 def _resolve_demands(network: Network,
@@ -162,8 +161,8 @@ def _estimate_notes(network: Network) -> list[str]:
 
 
 def _notes(network: Network, demands: tuple[tuple[int, ...], ...],
-           names: tuple[tuple[str, ...], ...]) -> tuple[list[str], list[bool]]:
-    """Notes on the inputs, and for each demand whether R_lo > 0 links join its nodes."""
+           names: tuple[tuple[str, ...], ...]) -> list[str]:
+    """Notes on the inputs, including each demand that no R_lo > 0 links join (rate 0)."""
     notes = _estimate_notes(network)
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
@@ -173,14 +172,13 @@ def _notes(network: Network, demands: tuple[tuple[int, ...], ...],
     n = network.num_nodes
     adj = coo_matrix((np.ones(int(ok.sum())), (lower.tail[ok], lower.head[ok])), shape=(n, n))
     _, label = connected_components(adj, directed=False)
-    connected = [len({int(label[x]) for x in d}) == 1 for d in demands]
-    for i, ok_i in enumerate(connected):
-        if not ok_i:
+    for i, d in enumerate(demands):
+        if len({int(label[x]) for x in d}) > 1:
             notes.append(
                 f"demand {i} ({', '.join(names[i])}): no path with positive achievable "
                 "capacity joins its nodes, so its achievable rate is 0"
             )
-    return notes, connected
+    return notes
 
 
 def _objective(objective: str, weight: float, rate: float) -> float:
@@ -256,22 +254,15 @@ def _check_order(lower: float, upper: float) -> None:
 def _multi(network: Network, demands: tuple[tuple[int, ...], ...],
            names: tuple[tuple[str, ...], ...], usage: Usage, objective: Objective,
            w: tuple[float, ...], notes: list[str],
-           warm_start: Sequence[RouteColumn] | None, any_connected: bool) -> NetworkBoundResult:
+           warm_start: Sequence[RouteColumn] | None) -> NetworkBoundResult:
     from qinternet.networks import lp
 
     lp_weights = None if objective == "total" else list(w)
     start = time.perf_counter()
-    if any_connected:
-        low: LPSolution = lp.lower_bound(
-            network.link_arrays("lower"), demands, usage, objective=objective,
-            weights=lp_weights, warm_start=warm_start,
-        )
-    else:  # no demand can be served at all: the exact optimum is 0, no LP needed
-        low = LPSolution(kind="lower", value=0.0, rates=(0.0,) * len(demands),
-                         method="no demand has a path with positive R_lo", lp_optimal=True,
-                         certified=False, status="trivial",
-                         link_usage=(0.0,) * len(network.links) if usage.model == "frequency"
-                         else usage.link_budgets)
+    low: LPSolution = lp.lower_bound(
+        network.link_arrays("lower"), demands, usage, objective=objective,
+        weights=lp_weights, warm_start=warm_start,
+    )
     up: LPSolution = lp.upper_bound(
         network.link_arrays("upper"), demands, usage, objective=objective, weights=lp_weights,
     )
