@@ -229,10 +229,16 @@ class AmplitudeDampingChannel(_Bounds):
     model: ClassVar[str] = "amplitude-damping"
     #: Damping probability gamma in [0, 1].
     gamma: float
-    _lower_cache: list[float] = field(default_factory=list, init=False, repr=False, compare=False)
+    #: Reverse coherent information and one-way coherent information (computed once).
+    _rci: float = field(default=0.0, init=False, repr=False, compare=False)
+    _coherent: float = field(default=0.0, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         require_probability("gamma", self.gamma)
+        object.__setattr__(self, "_rci", cap.amplitude_damping_rci(self.gamma)[0])
+        object.__setattr__(
+            self, "_coherent", cap.amplitude_damping_coherent_information(self.gamma)
+        )
 
     @property
     def upper_ebits_per_use(self) -> float:
@@ -241,20 +247,18 @@ class AmplitudeDampingChannel(_Bounds):
 
     @property
     def lower_ebits_per_use(self) -> float:
-        """``max(RCI, Q)``, computed once and cached."""
-        if not self._lower_cache:
-            self._lower_cache.append(cap.amplitude_damping_lower(self.gamma))
-        return self._lower_cache[0]
+        """``max(RCI, Q)``: both are achievable."""
+        return max(self._rci, self._coherent)
 
     @property
     def rci_ebits_per_use(self) -> float:
         """Reverse coherent information max_x [H2(x) - H2(gamma x)]."""
-        return cap.amplitude_damping_rci(self.gamma)[0]
+        return self._rci
 
     @property
     def one_way_coherent_information_ebits_per_use(self) -> float:
         """One-way coherent information (0 for gamma >= 1/2)."""
-        return cap.amplitude_damping_coherent_information(self.gamma)
+        return self._coherent
 
     def to_dict(self) -> dict[str, Any]:
         """CLI keys plus the two lower-bound components."""
