@@ -6,7 +6,7 @@ and evaluates the formula in a numerically stable form (``spec/channels.md`` §4
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -446,18 +446,19 @@ def amplitude_damping_upper(gamma: float) -> float:
     return min(1.0, float(-np.log2(g)))
 
 
-def _maximise_on_unit_interval(func: object, gamma: float) -> tuple[float, float]:
+def _maximise_on_unit_interval(
+    f: Callable[[npt.NDArray[np.float64]], npt.NDArray[np.float64]],
+) -> tuple[float, float]:
     """Maximise ``f(x)`` over x in (0, 1): coarse grid, then bounded Brent around the best node."""
-    f = func  # callable taking ndarray / float
     grid = np.linspace(0.0, 1.0, 2001)
-    values = f(grid)  # type: ignore[operator]
+    values = f(grid)
     k = int(np.argmax(values))
     lo = grid[max(k - 1, 0)]
     hi = grid[min(k + 1, grid.size - 1)]
     from scipy.optimize import minimize_scalar  # deferred: keeps `import qinternet` light
 
     res = minimize_scalar(
-        lambda x: -float(f(np.float64(x))),  # type: ignore[operator]
+        lambda x: -float(f(np.asarray(x, dtype=np.float64))),
         bounds=(lo, hi),
         method="bounded",
         options={"xatol": 1e-12},
@@ -490,7 +491,7 @@ def amplitude_damping_rci(gamma: float) -> tuple[float, float]:
     """
     g = require_probability("gamma", gamma)
     return _maximise_on_unit_interval(
-        lambda x: binary_entropy(x) - binary_entropy(g * x), g
+        lambda x: binary_entropy(x) - binary_entropy(g * x)
     )
 
 
@@ -512,7 +513,7 @@ def amplitude_damping_coherent_information(gamma: float) -> float:
     if g >= 0.5:
         return 0.0
     value, _ = _maximise_on_unit_interval(
-        lambda x: binary_entropy((1.0 - g) * x) - binary_entropy(g * x), g
+        lambda x: binary_entropy((1.0 - g) * x) - binary_entropy(g * x)
     )
     return value
 
