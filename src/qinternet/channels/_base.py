@@ -59,10 +59,16 @@ class _Bounds:
     def lower_ebits_per_use(self) -> float:  # pragma: no cover - overridden
         raise NotImplementedError
 
+    def _distillable_instance(self) -> bool:
+        """True when this instance is distillable (bounds coincide by theorem)."""
+        return self._distillable
+
     @property
     def exact(self) -> bool:
         """True exactly when the capacity is known (upper and lower bounds coincide)."""
-        return self._distillable or _agree(self.upper_ebits_per_use, self.lower_ebits_per_use)
+        return self._distillable_instance() or _agree(
+            self.upper_ebits_per_use, self.lower_ebits_per_use
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict with the CLI keys (model, upper/lower ebits per use, exact)."""

@@ -115,10 +115,9 @@ class ThermalLossChannel(_Bounds):
         """RCI lower bound, clipped at 0."""
         return cap.thermal_loss_lower(self.transmissivity, self.mean_photons)
 
-    @property
-    def exact(self) -> bool:
-        """Exact for nbar = 0 (pure loss) or when both bounds coincide."""
-        return self.mean_photons == 0.0 or _Bounds.exact.fget(self)  # type: ignore[attr-defined]
+    def _distillable_instance(self) -> bool:
+        """nbar = 0 is the pure-loss channel (distillable)."""
+        return self.mean_photons == 0.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -156,10 +155,9 @@ class AmplifierChannel(_Bounds):
         """Lower bound log2(G/(G-1)) - g(nbar), clipped at 0."""
         return cap.amplifier_lower(self.gain, self.mean_photons)
 
-    @property
-    def exact(self) -> bool:
-        """Exact for the quantum-limited amplifier (nbar = 0) or when the bounds coincide."""
-        return self.mean_photons == 0.0 or _Bounds.exact.fget(self)  # type: ignore[attr-defined]
+    def _distillable_instance(self) -> bool:
+        """nbar = 0 is the quantum-limited amplifier (distillable)."""
+        return self.mean_photons == 0.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
