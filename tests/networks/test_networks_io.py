@@ -194,7 +194,7 @@ def test_link_physics_variants() -> None:
 )
 def test_bad_link_physics_names_the_link(attrs: dict[str, object], match: str) -> None:
     with pytest.raises(InvalidParameterError, match=match) as info:
-        Network.from_networkx(_graph(**attrs))
+        Network.from_networkx(_graph(**attrs), zero_length="error")
     assert "link" in str(info.value)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from qinternet._validation import require_nonnegative, require_positive
 from qinternet.channels.models import (
@@ -31,12 +31,26 @@ __all__ = [
     "CHANNEL_PARAMETER_KEYS",
     "EARTH_MEAN_RADIUS_KM",
     "LinkPhysics",
+    "MAX_UNAMPLIFIED_SPAN_KM",
+    "NEGLIGIBLE_CAPACITY_EBITS_PER_USE",
     "great_circle_km",
     "link_physics",
 ]
 
 #: Mean Earth radius in km (IUGG mean radius R1), used for great-circle distances.
 EARTH_MEAN_RADIUS_KM = 6371.0088
+
+#: Longest fibre span in km that a quantum signal crosses without amplification in practice
+#: (the reach of record point-to-point QKD links, a few hundred km): 300 km of 0.2 dB/km
+#: fibre is 60 dB of loss, transmissivity 1e-6 and a PLOB capacity of 1.4e-6 ebits per use.
+#: Quantum signals cannot be amplified (no-cloning), so a longer link stands for a route that
+#: needs quantum repeaters; loaders add a note listing such links (E_up falls by a factor 10
+#: every 50 km beyond: 1e-15 ebits per use at about 750 km).
+MAX_UNAMPLIFIED_SPAN_KM: Final[float] = 300.0
+
+#: E_up below this many ebits per use is physically negligible: at a 1 GHz clock it is one
+#: ebit every 11.6 days (about 750 km of 0.2 dB/km fibre).
+NEGLIGIBLE_CAPACITY_EBITS_PER_USE: Final[float] = 1e-15
 
 #: Edge attributes passed to :func:`channel_from_params` when ``channel`` is given.
 CHANNEL_PARAMETER_KEYS = frozenset({

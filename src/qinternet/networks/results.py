@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from qinternet.errors import InvalidParameterError
 from qinternet.networks.lp._solution import RouteColumn
 from qinternet.networks.usage import UsageModel
+
+if TYPE_CHECKING:
+    from qinternet.networks.network import Network
 
 __all__ = ["CONTRACT_KEYS", "NetworkBoundResult", "Objective"]
 
@@ -97,7 +100,7 @@ class NetworkBoundResult:
             return self.upper / self.lower
         return 1.0 if self.upper == 0 else math.inf
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, network: Network | None = None) -> dict[str, Any]:
         """JSON-ready dict: the CLI contract keys first, then diagnostics.
 
         Contract keys: ``usage``, ``unit``, ``objective``, ``lower``, ``upper``,
@@ -106,8 +109,17 @@ class NetworkBoundResult:
         ``demands``, ``weights``, ``upper_method``, ``lower_method``, ``lower_lp_optimal``,
         ``certificate``, ``link_flows``, ``link_usage``, ``solver_status``, ``time_s``,
         ``lengths_estimated``, ``notes``.
+
+        With the ``network`` the result was computed on, two more keys name the links:
+        ``links``, one object per link in link order (entry ``i`` describes entry ``i`` of
+        ``link_flows``, ``link_usage`` and ``certificate.link_duals``), with the keys of
+        :meth:`Network.link_records` plus ``flow`` (carried in the ``lower`` solution, in
+        :attr:`unit`), ``usage`` (p_e, None under flooding), ``dual`` (None when the
+        certificate has no link duals) and ``in_bottleneck``; and ``bottleneck``
+        (``{"type", "links", "cuts"}``: link indices and cut source sides limiting ``upper``,
+        see :func:`~qinternet.networks.network.find_bottleneck`; None when unknown).
         """
-        return {
+        out: dict[str, Any] = {
             "usage": self.usage,
             "unit": self.unit,
             "objective": self.objective,
@@ -131,4 +143,36 @@ class NetworkBoundResult:
             "time_s": float(self.time_s),
             "lengths_estimated": bool(self.lengths_estimated),
             "notes": list(self.notes),
+        }
+        if network is not None:
+            out.update(self._link_dict(network))
+        return out
+
+    def _link_dict(self, network: Network) -> dict[str, Any]:
+        from qinternet.networks.network import find_bottleneck
+
+        if self.link_flows and len(self.link_flows) != len(network.links):
+            raise InvalidParameterError(
+                "network", network.name or "network",
+                f"must be the network of this result ({len(self.link_flows)} links, not "
+                f"{len(network.links)})",
+            )
+        bottleneck = find_bottleneck(network, self)
+        binding = set(bottleneck.links) if bottleneck is not None else set()
+        duals = self.certificate.get("link_duals")
+        links = []
+        for rec in network.link_records():
+            i = rec["index"]
+            rec["flow"] = float(self.link_flows[i]) + 0.0 if self.link_flows else None
+            rec["usage"] = None if self.link_usage is None else float(self.link_usage[i])
+            rec["dual"] = (float(duals[i]) + 0.0 if duals is not None
+                           and len(duals) == len(network.links) else None)
+            rec["in_bottleneck"] = i in binding
+            links.append(rec)
+        return {
+            "links": links,
+            "bottleneck": None if bottleneck is None else {
+                "type": bottleneck.kind, "links": list(bottleneck.links),
+                "cuts": [list(c) for c in bottleneck.cuts],
+            },
         }
