@@ -23,12 +23,22 @@ CONTRACT_KEYS = {"protocol", "key_rate_bits_per_pulse", "plob_bits_per_pulse", "
                  "qber", "phase_error_rate"}
 
 
-def _json(capsys: pytest.CaptureFixture[str], *args: str) -> Any:
+def _doc(capsys: pytest.CaptureFixture[str], *args: str) -> Any:
+    """The whole ``--json`` document (one object: echoed parameters, unit, ``points``)."""
     code = main(["keyrate", *args, "--json"])
     out, err = capsys.readouterr()
     assert code == 0, err
     assert err == ""
-    return json.loads(out)
+    doc = json.loads(out)
+    assert isinstance(doc, dict) and isinstance(doc["points"], list)
+    return doc
+
+
+def _json(capsys: pytest.CaptureFixture[str], *args: str) -> Any:
+    """The single point of a one-point run (``points[0]`` of the document)."""
+    doc = _doc(capsys, *args)
+    assert len(doc["points"]) == 1
+    return doc["points"][0]
 
 
 def _plob(eta: float) -> float:
@@ -184,13 +194,13 @@ def test_integer_parameters_stay_integers_in_json(capsys: pytest.CaptureFixture[
 
 
 def test_range_includes_stop_only_on_the_grid(capsys: pytest.CaptureFixture[str]) -> None:
-    on = _json(capsys, "pm", "--loss-db", "10:11:0.25")
+    on = _doc(capsys, "pm", "--loss-db", "10:11:0.25")["points"]
     assert [d["loss_db"] for d in on] == pytest.approx([10.0, 10.25, 10.5, 10.75, 11.0])
     assert on[-1]["loss_db"] == 11.0
-    off = _json(capsys, "sns", "--distance-km", "0:100:30")
+    off = _doc(capsys, "sns", "--distance-km", "0:100:30")["points"]
     assert [d["distance_km"] for d in off] == [0.0, 30.0, 60.0, 90.0]
-    single = _json(capsys, "sns", "--distance-km", "30")
-    assert isinstance(single, dict)
+    single = _doc(capsys, "sns", "--distance-km", "30")
+    assert isinstance(single, dict) and len(single["points"]) == 1
     rates = [d["key_rate_bits_per_pulse"] for d in on]
     assert rates == sorted(rates, reverse=True)
 

@@ -13,6 +13,7 @@ from scipy.optimize import minimize_scalar
 
 from conftest import assert_matches, reference_cases
 from qinternet.channels.capacities import plob_bound, tgw_bound
+from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
 from qinternet.entropy import binary_entropy
 from qinternet.errors import InvalidParameterError
 from qinternet.qkd import bb84_decoy
@@ -222,7 +223,8 @@ def test_rate_formula_by_hand_at_one_point() -> None:
 def test_spec_registered_with_help() -> None:
     spec = get_protocol("bb84-decoy")
     assert spec is bb84_decoy.SPEC
-    assert spec.default_attenuation_db_per_km == 0.21
+    # Issue 9 item 6: one default everywhere (the GYS 0.21 dB/km stays for reference cases).
+    assert spec.default_attenuation_db_per_km == DEFAULT_ATTENUATION_DB_PER_KM == 0.2
     assert spec.supports_finite_decoys and spec.supports_finite_key and not spec.relay
     for word in ("--dark-count", "Y0", "--detector-efficiency", "--decoys", "--pulses"):
         assert word in spec.help

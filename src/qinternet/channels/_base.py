@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 __all__ = ["Channel"]
@@ -31,7 +32,7 @@ class Channel(Protocol):
 
     @property
     def exact(self) -> bool:
-        """True when upper == lower (the capacity is known)."""
+        """True for the distillable families, where upper == lower by theorem."""
         ...
 
     def to_dict(self) -> dict[str, Any]:
@@ -40,7 +41,12 @@ class Channel(Protocol):
 
 
 def _agree(upper: float, lower: float) -> bool:
+    """Whether two bound values agree numerically (used by tests, never for ``exact``)."""
     return abs(upper - lower) <= _EXACT_RTOL * max(1.0, abs(upper))
+
+
+def _echo(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
 
 
 class _Bounds:
@@ -65,16 +71,27 @@ class _Bounds:
 
     @property
     def exact(self) -> bool:
-        """True exactly when the capacity is known (upper and lower bounds coincide)."""
-        return self._distillable_instance() or _agree(
-            self.upper_ebits_per_use, self.lower_ebits_per_use
-        )
+        """True exactly for the distillable families (the bounds coincide by theorem).
+
+        Never inferred from the two numbers: an upper and a lower bound that agree to 12 digits
+        by numerical coincidence (e.g. additive noise of variance 1e-300) are not a theorem.
+        """
+        return self._distillable_instance()
+
+    def inputs(self) -> dict[str, Any]:
+        """The model's input parameters (dataclass fields), JSON-ready (tuples as lists)."""
+        model: Any = self  # every concrete model is a dataclass
+        return {f.name: _echo(getattr(self, f.name)) for f in dataclasses.fields(model)
+                if f.init and not f.name.startswith("_")}
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict with the CLI keys (model, upper/lower ebits per use, exact)."""
-        return {
+        """JSON-ready dict: model, upper/lower ebits per use, exact, then every input."""
+        out: dict[str, Any] = {
             "model": self.model,
             "upper_ebits_per_use": self.upper_ebits_per_use,
             "lower_ebits_per_use": self.lower_ebits_per_use,
             "exact": self.exact,
         }
+        for key, value in self.inputs().items():
+            out.setdefault(key, value)
+        return out

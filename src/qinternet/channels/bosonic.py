@@ -132,7 +132,8 @@ class AmplifierChannel(_Bounds):
     Examples
     --------
     >>> AmplifierChannel(gain=2.0).to_dict()
-    {'model': 'amplifier', 'upper_ebits_per_use': 1.0, 'lower_ebits_per_use': 1.0, 'exact': True}
+    {'model': 'amplifier', 'upper_ebits_per_use': 1.0, 'lower_ebits_per_use': 1.0, 'exact': True,
+     'gain': 2.0, 'mean_photons': 0.0}
     """
 
     model: ClassVar[str] = "amplifier"

@@ -47,6 +47,10 @@ class PauliChannel(_Bounds):
         probs = require_probability_vector("probabilities", self.probabilities, length=4)
         object.__setattr__(self, "probabilities", probs)
 
+    def _distillable_instance(self) -> bool:
+        """At most two non-zero probabilities: a dephasing channel in a Pauli frame."""
+        return sum(1 for q in self.probabilities if q > 0.0) <= 2
+
     @property
     def upper_ebits_per_use(self) -> float:
         """PLOB Pauli bound 1 - H2(p_max) (p_max >= 1/2), else 0."""
@@ -84,6 +88,10 @@ class DepolarizingChannel(_Bounds):
     def __post_init__(self) -> None:
         require_probability("p", self.p)
         require_int("dimension", self.dimension, minimum=2)
+
+    def _distillable_instance(self) -> bool:
+        """p = 0 is the identity channel (capacity log2 d)."""
+        return self.p == 0.0
 
     @property
     def upper_ebits_per_use(self) -> float:
@@ -232,6 +240,10 @@ class AmplitudeDampingChannel(_Bounds):
     #: Reverse coherent information and one-way coherent information (computed once).
     _rci: float = field(default=0.0, init=False, repr=False, compare=False)
     _coherent: float = field(default=0.0, init=False, repr=False, compare=False)
+
+    def _distillable_instance(self) -> bool:
+        """gamma = 0 is the identity channel (capacity 1)."""
+        return self.gamma == 0.0
 
     def __post_init__(self) -> None:
         require_probability("gamma", self.gamma)

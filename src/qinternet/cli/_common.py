@@ -9,13 +9,35 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
+
+from rich.console import Console
 
 from qinternet.errors import InvalidParameterError
 
-__all__ = ["as_option", "emit_json", "json_ready", "parse_float_list", "parse_range"]
+__all__ = [
+    "PLOT_SUFFIXES",
+    "as_option",
+    "check_output_dir",
+    "check_output_path",
+    "emit_json",
+    "make_console",
+    "integer_parser",
+    "json_ready",
+    "parse_float_list",
+    "parse_integer",
+    "parse_range",
+]
+
+#: File extensions accepted by ``--plot`` (matplotlib writes them without extra packages).
+PLOT_SUFFIXES: tuple[str, ...] = (".png", ".pdf", ".svg")
 
 
 def json_ready(obj: Any) -> Any:
@@ -37,6 +59,13 @@ def json_ready(obj: Any) -> Any:
     if isinstance(obj, float):
         return obj if math.isfinite(obj) else None
     return obj
+
+
+def make_console(width_when_piped: int, *, quiet: bool = False) -> Console:
+    """A rich Console on stdout: the terminal's width (or ``$COLUMNS`` when set), else
+    ``width_when_piped`` columns so that piped tables are not squeezed to 80."""
+    width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else width_when_piped
+    return Console(width=width, quiet=quiet)
 
 
 def emit_json(obj: Any) -> None:
@@ -112,3 +141,145 @@ def as_option(mapping: dict[str, str]) -> Iterator[None]:
         if err.name in mapping:
             raise InvalidParameterError(mapping[err.name], err.value, err.rule) from None
         raise
+
+
+def parse_integer(option: str, text: str, *, minimum: int | None = None,
+                  maximum: int | None = None) -> int:
+    """Parse an integer option, accepting integral floats such as ``1e9``; errors echo the value.
+
+    >>> parse_integer("--levels", "3"), parse_integer("--truncation-steps", "1e6")
+    (3, 1000000)
+    >>> parse_integer("--levels", "2.5")
+    Traceback (most recent call last):
+    ...
+    qinternet.errors.InvalidParameterError: --levels must be an integer (e.g. 3 or 1e6), got '2.5'
+    """
+    raw = text.strip().replace("_", "")
+    try:
+        number = Decimal(raw)
+    except InvalidOperation:
+        number = Decimal("NaN")
+    # Integral decimals only (1e9, 1000, 1.0e3); exact for any size (no float rounding).
+    if not number.is_finite() or number != number.to_integral_value() or len(raw) > 400:
+        raise InvalidParameterError(option, text, "must be an integer (e.g. 3 or 1e6)")
+    if number.adjusted() > 18:  # beyond 10^19 nothing is meaningful (and int() would be slow)
+        rule = f"must be an integer <= {maximum}" if maximum is not None else "is too large"
+        raise InvalidParameterError(option, text, rule)
+    value = int(number)
+    if minimum is not None and value < minimum:
+        raise InvalidParameterError(option, text, f"must be an integer >= {minimum}")
+    if maximum is not None and value > maximum:
+        raise InvalidParameterError(option, text, f"must be an integer <= {maximum}")
+    return value
+
+
+def integer_parser(option: str, *, minimum: int | None = None,
+                   maximum: int | None = None) -> Callable[[str], int]:
+    """A typer ``parser=`` for an integer option (see :func:`parse_integer`)."""
+
+    def parse(text: str | int) -> int:
+        if isinstance(text, int):  # typer passes defaults through the parser as well
+            return text
+        try:
+            return parse_integer(option, text, minimum=minimum, maximum=maximum)
+        except InvalidParameterError as err:
+            import typer  # the CLI edge only; typer prefixes "Invalid value for '--x':"
+
+            raise typer.BadParameter(f"{err.rule}, got {text!r}") from None
+
+    return parse
+
+
+def _probe_writable_dir(option: str, shown: str, folder: Path) -> None:
+    """Raise unless a file can be created in the existing folder ``folder``."""
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".qinternet-write-test-"):
+            pass
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        raise InvalidParameterError(
+            option, shown, f"cannot be written: folder {str(folder)!r} is not writable ({reason})"
+        ) from None
+
+
+def check_output_path(option: str, path: str | os.PathLike[str],
+                      suffixes: Sequence[str] = PLOT_SUFFIXES) -> Path:
+    """Check BEFORE computing that an output file can be written; return the path to write.
+
+    Refuses (``InvalidParameterError`` naming ``option`` and the value) an empty name, an
+    existing folder, a missing or non-folder parent, an unwritable place and an extension not
+    in ``suffixes``. A name without extension gets ``suffixes[0]`` appended, so the returned
+    path is the file that will really be written (print that one). Nothing is created.
+
+    >>> check_output_path("--plot", "curve")
+    PosixPath('curve.png')
+    >>> check_output_path("--plot", "")
+    Traceback (most recent call last):
+    ...
+    qinternet.errors.InvalidParameterError: --plot must be a file name such as plot.png, got ''
+    >>> check_output_path("--plot", "rates.jpg")
+    Traceback (most recent call last):
+    ...
+    qinternet.errors.InvalidParameterError: --plot must end in .png, .pdf or .svg, got 'rates.jpg'
+    """
+    text = os.fspath(path)
+    example = f"plot{suffixes[0]}" if suffixes else "out"
+    if not text.strip():
+        raise InvalidParameterError(option, text, f"must be a file name such as {example}")
+    target = Path(text).expanduser()
+    if text.endswith(("/", os.sep)) or target.is_dir():
+        raise InvalidParameterError(option, text,
+                                    f"is a folder; give a file name such as {example}")
+    if suffixes:
+        allowed = tuple(s.lower() for s in suffixes)
+        suffix = target.suffix.lower()
+        if suffix == "":
+            target = target.with_name(target.name + suffixes[0])
+        elif suffix not in allowed:
+            listed = ", ".join(allowed[:-1]) + (" or " if len(allowed) > 1 else "") + allowed[-1]
+            raise InvalidParameterError(option, text, f"must end in {listed}")
+    parent = target.parent
+    if not parent.exists():
+        raise InvalidParameterError(option, text,
+                                    f"cannot be written: folder {str(parent)!r} does not exist")
+    if not parent.is_dir():
+        raise InvalidParameterError(option, text,
+                                    f"cannot be written: {str(parent)!r} is not a folder")
+    if target.exists() and not os.access(target, os.W_OK):
+        raise InvalidParameterError(option, text, "cannot be written: the file is read-only")
+    _probe_writable_dir(option, text, parent)
+    return target
+
+
+def check_output_dir(option: str, path: str | os.PathLike[str]) -> Path:
+    """Check BEFORE computing that ``path`` is (or can be created as) a writable folder.
+
+    Creates the folder (and missing parents) when absent; refuses, naming ``option`` and the
+    value, an empty name, an existing file, a place where folders cannot be created and an
+    unwritable folder.
+
+    >>> check_output_dir("--output-dir", "")
+    Traceback (most recent call last):
+    ...
+    qinternet.errors.InvalidParameterError: --output-dir must be a folder name, got ''
+    """
+    text = os.fspath(path)
+    if not text.strip():
+        raise InvalidParameterError(option, text, "must be a folder name")
+    folder = Path(text).expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise InvalidParameterError(option, text, "is an existing file, not a folder")
+    if not folder.exists():
+        for ancestor in folder.parents:
+            if ancestor.exists():
+                if not ancestor.is_dir():
+                    raise InvalidParameterError(
+                        option, text, f"cannot be created: {str(ancestor)!r} is a file")
+                break
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            reason = err.strerror or type(err).__name__
+            raise InvalidParameterError(option, text, f"cannot be created ({reason})") from None
+    _probe_writable_dir(option, text, folder)
+    return folder

@@ -47,7 +47,7 @@ def channels_section(output_dir: Path, console: Console) -> dict[str, Any]:
         grid,
         {
             "PLOB capacity -log2(1-η) (exact)": plob_bound(eta_grid),
-            "TGW bound log2((1+η)/(1-η))": tgw_bound(eta_grid),
+            "TGW upper bound log2((1+η)/(1-η))": tgw_bound(eta_grid),
             "PLOB with 1 middle repeater -log2(1-√η)": plob_bound(np.sqrt(eta_grid)),
         },
         path,

@@ -9,6 +9,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from qinternet.cli._qkd_text import device_parameters, device_text, key_rate_axis_label
 from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
 from qinternet.qkd.analysis import refine_crossing_and_cutoff
 from qinternet.qkd.options import KeyRateOptions
@@ -42,7 +43,10 @@ def qkd_section(output_dir: Path, console: Console) -> dict[str, Any]:
         if plob is None:
             plob = [r.plob_bits_per_pulse for r in results]
     table = Table(
-        title=f"QKD key rates (bits per pulse; {alpha:g} dB/km; reference device parameters)"
+        title=f"QKD key rates (bits per pulse, per pulse pair for the relay protocols; "
+              f"{alpha:g} dB/km; each protocol's reference device parameters)",
+        caption="; ".join(f"{name}: {device_text(device_parameters(res))}"
+                          for name, res in curves.items()),
     )
     table.add_column("protocol")
     for km in _TABLE_KM:
@@ -66,16 +70,21 @@ def qkd_section(output_dir: Path, console: Console) -> dict[str, Any]:
     path = output_dir / "qkd_protocols_vs_plob.png"
     from qinternet.plotting.qkd import plot_key_rates
 
+    y_label, labels = key_rate_axis_label(list(PROTOCOLS.values()))
     plot_key_rates(
         _GRID_KM,
-        {name: [r.key_rate_bits_per_pulse for r in res] for name, res in curves.items()},
+        {labels[name]: [r.key_rate_bits_per_pulse for r in res] for name, res in curves.items()},
         plob,
         path,
         x_label=f"Alice-Bob fibre length (km, {alpha:g} dB/km)",
-        title="QKD protocols vs the repeaterless (PLOB) bound",
-        crossings=crossings,
-        cutoffs=cutoffs,
+        title="QKD protocols vs the repeaterless (PLOB) bound (intensities optimised, "
+              "infinite decoys)",
+        crossings={labels[k]: v for k, v in crossings.items()},
+        cutoffs={labels[k]: v for k, v in cutoffs.items()},
         x_unit="km",
+        y_label=y_label,
+        parameters={labels[name]: device_text(device_parameters(res))
+                    for name, res in curves.items()},
     )
     console.print(f"QKD comparison plot: {path}")
     return {
@@ -84,6 +93,9 @@ def qkd_section(output_dir: Path, console: Console) -> dict[str, Any]:
         "plob_bits_per_pulse": [plob[i] for i in index],
         "protocols": {
             name: {
+                "key_rate_unit": "bits per pulse pair" if PROTOCOLS[name].relay
+                else "bits per pulse",
+                "parameters": device_parameters(res),
                 "key_rate_bits_per_pulse": [res[i].key_rate_bits_per_pulse for i in index],
                 "plob_crossing_km": crossings[name],
                 "maximum_distance_km": cutoffs[name],

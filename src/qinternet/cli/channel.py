@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from qinternet.channels.models import (
@@ -21,7 +20,13 @@ from qinternet.channels.models import (
     ThermalLossChannel,
     fibre_link,
 )
-from qinternet.cli._common import as_option, emit_json, parse_float_list
+from qinternet.cli._common import (
+    as_option,
+    emit_json,
+    integer_parser,
+    make_console,
+    parse_float_list,
+)
 from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
 from qinternet.errors import InvalidParameterError
 
@@ -43,7 +48,27 @@ _OPTION_NAMES = {
 }
 
 
-_PLAIN_UNITS = {"length_km": "km", "attenuation_db_per_km": "dB/km"}
+#: Unit (or meaning) of every input echoed by a channel model.
+_PLAIN_UNITS = {
+    "length_km": "km",
+    "attenuation_db_per_km": "dB/km",
+    "transmissivity": "dimensionless (eta)",
+    "mean_photons": "thermal photons (nbar)",
+    "gain": "dimensionless (G)",
+    "variance": "shot-noise units (xi)",
+    "p": "probability",
+    "dimension": "Hilbert-space dimension",
+    "gamma": "probability (damping)",
+    "probabilities": "probabilities (p0, pX, pY, pZ)",
+}
+
+#: Largest ``--dimension``: the depolarizing bounds evaluate log2(d^2 - 1) with d^2 in 64-bit
+#: integer arithmetic, so d^2 must stay below 2^63.
+MAX_DIMENSION = 2**31
+
+DimensionOpt = Annotated[int, typer.Option(
+    help="Dimension d, an integer in [2, 2^31] (1e3 accepted).",
+    parser=integer_parser("--dimension", minimum=2, maximum=MAX_DIMENSION))]
 
 
 def _report(channel: Channel, as_json: bool, extra: dict[str, Any] | None = None) -> None:
@@ -64,11 +89,15 @@ def _report(channel: Channel, as_json: bool, extra: dict[str, Any] | None = None
             table.add_row(key.removesuffix("_ebits_per_use").replace("_", " "),
                           f"{value:.10g}", "ebits per channel use")
         elif isinstance(value, bool):
-            status = "capacity known (upper = lower)" if value else "open gap: bounds only"
+            status = ("capacity known (distillable family)" if value
+                      else "bounds only (not a distillable family)")
             table.add_row(key, str(value).lower(), status)
-        elif isinstance(value, float):
+        elif isinstance(value, int | float):
             table.add_row(key, f"{value:.10g}", _PLAIN_UNITS.get(key, "dimensionless"))
-    Console().print(table)
+        elif isinstance(value, list):
+            table.add_row(key, ",".join(f"{v:.10g}" for v in value),
+                          _PLAIN_UNITS.get(key, "dimensionless"))
+    make_console(100).print(table)
 
 
 def register(app: typer.Typer) -> None:
@@ -148,7 +177,7 @@ def register(app: typer.Typer) -> None:
     @group.command("depolarizing")
     def depolarizing(
         p: Annotated[float, typer.Option("--p", help="p in [0, 1]: rho -> (1-p) rho + p I/d.")],
-        dimension: Annotated[int, typer.Option(help="Dimension d >= 2.")] = 2,
+        dimension: DimensionOpt = 2,
         as_json: JsonOpt = False,
     ) -> None:
         """Depolarizing channel rho -> (1-p) rho + p I/d (isotropic Choi-state bounds)."""
@@ -169,7 +198,7 @@ def register(app: typer.Typer) -> None:
     @group.command("erasure")
     def erasure(
         p: Annotated[float, typer.Option("--p", help="Erasure probability p in [0, 1].")],
-        dimension: Annotated[int, typer.Option(help="Dimension d >= 2.")] = 2,
+        dimension: DimensionOpt = 2,
         as_json: JsonOpt = False,
     ) -> None:
         """Qudit erasure channel (exact capacity (1-p) log2 d)."""

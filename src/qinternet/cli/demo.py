@@ -7,7 +7,6 @@ returns a JSON-ready summary (including the paths of the files it wrote).
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,7 +14,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from qinternet.cli._common import emit_json
+from qinternet.cli._common import check_output_dir, check_output_path, emit_json, make_console
 from qinternet.cli._demo_channels import channels_section
 from qinternet.cli._demo_networks import networks_section
 from qinternet.cli._demo_qkd import qkd_section
@@ -33,10 +32,25 @@ SECTIONS: tuple[tuple[str, Section], ...] = (
     ("repeaters", repeaters_section),
 )
 
+#: Files the sections write into the output folder (checked before anything is computed).
+OUTPUT_FILES = (
+    "fibre_bounds.png",
+    "network_pair_flows.png",
+    "network_ghz_trees.png",
+    "qkd_protocols_vs_plob.png",
+    "repeater_key_rate_vs_plob.png",
+)
+
 
 def run_demo(output_dir: Path, console: Console) -> dict[str, Any]:
-    """Run every section, writing files into ``output_dir``; return the JSON summary."""
-    output_dir.mkdir(parents=True, exist_ok=True)
+    """Run every section, writing files into ``output_dir``; return the JSON summary.
+
+    The folder (created when missing) and every file to be written are checked first, so a
+    bad ``--output-dir`` fails at once instead of after the computations.
+    """
+    folder = check_output_dir("--output-dir", output_dir)
+    for name in OUTPUT_FILES:
+        check_output_path("--output-dir", folder / name)
     summary: dict[str, Any] = {"output_dir": str(output_dir)}
     for key, section in SECTIONS:
         summary[key] = section(output_dir, console)
@@ -49,16 +63,19 @@ def register(app: typer.Typer) -> None:
     @app.command("demo")
     def demo(
         output_dir: Annotated[
-            Path, typer.Option("--output-dir", help="Folder for the plots (created if missing).")
-        ] = Path("demo-output"),
+            str, typer.Option("--output-dir", help="Folder for the plots (created if missing; "
+                              "checked before computing).")
+        ] = "demo-output",
         as_json: Annotated[
             bool, typer.Option("--json", help="Print one JSON document instead of tables.")
         ] = False,
     ) -> None:
         """Show the main jobs on built-in data: fibre bounds table and plot, and more."""
         # Tables need ~120 columns; keep that width when stdout is not a terminal (CI, pipes).
-        console = Console(quiet=as_json, width=None if sys.stdout.isatty() else 120)
-        summary = run_demo(output_dir, console)
+        console = make_console(120, quiet=as_json)
+        if not output_dir.strip():
+            check_output_dir("--output-dir", output_dir)  # refuses the empty name
+        summary = run_demo(Path(output_dir), console)
         if as_json:
             emit_json(summary)
         else:

@@ -10,11 +10,18 @@ meaning per protocol is in that protocol's ``--help`` (``ProtocolSpec.help``).
   protocols put the node in the middle (each arm ``sqrt``).
 - ``--loss-db X`` (or a range): whole Alice–Bob channel loss; transmissivity ``10**(-X/10)``.
 - ``plob_bits_per_pulse`` is ``-log2(1 - eta)`` of the channel, detector not included.
+
+``--json`` prints one object of the same shape for every protocol, for one point or a range,
+and for ``compare``: ``axis`` (``distance_km`` or ``loss_db``), ``attenuation_db_per_km``
+(None with ``--loss-db``), ``key_rate_unit``, ``clock_rate_hz``, ``parameters`` (per protocol:
+the device parameters used, defaults included), ``points`` (one object per protocol and axis
+value with ``key_rate_bits_per_pulse``, ``plob_bits_per_pulse``, ``qber``, ``phase_error_rate``
+and every parameter of that point), ``notes`` and ``plot``; a single protocol adds
+``protocol``, ``compare`` adds ``protocols`` and ``summary`` (PLOB crossing, maximum reach).
 """
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,7 +32,18 @@ from rich.console import Console
 from rich.table import Table
 from typer.core import TyperGroup
 
-from qinternet.cli._common import as_option, emit_json, parse_float_list, parse_range
+from qinternet.cli._common import (
+    PLOT_SUFFIXES,
+    as_option,
+    check_output_path,
+    emit_json,
+    make_console,
+    parse_float_list,
+    parse_range,
+)
+from qinternet.cli._qkd_text import device_parameters as _device_parameters
+from qinternet.cli._qkd_text import device_text as _device_text
+from qinternet.cli._qkd_text import key_rate_axis_label
 from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
 from qinternet.errors import InvalidParameterError
 from qinternet.qkd.analysis import refine_crossing_and_cutoff
@@ -64,7 +82,8 @@ AttenuationOpt = Annotated[
     float | None,
     typer.Option(
         "--attenuation-db-per-km",
-        help="Fibre attenuation in dB/km with --distance-km (default: the protocol's).",
+        help=f"Fibre attenuation in dB/km with --distance-km (default "
+        f"{DEFAULT_ATTENUATION_DB_PER_KM:g}, as for every protocol).",
     ),
 ]
 DetectorOpt = Annotated[
@@ -90,7 +109,10 @@ EcOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document, no table.")]
 PlotOpt = Annotated[
-    Path | None, typer.Option("--plot", help="Write a PNG plot of key rate vs distance/loss.")
+    str | None,
+    typer.Option("--plot", help="Write a plot of key rate vs distance/loss: a file name ending "
+                 f"in {', '.join(PLOT_SUFFIXES)} (.png added when there is none); checked "
+                 "before computing."),
 ]
 ClockOpt = Annotated[
     float | None,
@@ -156,16 +178,38 @@ def _axis(loss_db: str | None, distance_km: str | None, attenuation: float | Non
 
 def _console() -> Console:
     """Rich console; wide enough for the tables when stdout is not a terminal."""
-    return Console() if sys.stdout.isatty() else Console(width=140)
+    return make_console(140)
 
 
-def _decoys(text: str | None) -> tuple[float, ...] | None:
-    if text is None or text.strip().lower() == "infinite":
+#: ``--decoys`` given explicitly as ``infinite`` (distinct from "not given").
+INFINITE = "infinite"
+
+
+def _decoys(text: str | None) -> tuple[float, ...] | str | None:
+    """None (not given), ``INFINITE`` (given as 'infinite') or the decoy intensities."""
+    if text is None:
         return None
+    if text.strip().lower() == INFINITE:
+        return INFINITE
     values = parse_float_list("--decoys", text)
     if any(v < 0 for v in values):
         raise InvalidParameterError("--decoys", text, "must be 'infinite' or intensities >= 0")
     return values
+
+
+def _options(decoys: str | None, pulses: float | None, **device: float | None
+             ) -> KeyRateOptions:
+    parsed = _decoys(decoys)
+    if parsed == INFINITE and pulses is not None:
+        # The finite-key models need finite decoy sets; silently switching to the default
+        # finite set would answer another question than the one asked.
+        raise InvalidParameterError(
+            "--decoys/--pulses", f"infinite, {pulses:g}",
+            "cannot be combined: a finite key (--pulses) needs finite decoy intensities; give "
+            "--decoys v1,v2,... or omit --decoys for the protocol's default finite set",
+        )
+    return KeyRateOptions(decoys=None if isinstance(parsed, str) else parsed, pulses=pulses,
+                          **device)
 
 
 def _check_supported(spec: ProtocolSpec, options: KeyRateOptions) -> None:
@@ -186,6 +230,11 @@ def _evaluate(spec: ProtocolSpec, axis: _Axis, options: KeyRateOptions) -> list[
         return spec.evaluate(axis.transmissivity, options)
 
 
+def _unit(spec: ProtocolSpec) -> str:
+    """Unit of ``key_rate_bits_per_pulse`` for this protocol."""
+    return "bits per pulse pair" if spec.relay else "bits per pulse"
+
+
 def _point(result: KeyRateResult, axis: _Axis, x: float, clock_rate_hz: float | None
            ) -> dict[str, Any]:
     data = result.to_dict()
@@ -196,6 +245,12 @@ def _point(result: KeyRateResult, axis: _Axis, x: float, clock_rate_hz: float | 
     if clock_rate_hz is not None:
         out["key_rate_bits_per_s"] = result.key_rate_bits_per_pulse * clock_rate_hz
     return out
+
+
+def _axis_text(axis: _Axis) -> str:
+    if axis.attenuation_db_per_km is None:
+        return "x = whole Alice-Bob channel loss (dB)"
+    return f"fibre {axis.attenuation_db_per_km:g} dB/km"
 
 
 def _intensity_text(result: KeyRateResult) -> str:
@@ -209,13 +264,18 @@ def _intensity_text(result: KeyRateResult) -> str:
 
 def _table(spec: ProtocolSpec, axis: _Axis, results: list[KeyRateResult],
            clock_rate_hz: float | None) -> Table:
-    table = Table(title=f"{spec.name}: secret key rate (PLOB: channel only, detector not included)")
+    per = "pulse pair" if spec.relay else "pulse"
+    table = Table(
+        title=f"{spec.name}: secret key rate in bits per {per} ({_axis_text(axis)}; PLOB of the "
+              "channel, detector not included)",
+        caption="devices: " + _device_text(_device_parameters(results)),
+    )
     table.add_column("distance (km)" if axis.key == "distance_km" else "loss (dB)",
                      justify="right")
-    table.add_column("rate (bit/pulse)", justify="right")
+    table.add_column(f"rate (bit/{per})", justify="right")
     if clock_rate_hz is not None:
-        table.add_column("rate (bit/s)", justify="right")
-    table.add_column("PLOB (bit/pulse)", justify="right")
+        table.add_column(f"rate (bit/s at {clock_rate_hz:g} Hz)", justify="right")
+    table.add_column(f"PLOB (bit/{per})", justify="right")
     table.add_column("QBER", justify="right")
     table.add_column("phase err.", justify="right")
     table.add_column("intensity", justify="right")
@@ -229,22 +289,27 @@ def _table(spec: ProtocolSpec, axis: _Axis, results: list[KeyRateResult],
     return table
 
 
-def _plot(axis: _Axis, curves: dict[str, list[KeyRateResult]], path: Path,
-          crossings: dict[str, float | None], cutoffs: dict[str, float | None]) -> None:
+def _plot(axis: _Axis, specs: list[ProtocolSpec], curves: dict[str, list[KeyRateResult]],
+          path: Path, crossings: dict[str, float | None], cutoffs: dict[str, float | None]
+          ) -> None:
     from qinternet.plotting.qkd import plot_key_rates
 
     first = next(iter(curves.values()))
+    y_label, labels = key_rate_axis_label(specs)
     plot_key_rates(
         axis.values,
-        {name: [r.key_rate_bits_per_pulse for r in res] for name, res in curves.items()},
+        {labels[name]: [r.key_rate_bits_per_pulse for r in res] for name, res in curves.items()},
         [r.plob_bits_per_pulse for r in first],
         path,
         x_label=axis.label,
         title=", ".join(curves) + ": secret key rate vs "
-        + ("distance" if axis.key == "distance_km" else "loss"),
-        crossings=crossings,
-        cutoffs=cutoffs,
+        + ("distance" if axis.key == "distance_km" else "channel loss"),
+        crossings={labels[k]: v for k, v in crossings.items()},
+        cutoffs={labels[k]: v for k, v in cutoffs.items()},
         x_unit="km" if axis.key == "distance_km" else "dB",
+        y_label=y_label,
+        parameters={labels[name]: _device_text(_device_parameters(res))
+                    for name, res in curves.items()},
     )
 
 
@@ -260,6 +325,28 @@ def _marks(spec: ProtocolSpec, axis: _Axis, options: KeyRateOptions,
                                  else axis.attenuation_db_per_km),
         )
     return axis.to_x(cross), axis.to_x(cut)
+
+
+def _document(axis: _Axis, specs: list[ProtocolSpec], curves: dict[str, list[KeyRateResult]],
+              clock_rate_hz: float | None, plot: Path | None) -> dict[str, Any]:
+    """The ``--json`` object shared by every ``keyrate`` subcommand (see the module docstring)."""
+    relay = {s.name: s.relay for s in specs}
+    units = {_unit(s) for s in specs}
+    return {
+        "axis": axis.key,
+        "attenuation_db_per_km": axis.attenuation_db_per_km,
+        "key_rate_unit": units.pop() if len(units) == 1
+        else "bits per pulse (bits per pulse pair for relay protocols)",
+        "relay": relay,
+        "plob_includes_detector": False,
+        "clock_rate_hz": clock_rate_hz,
+        "parameters": {name: _device_parameters(res) for name, res in curves.items()},
+        "points": [_point(r, axis, x, clock_rate_hz)
+                   for res in curves.values()
+                   for x, r in zip(axis.values, res, strict=True)],
+        "notes": sorted({n for res in curves.values() for r in res for n in r.notes}),
+        "plot": None if plot is None else str(plot),
+    }
 
 
 def _make_command(spec: ProtocolSpec) -> Any:
@@ -278,7 +365,9 @@ def _make_command(spec: ProtocolSpec) -> Any:
         ] = None,
         decoys: Annotated[
             str | None,
-            typer.Option("--decoys", help="'infinite' (default) or v1,v2,... (same set for both)."),
+            typer.Option("--decoys", help="'infinite' (default without --pulses) or v1,v2,... "
+                         "(same set for both parties); with --pulses the default is the "
+                         "protocol's finite set, and 'infinite' is refused."),
         ] = None,
         pulses: Annotated[
             float | None,
@@ -288,32 +377,33 @@ def _make_command(spec: ProtocolSpec) -> Any:
         as_json: JsonOpt = False,
         plot: PlotOpt = None,
     ) -> None:
+        plot_path = None if plot is None else check_output_path("--plot", plot)
         axis = _axis(loss_db, distance_km, attenuation_db_per_km,
                      spec.default_attenuation_db_per_km)
         if clock_rate_hz is not None and not (np.isfinite(clock_rate_hz) and clock_rate_hz > 0):
             raise InvalidParameterError("--clock-rate-hz", clock_rate_hz, "must be > 0")
-        options = KeyRateOptions(
-            detector_efficiency=detector_efficiency, dark_count=dark_count,
+        options = _options(
+            decoys, pulses, detector_efficiency=detector_efficiency, dark_count=dark_count,
             misalignment=misalignment, phase_mismatch=phase_mismatch,
-            ec_efficiency=ec_efficiency, intensity=intensity, decoys=_decoys(decoys),
-            pulses=pulses,
+            ec_efficiency=ec_efficiency, intensity=intensity,
         )
         results = _evaluate(spec, axis, options)
-        if plot is not None:
+        if plot_path is not None:
             cross, cut = _marks(spec, axis, options, results)
-            _plot(axis, {spec.name: results}, plot, {spec.name: cross}, {spec.name: cut})
-        points = [_point(r, axis, x, clock_rate_hz)
-                  for x, r in zip(axis.values, results, strict=True)]
+            _plot(axis, [spec], {spec.name: results}, plot_path, {spec.name: cross},
+                  {spec.name: cut})
         if as_json:
-            emit_json(points if axis.is_range else points[0])
+            emit_json({"protocol": spec.name,
+                       **_document(axis, [spec], {spec.name: results}, clock_rate_hz,
+                                   plot_path)})
             return
         console = _console()
         console.print(_table(spec, axis, results, clock_rate_hz))
         notes = sorted({n for r in results for n in r.notes})
         for note in notes:
             console.print(f"note: {note}")
-        if plot is not None:
-            console.print(f"plot written to {plot}")
+        if plot_path is not None:
+            console.print(f"plot written to {plot_path}")
 
     command.__doc__ = spec.help
     return command
@@ -326,11 +416,7 @@ def _compare(
     ],
     loss_db: LossOpt = None,
     distance_km: DistanceOpt = None,
-    attenuation_db_per_km: Annotated[
-        float | None,
-        typer.Option("--attenuation-db-per-km",
-                     help="Common fibre attenuation in dB/km with --distance-km (default 0.2)."),
-    ] = None,
+    attenuation_db_per_km: AttenuationOpt = None,
     detector_efficiency: DetectorOpt = None,
     dark_count: DarkOpt = None,
     misalignment: MisalignmentOpt = None,
@@ -341,13 +427,18 @@ def _compare(
 ) -> None:
     """Compare protocols on one log plot with the PLOB line (channel only, detector not included),
     marking each protocol's PLOB crossing and maximum reach inside the range. Device options
-    apply to every protocol with that protocol's meaning; intensities are optimised and decoys
-    are infinite. With --distance-km all protocols use one attenuation (default 0.2 dB/km)."""
+    apply to every protocol with that protocol's meaning; options not given take each
+    protocol's own reference values (listed in the output); intensities are optimised and
+    decoys are infinite. With --distance-km all protocols use one attenuation (default 0.2 dB/km).
+    Relay protocols (mdi, sns, pm, tf-cal19, adaptive-mdi) count bits per pulse pair."""
+    plot_path = None if plot is None else check_output_path("--plot", plot)
     names = [n.strip() for n in protocols.split(",") if n.strip()]
     if not names:
         raise InvalidParameterError("--protocols", protocols, "must name at least one protocol")
     with as_option({"PROTOCOL": "--protocols"}):
         specs = [get_protocol(n) for n in names]
+    if len({s.name for s in specs}) != len(specs):
+        raise InvalidParameterError("--protocols", protocols, "must not repeat a protocol")
     axis = _axis(loss_db, distance_km, attenuation_db_per_km, DEFAULT_ATTENUATION_DB_PER_KM)
     options = KeyRateOptions(
         detector_efficiency=detector_efficiency, dark_count=dark_count,
@@ -360,41 +451,38 @@ def _compare(
         results = _evaluate(spec, axis, options)
         curves[spec.name] = results
         crossings[spec.name], cutoffs[spec.name] = _marks(spec, axis, options, results)
-    if plot is not None:
-        _plot(axis, curves, plot, crossings, cutoffs)
+    if plot_path is not None:
+        _plot(axis, specs, curves, plot_path, crossings, cutoffs)
     unit = "km" if axis.key == "distance_km" else "db"
-    summary: dict[str, Any] = {
-        axis.key: list(axis.values),
-        "attenuation_db_per_km": axis.attenuation_db_per_km,
-        "plob_bits_per_pulse": [r.plob_bits_per_pulse for r in next(iter(curves.values()))],
-        "plob_includes_detector": False,
-        "protocols": {
-            name: {
-                "key_rate_bits_per_pulse": [r.key_rate_bits_per_pulse for r in res],
-                f"plob_crossing_{unit}": crossings[name],
-                f"maximum_reach_{unit}": cutoffs[name],
-                "key_at_range_end": res[-1].key_rate_bits_per_pulse > 0,
-                "points": [_point(r, axis, x, None)
-                           for x, r in zip(axis.values, res, strict=True)],
+    doc = {
+        "protocols": names,
+        **_document(axis, specs, curves, None, plot_path),
+        "summary": {
+            spec.name: {
+                "key_rate_unit": _unit(spec),
+                f"plob_crossing_{unit}": crossings[spec.name],
+                f"maximum_reach_{unit}": cutoffs[spec.name],
+                "key_at_range_end": curves[spec.name][-1].key_rate_bits_per_pulse > 0,
             }
-            for name, res in curves.items()
+            for spec in specs
         },
-        "plot": None if plot is None else str(plot),
     }
     if as_json:
-        emit_json(summary)
+        emit_json(doc)
         return
     console = _console()
-    table = Table(title="Protocol comparison (key rates in bits per pulse; PLOB channel only)")
+    table = Table(title="Protocol comparison: secret key rate per pulse (per pulse pair for "
+                        f"relay protocols), {_axis_text(axis)}; PLOB of the channel only")
     table.add_column("distance (km)" if axis.key == "distance_km" else "loss (dB)",
                      justify="right")
-    for name in curves:
-        table.add_column(name, justify="right")
-    table.add_column("PLOB", justify="right")
+    for spec in specs:
+        table.add_column(f"{spec.name} (bit/{'pair' if spec.relay else 'pulse'})",
+                         justify="right")
+    table.add_column("PLOB (bit/use)", justify="right")
+    plob = [r.plob_bits_per_pulse for r in next(iter(curves.values()))]
     for i, x in enumerate(axis.values):
         table.add_row(f"{x:g}", *(f"{res[i].key_rate_bits_per_pulse:.4g}"
-                                 for res in curves.values()),
-                      f"{summary['plob_bits_per_pulse'][i]:.4g}")
+                                 for res in curves.values()), f"{plob[i]:.4g}")
     console.print(table)
     u = "km" if axis.key == "distance_km" else "dB"
     for name, res in curves.items():
@@ -408,8 +496,11 @@ def _compare(
         else:
             cut_txt = "no key in range"
         console.print(f"{name}: beats PLOB from {cross_txt}; maximum reach {cut_txt}")
-    if plot is not None:
-        console.print(f"plot written to {plot}")
+        console.print(f"  devices: {_device_text(_device_parameters(res))}")
+    for note in doc["notes"]:
+        console.print(f"note: {note}")
+    if plot_path is not None:
+        console.print(f"plot written to {plot_path}")
 
 
 class _KeyrateGroup(TyperGroup):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from types import ModuleType
+from typing import Annotated
 
 import typer
 
@@ -72,7 +73,11 @@ def build_app(command: str | None = None) -> typer.Typer:
     )
 
     @app.callback()
-    def _root() -> None:
+    def _root(
+        version: Annotated[bool, typer.Option(
+            "--version", help="Print the qinternet version and exit.", is_eager=True,
+            callback=_print_version)] = False,
+    ) -> None:
         """Design the quantum internet: channel capacities, network bounds, QKD, repeaters."""
 
     loaders = [COMMANDS[command]] if command in COMMANDS else list(COMMANDS.values())
@@ -81,8 +86,53 @@ def build_app(command: str | None = None) -> typer.Typer:
     return app
 
 
+def version_text() -> str:
+    """``qinternet X.Y.Z`` from the installed distribution (the package's own when not installed).
+
+    >>> version_text().startswith("qinternet ")
+    True
+    """
+    try:
+        from importlib.metadata import version
+
+        number = version("qinternet")
+    except Exception:  # pragma: no cover - running from a source tree without metadata
+        from qinternet import __version__ as number
+    return f"qinternet {number}"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        print(version_text())
+        raise typer.Exit(0)
+
+
 def _one_line(message: str) -> str:
     return " ".join(message.split()) or "invalid input"
+
+
+def _raw_value(args: Sequence[str], opts: Sequence[str]) -> str | None:
+    """The text the user gave for an option (``--x v`` or ``--x=v``), last occurrence wins."""
+    found: str | None = None
+    for i, arg in enumerate(args):
+        for opt in opts:
+            if arg == opt and i + 1 < len(args):
+                found = args[i + 1]
+            elif arg.startswith(opt + "="):
+                found = arg[len(opt) + 1:]
+    return found
+
+
+def _usage_message(err: Exception, args: Sequence[str]) -> str:
+    """One line for a click usage error; a bad value is always echoed."""
+    message = _one_line(err.format_message())  # type: ignore[attr-defined]
+    param = getattr(err, "param", None)
+    opts = list(getattr(param, "opts", []) or [])
+    if type(err).__name__ == "BadParameter" and opts:
+        raw = _raw_value(args, opts)
+        if raw is not None and repr(raw) not in message:
+            message = f"{message}, got {raw!r}"
+    return message
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -103,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             code = 0
         else:
             # Usage errors (unknown command/option, bad value, missing option): one line.
-            sys.stderr.write(f"qinternet: error: {_one_line(err.format_message())}\n")
+            sys.stderr.write(f"qinternet: error: {_usage_message(err, args)}\n")
             code = 2
     except InvalidParameterError as err:
         sys.stderr.write(f"qinternet: error: {_one_line(str(err))}\n")
@@ -113,6 +163,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = 1
     except QinternetError as err:
         sys.stderr.write(f"qinternet: error: {_one_line(str(err))}\n")
+        code = 1
+    except OSError as err:
+        # Output paths are checked before computing; this catches what no check can foresee
+        # (disk full, a folder removed meanwhile, an unreadable input file).
+        where = f": {err.filename}" if getattr(err, "filename", None) else ""
+        sys.stderr.write(f"qinternet: error: {_one_line(err.strerror or str(err))}{where}\n")
         code = 1
     else:
         code = int(result) if isinstance(result, int) else 0

@@ -2,19 +2,39 @@
 
 from __future__ import annotations
 
+import math
+import sys
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from qinternet.cli._common import as_option, emit_json
+from qinternet.cli._common import (
+    PLOT_SUFFIXES,
+    as_option,
+    check_output_path,
+    emit_json,
+    integer_parser,
+    make_console,
+)
 from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
 from qinternet.errors import InvalidParameterError
-from qinternet.repeaters.chain import NestedChain, analyze_chain
+from qinternet.repeaters._budget import format_seconds, plan_window, require_window_fits
+from qinternet.repeaters.chain import (
+    DEFAULT_MIN_COVERAGE,
+    DEFAULT_TARGET_COVERAGE,
+    REFUSE_FACTOR,
+    NestedChain,
+    Progress,
+    analyze_chain,
+    automatic_window_cap,
+    check_automatic_window,
+)
 from qinternet.repeaters.keyrate import KeyProtocol
 from qinternet.repeaters.optimize import CutoffOptimum, optimize_cutoffs
 from qinternet.repeaters.physical import (
@@ -46,6 +66,7 @@ _OPTION_NAMES = {
     "attempt_time_s": "--attempt-time-s",
     "total_length_km": "--segment-length-km",
     "transmissivity": "--attenuation-db-per-km",
+    "source_clock_rate_hz": "--source-clock-rate-hz",
 }
 
 _UNITS = {
@@ -75,9 +96,11 @@ _UNITS = {
     "total_length_km": "km",
     "attenuation_db_per_km": "dB/km",
     "plob_bits_per_use": "bits per channel use",
-    "plob_bits_per_s": "bits per s (same clock rate)",
+    "plob_bits_per_s": "bits per s at the chain clock",
+    "source_clock_rate_hz": "Hz",
+    "plob_bits_per_s_at_source_clock": "bits per s at the source clock",
     "repeater_capacity_bits_per_use": "bits per chain use",
-    "repeater_capacity_bits_per_s": "bits per s (same clock rate)",
+    "repeater_capacity_bits_per_s": "bits per s at the chain clock",
     "optimized_secret_key_rate_bits_per_step": "bits per step",
     "no_cutoff_secret_key_rate_bits_per_step": "bits per step",
 }
@@ -127,21 +150,27 @@ def _exactly_one(names: str, a: object, b: object) -> None:
         )
 
 
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.8g}"
+    if value is None:
+        return "none"
+    if isinstance(value, list):
+        return ", ".join(_cell(v) for v in value) or "-"
+    return str(value)
+
+
 def _table(data: dict[str, Any], console: Console) -> None:
+    """Quantity / value / unit table. Quantity names are never truncated (at 80 columns the
+    unit column wraps instead), so no two rows can look alike."""
     table = Table(title=f"Nested repeater chain: {data['segments']} segments "
                         f"({data['levels']} levels)")
-    table.add_column("quantity")
-    table.add_column("value", justify="right")
-    table.add_column("unit")
-    for key, value in data.items():
-        if key in ("plob_comparison_note", "warnings"):
-            continue
-        if isinstance(value, float):
-            table.add_row(key, f"{value:.8g}", _UNITS.get(key, ""))
-        elif value is None:
-            table.add_row(key, "none", _UNITS.get(key, ""))
-        else:
-            table.add_row(key, str(value), _UNITS.get(key, ""))
+    keys = [k for k in data if k not in ("plob_comparison_note", "warnings", "plot")]
+    table.add_column("quantity", no_wrap=True, min_width=max(len(k) for k in keys))
+    table.add_column("value", justify="right", no_wrap=True)
+    table.add_column("unit", overflow="fold")
+    for key in keys:
+        table.add_row(key, _cell(data[key]), _UNITS.get(key, ""))
     console.print(table)
     if "plob_comparison_note" in data:
         console.print(f"note: {data['plob_comparison_note']}")
@@ -155,7 +184,8 @@ def register(app: typer.Typer) -> None:
     @app.command("repeater")
     def repeater(
         levels: Annotated[int, typer.Option(
-            help="Nesting levels n of the doubling protocol (2^n segments), 0..20.")],
+            help="Nesting levels n of the doubling protocol (2^n segments), 0..20.",
+            parser=integer_parser("--levels", minimum=0, maximum=20))],
         p_swap: Annotated[float, typer.Option(help="Entanglement-swap success probability.")],
         p_gen: Annotated[float | None, typer.Option(
             help="Elementary-link success probability per attempt in (0, 1]. "
@@ -163,7 +193,8 @@ def register(app: typer.Typer) -> None:
         cutoff: Annotated[int | None, typer.Option(
             help="Memory cut-off TAU in steps at every level: an attempt passes iff "
                  "|tA - tB| <= TAU, else it ends after min(tA, tB) + TAU and both inputs "
-                 "restart. Default: no cut-off.")] = None,
+                 "restart. Default: no cut-off.",
+            parser=integer_parser("--cutoff", minimum=0))] = None,
         cutoffs: Annotated[str | None, typer.Option(
             help="Per-level cut-offs in steps, bottom level first, e.g. 16,31,55 "
                  "('none' for no cut-off at a level).")] = None,
@@ -187,8 +218,10 @@ def register(app: typer.Typer) -> None:
             help="Report (and optimise) the six-state key rate as secret_key_rate_* instead "
                  "of BB84 (both are always in the JSON).")] = False,
         truncation_steps: Annotated[int | None, typer.Option(
-            help="Truncation window in steps. Default: automatic (doubles until the "
-                 "coverage is 1 - 1e-12, at most 2^22).")] = None,
+            help="Truncation window in steps (1e6 accepted), at most what the memory holds. "
+                 "Default: automatic (doubles until the coverage is 1 - 1e-12, at most 2^22; "
+                 "chains needing far more are refused at once).",
+            parser=integer_parser("--truncation-steps", minimum=2))] = None,
         segment_length_km: Annotated[float | None, typer.Option(
             help="Physical mode: segment length in km; p_gen = source eff. x detector eff. x "
                  "10^(-alpha L0/10); the attempt time is 2 L0 / c_fibre (see --heralding) "
@@ -219,8 +252,14 @@ def register(app: typer.Typer) -> None:
             help="Per-qubit (depolarizing) memory coherence time T_q in s; the link coherence "
                  "time is T_q / 2 (both qubits decay). Alternative to --coherence-time-s.")
         ] = None,
-        plot: Annotated[Path | None, typer.Option(
-            help="Write a PNG with the waiting-time distribution and W(t).")] = None,
+        source_clock_rate_hz: Annotated[float | None, typer.Option(
+            help="Physical mode: pulse rate in Hz of a source sending straight through the "
+                 "whole fibre; adds PLOB per second at that rate (the chain's own clock is one "
+                 "heralded attempt per step, often only kHz).")] = None,
+        plot: Annotated[str | None, typer.Option(
+            help="Write the waiting-time distribution and W(t) (time in s in physical mode) to "
+                 f"a file ending in {', '.join(PLOT_SUFFIXES)} (.png added when there is "
+                 "none); checked before computing.")] = None,
         as_json: Annotated[bool, typer.Option(
             "--json", help="Print one JSON document instead of a table.")] = False,
     ) -> None:
@@ -230,44 +269,154 @@ def register(app: typer.Typer) -> None:
         steps; a failed swap regenerates both halves. Key rate = r(W)/E[T] with the BB84
         fraction max(0, 1 - 2 h((1-W)/2)) (log2), W the Werner parameter of the average
         delivered state. Physical options add seconds and the PLOB bound per second at the
-        same clock rate (comparing time slots with channel uses is a convention); one step
-        includes the heralding round trip (--heralding) but no classical communication for
-        swaps, as in the model.
+        chain's clock rate (comparing time slots with channel uses is a convention) and, with
+        --source-clock-rate-hz, at a fast source's pulse rate; one step includes the heralding
+        round trip (--heralding) but no classical communication for swaps, as in the model.
+        Chains whose waiting time is far too long for the window are refused at once with
+        the reason; long computations show a progress bar on stderr (not with --json or when
+        stderr is not a terminal).
         """
         with as_option(_OPTION_NAMES):
             _run(locals())
 
 
+#: Options that shape the waiting time, in the order they are named in messages.
+_CHAIN_OPTIONS = (
+    ("--levels", "levels"), ("--p-gen", "p_gen"), ("--segment-length-km", "segment_length_km"),
+    ("--p-swap", "p_swap"), ("--cutoff", "cutoff"), ("--cutoffs", "cutoffs"),
+    ("--distillation-rounds", "distillation_rounds"),
+)
+
+
+def _chain_error(opts: dict[str, Any], rule: str) -> InvalidParameterError:
+    """An error naming the options the user gave that make the chain too slow (never
+    ``--truncation-steps`` unless it was given)."""
+    given = [(name, opts[key]) for name, key in _CHAIN_OPTIONS if opts[key] is not None]
+    return InvalidParameterError(
+        "/".join(name for name, _ in given),
+        "/".join(f"{v:g}" if isinstance(v, float) else str(v) for _, v in given), rule)
+
+
+def _preflight(chain: NestedChain, opts: dict[str, Any]) -> None:
+    """Refuse at once what cannot finish: a window that does not fit into memory, or a chain
+    whose waiting time needs a window far beyond the automatic cap."""
+    base = replace(chain, cutoff_steps=None) if opts["optimize_cutoff"] else chain
+    if opts["truncation_steps"] is not None:
+        window = opts["truncation_steps"]
+        with as_option({"truncation_steps": "--truncation-steps"}):
+            require_window_fits("truncation_steps", window)
+        plan = plan_window(chain, min_coverage=DEFAULT_MIN_COVERAGE,
+                           target_coverage=DEFAULT_TARGET_COVERAGE)
+        if not opts["optimize_cutoff"] and plan.window_for_min_coverage_steps > (
+                REFUSE_FACTOR * window):
+            raise InvalidParameterError(
+                "--truncation-steps", window,
+                f"is far too small for this chain: {plan.describe()} (coverage "
+                f"{DEFAULT_MIN_COVERAGE:g})")
+        if opts["optimize_cutoff"]:
+            _preflight_automatic(base, chain, opts)
+        return
+    _preflight_automatic(base, chain, opts)
+
+
+def _preflight_automatic(base: NestedChain, chain: NestedChain, opts: dict[str, Any]) -> None:
+    try:
+        check_automatic_window(base)
+    except InvalidParameterError:
+        plan = plan_window(base, min_coverage=DEFAULT_MIN_COVERAGE,
+                           target_coverage=DEFAULT_TARGET_COVERAGE)
+        cap = automatic_window_cap()
+        needed = plan.window_for_min_coverage_steps
+        hint = ""
+        if math.isfinite(needed) and not opts["optimize_cutoff"]:
+            window = 1 << max(1, math.ceil(math.log2(needed)))
+            try:
+                require_window_fits("truncation_steps", window)
+            except InvalidParameterError:
+                hint = (f"; a window of {window} steps does not fit into this machine's "
+                        "memory either")
+            else:
+                hint = (f"; --truncation-steps {window} would run for about "
+                        f"{format_seconds(plan.seconds(window))}")
+        what = "even without cut-offs (for --optimize-cutoff), " if base is not chain else ""
+        raise _chain_error(
+            opts,
+            f"cannot be analysed: {what}{plan.describe()}, far more than the automatic window "
+            f"of at most {cap} steps{hint}; choose a larger p_gen / p_swap, fewer levels or "
+            "larger cut-offs",
+        ) from None
+
+
+@contextmanager
+def _progress_bar(enabled: bool) -> Iterator[Progress | None]:
+    """A rich progress bar on stderr (transient), or None when disabled."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.progress import Progress as Bar
+
+    bar = Bar(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+              TimeElapsedColumn(), TimeRemainingColumn(), console=Console(stderr=True),
+              transient=True)
+    with bar:
+        task = bar.add_task("repeater chain", total=1.0)
+
+        def update(description: str, done: float, total: float) -> None:
+            bar.update(task, description=description, completed=done,
+                       total=max(total, done, 1e-300))
+
+        yield update
+
+
 def _run(opts: dict[str, Any]) -> None:
+    plot_path = None if opts["plot"] is None else check_output_path("--plot", opts["plot"])
     levels = opts["levels"]
     if levels < 0 or levels > 20:
         raise InvalidParameterError("--levels", levels, "must be an integer in [0, 20]")
     _exactly_one("--p-gen/--segment-length-km", opts["p_gen"], opts["segment_length_km"])
     if opts["cutoff"] is not None and opts["cutoffs"] is not None:
-        raise InvalidParameterError("--cutoff/--cutoffs", "both", "give at most one of the two")
+        raise InvalidParameterError("--cutoff/--cutoffs", f"{opts['cutoff']}/{opts['cutoffs']}",
+                                    "give at most one of the two")
     if opts["cutoff"] is not None and opts["cutoff"] < 0:
         raise InvalidParameterError("--cutoff", opts["cutoff"], "must be an integer >= 0")
     if opts["optimize_cutoff"] and (opts["cutoff"] is not None or opts["cutoffs"] is not None):
-        raise InvalidParameterError("--optimize-cutoff", "with --cutoff/--cutoffs",
+        fixed = (f"--cutoff {opts['cutoff']}" if opts["cutoff"] is not None
+                 else f"--cutoffs {opts['cutoffs']}")
+        raise InvalidParameterError("--optimize-cutoff", fixed,
                                     "cannot be combined with fixed cut-offs")
     if opts["per_level"] and not opts["optimize_cutoff"]:
         raise InvalidParameterError("--per-level", True, "needs --optimize-cutoff")
-    given = [name for name, key in (("--coherence-time", "coherence_time"),
-                                     ("--coherence-time-s", "coherence_time_s"),
-                                     ("--memory-coherence-time-s", "memory_coherence_time_s"))
+    given = [(name, opts[key]) for name, key in (("--coherence-time", "coherence_time"),
+                                                  ("--coherence-time-s", "coherence_time_s"),
+                                                  ("--memory-coherence-time-s",
+                                                   "memory_coherence_time_s"))
              if opts[key] is not None]
     if len(given) > 1:
-        raise InvalidParameterError("/".join(given), "all", "give at most one of these")
+        raise InvalidParameterError("/".join(n for n, _ in given),
+                                    "/".join(f"{v:g}" for _, v in given),
+                                    "give at most one of these")
     if opts["clock_rate_hz"] is not None and opts["attempt_time_s"] is not None:
-        raise InvalidParameterError("--clock-rate-hz/--attempt-time-s", "both",
-                                    "give at most one of the two")
-    if opts["attempt_time_s"] is not None and not opts["attempt_time_s"] > 0:
-        raise InvalidParameterError("--attempt-time-s", opts["attempt_time_s"], "must be > 0")
+        raise InvalidParameterError(
+            "--clock-rate-hz/--attempt-time-s",
+            f"{opts['clock_rate_hz']:g}/{opts['attempt_time_s']:g}", "give at most one of the two")
+    for name, key in (("--attempt-time-s", "attempt_time_s"), ("--clock-rate-hz", "clock_rate_hz"),
+                      ("--source-clock-rate-hz", "source_clock_rate_hz")):
+        value = opts[key]
+        if value is not None and not (math.isfinite(value) and value > 0):
+            raise InvalidParameterError(name, value, "must be a finite number > 0")
     if opts["heralding"] not in ("node", "midpoint"):
         raise InvalidParameterError("--heralding", opts["heralding"],
                                     "must be 'node' or 'midpoint'")
-    if opts["clock_rate_hz"] is not None and not opts["clock_rate_hz"] > 0:
-        raise InvalidParameterError("--clock-rate-hz", opts["clock_rate_hz"], "must be > 0")
+    if opts["source_clock_rate_hz"] is not None and opts["segment_length_km"] is None:
+        raise InvalidParameterError("--source-clock-rate-hz", opts["source_clock_rate_hz"],
+                                    "needs --segment-length-km (PLOB needs the fibre length)")
 
     segment_length = opts["segment_length_km"]
     p_gen = opts["p_gen"]
@@ -314,36 +463,50 @@ def _run(opts: dict[str, Any]) -> None:
     chain = NestedChain(levels=levels, p_gen=p_gen, p_swap=opts["p_swap"],
                         werner_w0=opts["werner"], coherence_time_steps=coherence,
                         cutoff_steps=cut, distillation_rounds=rounds)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        optimum: CutoffOptimum | None = None
-        if opts["optimize_cutoff"]:
-            optimum = optimize_cutoffs(chain, per_level=opts["per_level"], key_protocol=protocol)
-            result: RepeaterChainResult = optimum.result
-            if opts["truncation_steps"] is not None:
-                result = analyze_chain(replace(chain, cutoff_steps=optimum.cutoff_steps),
-                                       truncation_steps=opts["truncation_steps"],
-                                       key_protocol=protocol)
-        else:
-            result = analyze_chain(chain, truncation_steps=opts["truncation_steps"],
-                                   key_protocol=protocol)
+    _preflight(chain, opts)
+    show = not opts["as_json"] and sys.stderr.isatty()
+    try:
+        with warnings.catch_warnings(record=True) as caught, _progress_bar(show) as progress:
+            warnings.simplefilter("always")
+            optimum: CutoffOptimum | None = None
+            if opts["optimize_cutoff"]:
+                optimum = optimize_cutoffs(chain, per_level=opts["per_level"],
+                                           key_protocol=protocol, progress=progress)
+                result: RepeaterChainResult = optimum.result
+                if opts["truncation_steps"] is not None:
+                    result = analyze_chain(replace(chain, cutoff_steps=optimum.cutoff_steps),
+                                           truncation_steps=opts["truncation_steps"],
+                                           key_protocol=protocol, progress=progress)
+            else:
+                result = analyze_chain(chain, truncation_steps=opts["truncation_steps"],
+                                       key_protocol=protocol, progress=progress)
+    except InvalidParameterError as err:
+        if err.name == "max_truncation_steps" and opts["truncation_steps"] is None:
+            raise _chain_error(opts, f"cannot be analysed: the automatic window {err.rule}"
+                               ) from None
+        raise
     data: dict[str, Any]
     if step_s is not None:
         data = physical_result(
             result, attempt_time_s=step_s, segment_length_km=segment_length,
             attenuation_db_per_km=opts["attenuation_db_per_km"] if segment_length else None,
+            source_clock_rate_hz=opts["source_clock_rate_hz"],
         ).to_dict()
     else:
         data = result.to_dict()
     if optimum is not None:
         data.update(optimum.to_dict())
     data["warnings"] = [" ".join(str(w.message).split()) for w in caught]
-    if opts["plot"] is not None:
+    data["plot"] = None
+    if plot_path is not None:
         from qinternet.plotting.repeaters import plot_chain_distributions
 
-        plot_chain_distributions(result, opts["plot"])
-        data["plot"] = str(opts["plot"])
+        plot_chain_distributions(result, plot_path, attempt_time_s=step_s)
+        data["plot"] = str(plot_path)
     if opts["as_json"]:
         emit_json(data)
     else:
-        _table(data, Console())
+        console = make_console(100)
+        _table(data, console)
+        if plot_path is not None:
+            console.print(f"plot written to {plot_path}")

@@ -26,7 +26,7 @@ def plot_fibre_bounds(
     for label, values in curves.items():
         ax.semilogy(length_km, values, label=label)
     ax.set_xlabel("fibre length (km)")
-    ax.set_ylabel("two-way capacity (ebits per channel use)")
+    ax.set_ylabel("two-way assisted capacity (ebits per channel use)")
     ax.set_title(f"Repeaterless bounds of optical fibre ({attenuation_db_per_km:g} dB/km)")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()

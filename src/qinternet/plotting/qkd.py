@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -30,10 +31,13 @@ def plot_key_rates(
     *,
     x_label: str,
     title: str,
-    plob_label: str = "PLOB bound -log2(1-η) of the channel (detector not included)",
+    plob_label: str = ("PLOB bound -log2(1-η) of the channel, bits per channel use (detector "
+                       "not included)"),
     crossings: Mapping[str, float | None] | None = None,
     cutoffs: Mapping[str, float | None] | None = None,
     x_unit: str = "",
+    y_label: str = "secret key rate (bits per pulse)",
+    parameters: Mapping[str, str] | None = None,
 ) -> Any:
     """Draw key rates (bits per pulse) of several protocols and PLOB on a log scale; save PNG.
 
@@ -56,6 +60,11 @@ def plot_key_rates(
         drawn as a marker on the PLOB line and as a dotted vertical line.
     x_unit : str
         Unit appended to the crossing / reach values in the legend (``"km"`` or ``"dB"``).
+    y_label : str
+        Axis label of the key rate with its unit (say "per pulse pair" for relay protocols).
+    parameters : mapping, optional
+        Protocol label -> text of the device parameters used; printed under the axes so that
+        the figure states its inputs on its own.
 
     Returns
     -------
@@ -64,7 +73,10 @@ def plot_key_rates(
     plt = require_matplotlib()
     xs = np.asarray(x, dtype=np.float64)
     plob = np.asarray(plob_bits_per_pulse, dtype=np.float64)
-    fig, ax = plt.subplots(figsize=(11, 5.5))
+    notes = [f"{label}: {text}" for label, text in (parameters or {}).items() if text]
+    wrapped = [line for note in notes for line in textwrap.wrap(note, 150)]
+    foot_in = 0.17 * len(wrapped) + (0.25 if wrapped else 0.0)
+    fig, ax = plt.subplots(figsize=(11, 5.5 + foot_in))
     finite_plob = np.where(np.isfinite(plob) & (plob > 0), plob, np.nan)
     ax.semilogy(xs, finite_plob, color="black", linewidth=2, label=plob_label)
     for label, values in curves.items():
@@ -82,11 +94,15 @@ def plot_key_rates(
             ax.axvline(cut, color=colour, linestyle=":", linewidth=1.2,
                        label=f"{label} maximum reach {cut:.4g} {x_unit}".rstrip())
     ax.set_xlabel(x_label)
-    ax.set_ylabel("secret key rate (bits per pulse)")
+    ax.set_ylabel(y_label)
     ax.set_title(title)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
-    fig.tight_layout()
+    bottom = foot_in / (5.5 + foot_in)
+    if wrapped:
+        fig.text(0.01, 0.01, "device parameters (defaults included)\n" + "\n".join(wrapped),
+                 fontsize=7, va="bottom", ha="left", family="monospace")
+    fig.tight_layout(rect=(0.0, bottom, 1.0, 1.0))
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return fig

@@ -1,7 +1,7 @@
 """CAL19 finite decoy sets: upper bounds on photon-number yields by linear programming.
 
 For every target pair (nA, nB) of the phase-error sum, ``Y_{nA,nB}`` is maximised over all
-yield vectors in ``[0, 1]^{(S+1)^2}`` compatible with the decoy gains (spec ``qkd.md`` §3.5).
+yield vectors in ``[0, 1]^{(S+1)^2}`` compatible with the decoy gains (CAL19).
 The individual maximisations share their constraint matrix, so they are solved as **one**
 block-diagonal LP (one block per target): the optimum of a separable sum is the sum of the
 individual optima, and each block's optimum is that target's individual bound. Rows are divided
@@ -25,7 +25,7 @@ __all__ = ["ROW_SLACK", "decoy_yield_upper_bounds", "target_pairs"]
 
 FloatArray = npt.NDArray[np.float64]
 
-#: Relative slack of the decoy constraints (spec ``qkd.md`` §3.5, [C]).
+#: Relative slack of the decoy constraints (CAL19, [C]).
 ROW_SLACK = 1e-9
 
 
@@ -92,7 +92,7 @@ def decoy_yield_upper_bounds(
     References
     ----------
     .. [1] Curty, Azuma, Lo, npj Quantum Inf. 5, 64 (2019), arXiv:1807.07667 (decoy method)
-       [R]; LP formulation and row scaling: spec ``qkd.md`` §3.5 [C].
+       [R]; LP formulation and row scaling: CAL19 [C].
 
     Examples
     --------

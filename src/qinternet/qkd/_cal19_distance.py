@@ -54,7 +54,7 @@ def optimised_signed_rate(loss_db: npt.ArrayLike, device: Cal19Device,
     References
     ----------
     .. [1] Curty, Azuma, Lo, npj Quantum Inf. 5, 64 (2019), arXiv:1807.07667 [V, impl];
-       spec ``qkd.md`` §3.6, §14.
+       CAL19
     """
     eta = 10.0 ** (-np.atleast_1d(np.asarray(loss_db, dtype=np.float64)) / 10.0)
     yields = photon_number_yields(eta, truncation_s, device)
@@ -85,7 +85,7 @@ def cal19_plob_crossing_loss_db(device: Cal19Device | None = None, *, low_db: fl
     Parameters
     ----------
     device : Cal19Device, optional
-        Device model (default: spec reference set, f = 1.16).
+        Device model (default: the Curty-Azuma-Lo reference set, f = 1.16).
     low_db, high_db : float, optional
         Search interval in dB.
 
@@ -101,7 +101,7 @@ def cal19_plob_crossing_loss_db(device: Cal19Device | None = None, *, low_db: fl
 
     References
     ----------
-    .. [1] Spec ``qkd.md`` §3.6 (34.81 dB for f = 1, 35.41 dB for f = 1.16; case C5 [C]).
+    .. [1] CAL19 (34.81 dB for f = 1, 35.41 dB for f = 1.16; case C5 [C]).
 
     Examples
     --------
@@ -125,7 +125,7 @@ def cal19_max_loss_db(device: Cal19Device | None = None, *, low_db: float = 20.0
     Parameters
     ----------
     device : Cal19Device, optional
-        Device model (default: spec reference set, f = 1.16).
+        Device model (default: the Curty-Azuma-Lo reference set, f = 1.16).
     low_db, high_db : float, optional
         Search interval in dB.
 
@@ -141,7 +141,7 @@ def cal19_max_loss_db(device: Cal19Device | None = None, *, low_db: float = 20.0
 
     References
     ----------
-    .. [1] Spec ``qkd.md`` §3.6 (102.2 dB for f = 1, 100.8 dB for f = 1.16; case C6 [C]).
+    .. [1] CAL19 (102.2 dB for f = 1, 100.8 dB for f = 1.16; case C6 [C]).
 
     Examples
     --------

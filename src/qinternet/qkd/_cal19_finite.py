@@ -1,4 +1,4 @@
-"""CAL19 finite key with the interim model FK-v0 (spec ``qkd.md`` §4.5).
+"""CAL19 finite key with the interim model FK-v0 (the toolkit's own, labelled interim).
 
 **FK-v0 (interim, not CRAKCR21)**: a CRAKCR21-inspired regression model, *not* the finite-key
 bound of Currás-Lorenzo et al., npj Quantum Inf. 7, 22 (2021), arXiv:1910.11407. Decoy counts
@@ -42,11 +42,11 @@ DEFAULT_FK_DECOYS: tuple[float, ...] = (0.0, 0.02, 0.1, 0.5)
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FiniteKeySettings:
-    """Block size and security parameters of FK-v0 (defaults: spec ``qkd.md`` §4.5).
+    """Block size and security parameters of FK-v0 (the toolkit's defaults).
 
     References
     ----------
-    .. [1] Spec ``qkd.md`` §4.5 (FK-v0, interim, not CRAKCR21) [C].
+    .. [1] The toolkit's FK-v0 (interim, not CRAKCR21) [C].
 
     Examples
     --------
@@ -118,7 +118,7 @@ def fk_v0_yield_bounds(
 
     References
     ----------
-    .. [1] Spec ``qkd.md`` §4.5 steps 1-2 (FK-v0, interim, not CRAKCR21) [C].
+    .. [1] The toolkit's FK-v0, steps 1-2 (interim, not CRAKCR21) [C].
     """
     mu = np.asarray(decoys, dtype=np.float64)
     n_ab = settings.pulses * (1.0 - p_x) ** 2 / mu.size ** 2
@@ -180,7 +180,7 @@ def fk_v0_rate(
 
     References
     ----------
-    .. [1] Spec ``qkd.md`` §4.5 steps 3-4 (FK-v0, interim, not CRAKCR21) [C].
+    .. [1] The toolkit's FK-v0, steps 3-4 (interim, not CRAKCR21) [C].
     """
     a2 = np.asarray(alpha_sq, dtype=np.float64)
     gain = x_basis_gain(eta, a2, device)

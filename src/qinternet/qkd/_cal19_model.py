@@ -41,16 +41,15 @@ _CAT_TERMS = 120
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Cal19Device:
-    """Device and channel imperfections of the CAL19 simulation model (spec ``qkd.md`` §3.3).
+    """Device and channel imperfections of the CAL19 simulation model (CAL19).
 
-    Defaults are the reference parameter set of the spec (pd = 1e-8, 2 % polarisation
+    Defaults are the CAL19 reference parameter set (pd = 1e-8, 2 % polarisation
     misalignment, no phase mismatch, f = 1.16).
 
     References
     ----------
     .. [1] Curty, Azuma, Lo, npj Quantum Inf. 5, 64 (2019), arXiv:1807.07667 (simulation
-       model; theta_A = -theta_B = arcsin(sqrt(m)), phi = delta pi) [V, impl]; spec
-       ``qkd.md`` §1.1, §3.3.
+       model; theta_A = -theta_B = arcsin(sqrt(m)), phi = delta pi) [V, impl]; CAL19
 
     Examples
     --------
@@ -126,7 +125,7 @@ def x_basis_gain(eta: npt.ArrayLike, alpha_sq: npt.ArrayLike, device: Cal19Devic
     ----------
     .. [1] M. Curty, K. Azuma, H.-K. Lo, "Simple security proof of twin-field type quantum key
        distribution protocol", npj Quantum Inf. 5, 64 (2019), arXiv:1807.07667, Eqs. (27)-(30)
-       (arXiv v2 numbering) [V, impl]; spec ``qkd.md`` §3.3.
+       (arXiv v2 numbering) [V, impl]; CAL19
 
     Examples
     --------
@@ -174,7 +173,7 @@ def x_basis_error_rate(eta: npt.ArrayLike, alpha_sq: npt.ArrayLike,
     References
     ----------
     .. [1] Curty, Azuma, Lo, npj Quantum Inf. 5, 64 (2019), arXiv:1807.07667, Eq. (31)
-       (arXiv v2 numbering) [V, impl]; spec ``qkd.md`` §3.3.
+       (arXiv v2 numbering) [V, impl]; CAL19
 
     Examples
     --------
@@ -229,7 +228,7 @@ def z_basis_gain(eta: npt.ArrayLike, mu_a: npt.ArrayLike, mu_b: npt.ArrayLike,
     References
     ----------
     .. [1] Curty, Azuma, Lo, npj Quantum Inf. 5, 64 (2019), arXiv:1807.07667, Eqs. (32)-(33)
-       (arXiv v2 numbering) [V, impl]; spec ``qkd.md`` §3.3.
+       (arXiv v2 numbering) [V, impl]; CAL19
 
     Examples
     --------
@@ -280,7 +279,7 @@ def cat_coefficients(alpha_sq: npt.ArrayLike, n_max: int) -> tuple[FloatArray, F
     References
     ----------
     .. [1] Curty, Azuma, Lo, npj Quantum Inf. 5, 64 (2019), arXiv:1807.07667, Eqs. (12)-(13)
-       (arXiv v2 numbering) [V, impl]; spec ``qkd.md`` §3.4.
+       (arXiv v2 numbering) [V, impl]; CAL19
 
     Examples
     --------
@@ -316,7 +315,7 @@ def cat_coefficient_sums(alpha_sq: npt.ArrayLike) -> tuple[FloatArray, FloatArra
     References
     ----------
     .. [1] Curty, Azuma, Lo, npj Quantum Inf. 5, 64 (2019), arXiv:1807.07667, Eq. (22)
-       (arXiv v2 numbering) [V, impl]; spec ``qkd.md`` §3.4 (case C-CAT, [C]).
+       (arXiv v2 numbering) [V, impl]; CAL19 (case C-CAT, [C]).
 
     Examples
     --------
@@ -354,7 +353,7 @@ def truncation_mask(truncation_s: int, parity: int, shape: Truncation = "box") -
 
     References
     ----------
-    .. [1] Spec ``qkd.md`` §3.4 (matching-truncation rule; [D]).
+    .. [1] CAL19 (matching-truncation rule; [D]).
 
     Examples
     --------
@@ -405,7 +404,7 @@ def phase_error_upper_bound(yields_upper: npt.ArrayLike, alpha_sq: npt.ArrayLike
     References
     ----------
     .. [1] Curty, Azuma, Lo, npj Quantum Inf. 5, 64 (2019), arXiv:1807.07667, Eqs. (20)-(22)
-       (arXiv v2 numbering) [V, impl]; matching truncation: spec ``qkd.md`` §3.4, §15.2.
+       (arXiv v2 numbering) [V, impl]; matching truncation: CAL19
 
     Examples
     --------
@@ -475,8 +474,7 @@ def key_rate_from_rates(gain_x: npt.ArrayLike, e_x: npt.ArrayLike, e_z: npt.Arra
     References
     ----------
     .. [1] Curty, Azuma, Lo, npj Quantum Inf. 5, 64 (2019), arXiv:1807.07667, Eqs. (17)-(19)
-       (arXiv v2 numbering) [V, impl structure]; the p_X^2 and f factors are [R]; spec
-       ``qkd.md`` §3.4.
+       (arXiv v2 numbering) [V, impl structure]; the p_X^2 and f factors are [R]; CAL19
 
     Examples
     --------

@@ -2,7 +2,7 @@
 
 :func:`maximise_log_grid` maximises many independent unimodal objectives at once (one per
 transmittance): a log-spaced grid first, then a golden-section search inside the bracket of the
-best grid point, each iteration one numpy call for the whole array (spec ``qkd.md`` §14: a
+best grid point, each iteration one numpy call for the whole array (a
 bounded search on a wide bracket alone can fall onto the zero-rate plateau near the maximum
 loss). :func:`maximise_warm_scalar` is the scalar variant for expensive objectives (finite key,
 one LP set per evaluation), started from the previous grid point's optimum.
@@ -58,7 +58,7 @@ def maximise_log_grid(
 
     References
     ----------
-    .. [1] Spec ``qkd.md`` §14 (log grid, then bounded one-dimensional search).
+    .. [1] the toolkit's optimiser (log grid, then bounded one-dimensional search).
 
     Examples
     --------
@@ -134,7 +134,7 @@ def maximise_warm_scalar(
 
     References
     ----------
-    .. [1] Spec ``qkd.md`` §14; warm starts along the distance grid (issue 4, item 3).
+    .. [1] the toolkit's optimiser; warm starts along the distance grid (issue 4, item 3).
 
     Examples
     --------

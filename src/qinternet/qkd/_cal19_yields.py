@@ -1,4 +1,4 @@
-"""CAL19 photon-number yields ``Y_{nA,nB}`` in the Fock basis (spec ``qkd.md`` §3.3, [D])."""
+"""CAL19 photon-number yields ``Y_{nA,nB}`` in the Fock basis (after CAL19, [D])."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ def photon_number_yields(eta: npt.ArrayLike, truncation_s: int,
     References
     ----------
     .. [1] Curty, Azuma, Lo, npj Quantum Inf. 5, 64 (2019), arXiv:1807.07667, Eqs. (34)-(35)
-       (arXiv v2 numbering) [V, impl]; Fock-basis form derived in spec ``qkd.md`` §3.3 [D].
+       (arXiv v2 numbering) [V, impl]; Fock-basis form derived for this toolkit [D].
 
     Examples
     --------

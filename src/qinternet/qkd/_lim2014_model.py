@@ -35,7 +35,7 @@ FINITE_KEY_MODEL = "Lim et al. 2014 (PRA 89, 022307), Eqs. (1)-(5)"
 class Lim2014Params:
     """Device and security parameters of the Lim et al. 2014 finite-key model.
 
-    Defaults are the GYS device set of spec §5 (the ``bb84-decoy`` defaults, with Y0 = 2 pd and
+    Defaults are the GYS device set (the ``bb84-decoy`` defaults, with Y0 = 2 pd and
     no after-pulses) so that the finite-key rate can be compared with the asymptotic model;
     :data:`LIM2014_SIMULATION` holds the paper's simulation parameters.
 
@@ -154,7 +154,7 @@ def lim2014_expected_counts(
     Notes
     -----
     ``D_k = 1 - (1 - 2 p_dc) exp(-eta_sys k)``, ``R_k = D_k (1 + p_ap)`` and the error
-    probability ``e_k = p_dc + e_mis [1 - exp(-eta_sys k)] + p_ap D_k / 2``. The spec transcribes
+    probability ``e_k = p_dc + e_mis [1 - exp(-eta_sys k)] + p_ap D_k / 2``. The toolkit transcribes
     the misalignment term with the channel transmittance eta_ch; this module uses eta_sys
     (detector included), which makes e_k the standard GYS error probability
     ``e0 Y0 + e_det (1 - exp(-eta mu))`` at p_ap = 0 and keeps the QBER near e_mis, as the
@@ -166,7 +166,7 @@ def lim2014_expected_counts(
     ----------
     .. [1] C. C. W. Lim, M. Curty, N. Walenta, F. Xu, H. Zbinden, "Concise security bounds for
        practical decoy-state quantum key distribution", PRA 89, 022307 (2014), arXiv:1311.7129,
-       Sec. V (simulation model) [V, full text, via spec §6; eta_sys in e_k: see Notes].
+       Sec. V (simulation model) [V, full text; eta_sys in e_k: see Notes].
     """
     eta = system_transmissivity
     q_x = settings.q_x
@@ -295,7 +295,7 @@ def lim2014_key_length(
     References
     ----------
     .. [1] C. C. W. Lim et al., PRA 89, 022307 (2014), arXiv:1311.7129, Eqs. (1)-(5)
-       [V, full text, via spec ``qkd.md`` §6].
+       [V, full text].
     """
     counts = lim2014_expected_counts(system_transmissivity, pulses, settings, params)
     return fixed_point_length(counts, settings, params)

@@ -1,6 +1,6 @@
 """Vectorised bounded maximisation of key rates over one free parameter.
 
-Key rates are unimodal and flat near their optimum in the intensity (spec ``qkd.md`` §14), but a
+Key rates are unimodal and flat near their optimum in the intensity, but a
 bounded search on a wide bracket alone can wander onto the zero-rate plateau near the maximum
 distance. :func:`maximise_on_grid` therefore evaluates a log-spaced grid first (for every
 transmissivity at once), brackets the best grid point by its neighbours and then runs a

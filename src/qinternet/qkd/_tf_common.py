@@ -141,7 +141,7 @@ def maximise_1d(
 
     A log-spaced grid is evaluated for all ``eta`` at once (vectorised); each point is then
     refined by a bounded Brent search in ``log x`` on the bracket between the neighbours of its
-    best grid point (spec qkd.md §14). Returns ``(x_opt, rate_opt)``; the rate is the unclamped
+    best grid point. Returns ``(x_opt, rate_opt)``; the rate is the unclamped
     objective (it may be negative beyond the maximum distance). Raises ``SolverError`` if Brent
     does not converge.
     """

@@ -1,7 +1,7 @@
 """Adaptive MDI-QKD with multiplexing (all-photonic intercity QKD), **interim** model.
 
 Azuma, Tamaki, Munro, Nat. Commun. 6, 10171 (2015); Trényi, Azuma, Curty, NJP 21, 113052
-(2019), arXiv:1908.04539. Only the papers' abstracts were checked (spec qkd.md §13); the rate
+(2019), arXiv:1908.04539. Only the papers' abstracts were checked; the rate
 structure is [R] and the multi-photon error model below is this toolkit's own **interim**
 model, labelled as such in every result.
 
@@ -49,6 +49,7 @@ import numpy.typing as npt
 from scipy.stats import binom
 
 from qinternet._validation import require_in_range, require_int
+from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
 from qinternet.entropy import binary_entropy
 from qinternet.qkd._tf_common import (
     as_transmissivity_array,
@@ -85,7 +86,7 @@ FloatArray = npt.NDArray[np.float64]
 #: Label carried by every adaptive-MDI result.
 MODEL_NOTE = (
     "interim model: adaptive MDI-QKD multi-photon/herald error model is the toolkit's own, "
-    "not from Azuma et al. 2015 / Trenyi et al. 2019 (spec qkd.md section 13)"
+    "not from Azuma et al. 2015 / Trenyi et al. 2019"
 )
 #: Success probability of a linear-optics Bell measurement.
 P_BSM_LINEAR_OPTICS = 0.5
@@ -118,7 +119,7 @@ def expected_min_binomial(modes: int, probability: npt.ArrayLike) -> FloatArray:
 
     References
     ----------
-    .. [1] Spec qkd.md §13 (rate structure [R]); tail-sum identity for the minimum of two
+    .. [1] Azuma-Tamaki-Munro 2015 (rate structure [R]); tail-sum identity for the minimum of two
        independent non-negative integer variables (standard) [D].
 
     Examples
@@ -216,7 +217,7 @@ def adaptive_mdi_rate(
     Notes
     -----
     The model is described in the module docstring. It is an **interim** toolkit model: the
-    papers' equations and their source inequality were not available (spec qkd.md §13, §17).
+    papers' equations and their source inequality were not available.
 
     References
     ----------
@@ -416,7 +417,7 @@ def evaluate(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions) -> 
 SPEC = ProtocolSpec(
     name="adaptive-mdi",
     evaluate=evaluate,
-    default_attenuation_db_per_km=0.2,
+    default_attenuation_db_per_km=DEFAULT_ATTENUATION_DB_PER_KM,
     relay=True,
     help=(
         "Adaptive MDI-QKD with multiplexing (Azuma-Tamaki-Munro 2015; Trenyi-Azuma-Curty 2019), "

@@ -9,7 +9,7 @@ Tolerance: the returned loss (distance) lies within ``tolerance_db`` (``toleranc
 event *inside the bracketing grid interval*. An event narrower than the grid step (for example a
 curve that touches PLOB twice between two grid points) can be missed; refine the grid then.
 PLOB is that of the Alice–Bob **channel**, detector not included (``plob_bits_per_pulse`` of the
-results), the demanding comparison of spec ``qkd.md`` §1.1.
+results), the demanding comparison.
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ def refine_crossing_and_cutoff(
     References
     ----------
     .. [1] Repeaterless bound: S. Pirandola, R. Laurenza, C. Ottaviani, L. Banchi, Nat. Commun.
-       8, 15043 (2017), arXiv:1510.08863 [V]; procedure of spec ``qkd.md`` §14 [D].
+       8, 15043 (2017), arXiv:1510.08863 [V]; the toolkit's procedure [D].
     """
     tol = require_positive("tolerance_db", tolerance_db)
     grid = _grid(loss_db, "loss_db")
@@ -209,7 +209,7 @@ def maximum_loss_db(
 
     References
     ----------
-    .. [1] Procedure of spec ``qkd.md`` §14 (grid, then bisection on R > 0) [D].
+    .. [1] The toolkit's procedure (grid, then bisection on R > 0) [D].
 
     Examples
     --------
@@ -258,7 +258,7 @@ def plob_crossing_loss_db(
     References
     ----------
     .. [1] PLOB bound -log2(1 - eta): Pirandola et al., Nat. Commun. 8, 15043 (2017) [V];
-       procedure of spec ``qkd.md`` §14 [D].
+       the toolkit's procedure [D].
 
     Examples
     --------
@@ -311,7 +311,7 @@ def maximum_distance(
     options : KeyRateOptions, optional
         Device and protocol options.
     attenuation_db_per_km : float, optional
-        Fibre attenuation (dB/km); default: the protocol's (0.21 for bb84-decoy, 0.2 otherwise).
+        Fibre attenuation (dB/km); default: the protocol's (0.2 dB/km for every protocol).
     distance_km_grid : array_like, optional
         Increasing whole Alice–Bob fibre lengths (km) searched first; default: the loss grid
         0-150 dB divided by the attenuation.
@@ -330,7 +330,7 @@ def maximum_distance(
 
     References
     ----------
-    .. [1] Procedure of spec ``qkd.md`` §14 [D]; reference cases D7, D-VW-MAXDIST, M4 [C].
+    .. [1] The toolkit's procedure [D]; reference cases D7, D-VW-MAXDIST, M4 [C].
 
     Examples
     --------
@@ -378,7 +378,7 @@ def plob_crossing_distance(
 
     References
     ----------
-    .. [1] PLOB: Pirandola et al., Nat. Commun. 8, 15043 (2017) [V]; spec ``qkd.md`` §12, §14.
+    .. [1] PLOB: Pirandola et al., Nat. Commun. 8, 15043 (2017) [V]; the toolkit's procedure
 
     Examples
     --------

@@ -1,6 +1,6 @@
 """Decoy-state BB84, asymptotic: infinite decoys (GLLP + Lo–Ma–Chen) and two decoys.
 
-Model (spec ``qkd.md`` §5) with the Gobby–Yuan–Shields (GYS) parameter set as defaults::
+Model (Lo-Ma-Chen 2005) with the Gobby–Yuan–Shields (GYS) parameter set as defaults::
 
     eta   = eta_Bob * eta_channel              (eta_Bob: Bob's whole detection efficiency)
     Q_mu  = Y0 + 1 - exp(-eta mu)              E_mu Q_mu = e0 Y0 + e_det (1 - exp(-eta mu))
@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from qinternet._validation import require_in_range, require_positive
+from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
 from qinternet.entropy import binary_entropy
 from qinternet.errors import InvalidParameterError
 from qinternet.qkd._inputs import channel_transmissivity_array, plob_with_unit_eta
@@ -41,7 +42,9 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 
-#: Fibre attenuation of the GYS parameter set (dB/km).
+#: Fibre attenuation of the GYS experiment (dB/km). Only the reference cases use it; the CLI
+#: default is the project-wide ``DEFAULT_ATTENUATION_DB_PER_KM`` (0.2 dB/km), as for every
+#: protocol, so that ``keyrate bb84-decoy`` and ``keyrate compare`` agree.
 GYS_ATTENUATION_DB_PER_KM = 0.21
 
 _MU_SEARCH = (1e-3, 1.5)  # search interval of the optimised signal intensity
@@ -55,7 +58,7 @@ _REFERENCES = (
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DecoyBB84Params:
-    """Device parameters of decoy BB84 (defaults: the GYS set of spec ``qkd.md`` §5).
+    """Device parameters of decoy BB84 (defaults: the GYS set of Lo-Ma-Chen 2005).
 
     Attributes
     ----------
@@ -118,13 +121,13 @@ def bb84_gain_and_qber(
     References
     ----------
     .. [1] H.-K. Lo, X. Ma, K. Chen, PRL 94, 230504 (2005), arXiv:quant-ph/0411004; model as in
-       X. Ma, B. Qi, Y. Zhao, H.-K. Lo, PRA 72, 012326 (2005), Eqs. (2)-(3) [R]; spec ``qkd.md``
+       X. Ma, B. Qi, Y. Zhao, H.-K. Lo, PRA 72, 012326 (2005), Eqs. (2)-(3) [R]; Lo-Ma-Chen 2005
        §5 [R; V, impl].
 
     Examples
     --------
     >>> q, e = bb84_gain_and_qber(0.045 * 10 ** (-2.1), 0.48, DecoyBB84Params())   # 100 km
-    >>> print(f"{float(q):.7g} {float(e):.6g}")   # spec reference case D5
+    >>> print(f"{float(q):.7g} {float(e):.6g}")   # reference case D5 (tests/data/qkd.json)
     0.0001732602 0.0375821
     """
     eta = np.asarray(total_transmissivity, dtype=np.float64)
@@ -181,12 +184,12 @@ def bb84_key_rate_infinite_decoys(
     .. [1] H.-K. Lo, X. Ma, K. Chen, "Decoy state quantum key distribution", PRL 94, 230504
        (2005), arXiv:quant-ph/0411004, GLLP rate with infinite decoys [R].
     .. [2] D. Gottesman, H.-K. Lo, N. Lütkenhaus, J. Preskill, QIC 4, 325 (2004) (GLLP) [R].
-    .. [3] spec ``qkd.md`` §5, reference cases D1-D3 [C].
+    .. [3] Lo-Ma-Chen 2005, reference cases D1-D3 [C].
 
     Examples
     --------
     >>> r = bb84_key_rate_infinite_decoys(0.045 * 10 ** (-0.21 * 50 / 10), 0.48)
-    >>> print(f"{float(r):.7g}")   # spec reference case D2 (50 km)
+    >>> print(f"{float(r):.7g}")   # reference case D2 (50 km)
     0.0002225952
     """
     p = DecoyBB84Params() if params is None else params
@@ -239,7 +242,7 @@ def bb84_single_photon_bounds_two_decoys(
         e1^U = (E_nu1 Q_nu1 e^nu1 - E_nu2 Q_nu2 e^nu2) / ((nu1 - nu2) Y1^L)
 
     For ``nu2 = 0`` (``Q_0 = Y0``, ``E_0 Q_0 = e0 Y0``) this is exactly the vacuum + weak form
-    of spec §5, ``Y1^L = mu/(mu nu - nu^2) [Q_nu e^nu - Q_mu e^mu nu^2/mu^2
+    of Lo-Ma-Chen 2005, ``Y1^L = mu/(mu nu - nu^2) [Q_nu e^nu - Q_mu e^mu nu^2/mu^2
     - (mu^2 - nu^2)/mu^2 Y0]`` [D: algebraic identity, checked in the tests].
 
     Raises
@@ -251,7 +254,7 @@ def bb84_single_photon_bounds_two_decoys(
     ----------
     .. [1] X. Ma, B. Qi, Y. Zhao, H.-K. Lo, "Practical decoy state for quantum key distribution",
        PRA 72, 012326 (2005), arXiv:quant-ph/0503005, Sec. IV (vacuum + weak decoy and general
-       two-decoy estimates) [R; vacuum + weak form V, impl via spec §5].
+       two-decoy estimates) [R; vacuum + weak form V, impl].
     """
     p = DecoyBB84Params() if params is None else params
     nu1, nu2 = _check_two_decoys(decoys)
@@ -314,12 +317,12 @@ def bb84_key_rate_two_decoys(
     References
     ----------
     .. [1] X. Ma, B. Qi, Y. Zhao, H.-K. Lo, PRA 72, 012326 (2005), arXiv:quant-ph/0503005,
-       Sec. IV [R]; spec ``qkd.md`` §5, reference cases D4, D-VW-0km, D-VW-50km [C].
+       Sec. IV [R]; Lo-Ma-Chen 2005, reference cases D4, D-VW-0km, D-VW-50km [C].
 
     Examples
     --------
     >>> r = bb84_key_rate_two_decoys(0.045 * 10 ** (-2.1), 0.48, (0.0, 0.05))
-    >>> print(f"{float(r):.7g}")   # spec reference case D4 (100 km, vacuum + weak)
+    >>> print(f"{float(r):.7g}")   # reference case D4 (100 km, vacuum + weak)
     1.602005e-05
     """
     p = DecoyBB84Params() if params is None else params
@@ -415,7 +418,7 @@ def evaluate(
     References
     ----------
     .. [1] Lo, Ma, Chen, PRL 94, 230504 (2005); Ma, Qi, Zhao, Lo, PRA 72, 012326 (2005) [R];
-       spec ``qkd.md`` §5.
+       Lo-Ma-Chen 2005
 
     Examples
     --------
@@ -488,14 +491,15 @@ def evaluate(
 SPEC = ProtocolSpec(
     name="bb84-decoy",
     evaluate=evaluate,
-    default_attenuation_db_per_km=GYS_ATTENUATION_DB_PER_KM,
+    default_attenuation_db_per_km=DEFAULT_ATTENUATION_DB_PER_KM,
     relay=False,
     help=(
         "Decoy-state BB84 (Lo-Ma-Chen 2005; GYS parameter set). Rate in secret bits per pulse "
         "with standard sifting 1/2. --distance-km: whole fibre, eta = 10^(-A L/10), "
-        "A = 0.21 dB/km by default; --detector-efficiency: Bob's whole detection efficiency "
-        "eta_Bob (default 0.045), multiplying the channel; --dark-count: background yield Y0 per "
-        "pulse, both detectors together (default 1.7e-6); --misalignment: e_det (default 0.033); "
+        "A = 0.2 dB/km by default (the GYS experiment had 0.21); --detector-efficiency: "
+        "Bob's whole detection efficiency eta_Bob (default 0.045), multiplying the channel; "
+        "--dark-count: background yield Y0 per pulse, both detectors together (default "
+        "1.7e-6); --misalignment: e_det (default 0.033); "
         "--ec-efficiency: f (default 1.22); --intensity: signal mu (optimised when omitted); "
         "--decoys: 'infinite' (exact single-photon yield) or nu1,nu2 (0,nu = vacuum + weak); "
         "--pulses N: Lim et al. 2014 finite key (three intensities mu > nu1 + nu2, "

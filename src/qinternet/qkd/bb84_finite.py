@@ -3,7 +3,7 @@
 Three intensities ``mu1 > mu2 + mu3``, ``mu2 > mu3 >= 0`` sent with probabilities
 ``p1, p2, p3``; both parties choose the X basis (key) with probability ``q_x``, Z (test) with
 ``1 - q_x``. From the expected detection and error counts of ``N`` pulses the key length is
-(spec ``qkd.md`` §6, [V, full text])::
+(Lim et al. 2014, [V, full text])::
 
     (1) l = floor( s_X0 + s_X1 - s_X1 h(phi_X) - lambda_EC - 6 log2(21/eps_sec) - log2(2/eps_cor) )
     (2) s_X0 >= tau_0 (mu2 n-_X,mu3 - mu3 n+_X,mu2)/(mu2 - mu3)
@@ -174,7 +174,7 @@ def lim2014_key_rate(
     References
     ----------
     .. [1] C. C. W. Lim et al., PRA 89, 022307 (2014), arXiv:1311.7129, Eqs. (1)-(5) and the
-       parameter optimisation of Sec. V [V, full text, via spec ``qkd.md`` §6].
+       parameter optimisation of Sec. V [V, full text].
     """
     if (pulses is None) == (block_size_n_x is None):
         raise InvalidParameterError(
@@ -266,7 +266,7 @@ def evaluate_finite_key(
 
     References
     ----------
-    .. [1] C. C. W. Lim et al., PRA 89, 022307 (2014), arXiv:1311.7129 [V, full text via spec].
+    .. [1] C. C. W. Lim et al., PRA 89, 022307 (2014), arXiv:1311.7129 [V, full text].
     """
     from qinternet.qkd.bb84_decoy import params_from_options
 

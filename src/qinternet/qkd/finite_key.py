@@ -1,5 +1,5 @@
 """Finite-key tools: concentration inequalities (Hoeffding, Azuma, Chernoff, Kato) and the
-interim CAL19 finite-key length **FK-v0** (spec ``qkd.md`` §4).
+interim CAL19 finite-key length **FK-v0** (the toolkit's own, labelled interim).
 
 FK-v0 is a CRAKCR21-*inspired* regression model, **not** the bound of Currás-Lorenzo et al.,
 npj Quantum Inf. 7, 22 (2021), arXiv:1910.11407; every output produced with it carries the label
@@ -33,7 +33,7 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 
-#: Label carried by every FK-v0 output (spec ``qkd.md`` §4.5).
+#: Label carried by every FK-v0 output.
 FK_V0_LABEL = "FK-v0 (interim, not CRAKCR21)"
 
 
@@ -64,11 +64,11 @@ def hoeffding_deviation(n: float, epsilon: float) -> float:
 
     References
     ----------
-    .. [1] W. Hoeffding, J. Am. Stat. Assoc. 58, 13 (1963); spec ``qkd.md`` §4.3 (standard).
+    .. [1] W. Hoeffding, J. Am. Stat. Assoc. 58, 13 (1963); (standard).
 
     Examples
     --------
-    Spec §4.4: at n = 1e6, epsilon = 1e-10 the Hoeffding/Azuma deviation is about 3393.
+    At n = 1e6, epsilon = 1e-10 the Hoeffding/Azuma deviation is about 3393.
 
     >>> round(hoeffding_deviation(1e6, 1e-10))
     3393
@@ -100,7 +100,7 @@ def azuma_deviation(n: float, epsilon: float) -> float:
 
     References
     ----------
-    .. [1] K. Azuma, Tohoku Math. J. 19, 357 (1967); spec ``qkd.md`` §4.3 (standard).
+    .. [1] K. Azuma, Tohoku Math. J. 19, 357 (1967); (standard).
 
     Examples
     --------
@@ -132,7 +132,7 @@ def chernoff_upper_tail(mean: float, delta: float) -> float:
 
     References
     ----------
-    .. [1] H. Chernoff, Ann. Math. Stat. 23, 493 (1952); spec ``qkd.md`` §4.3 (standard).
+    .. [1] H. Chernoff, Ann. Math. Stat. 23, 493 (1952); (standard).
 
     Examples
     --------
@@ -166,7 +166,7 @@ def chernoff_lower_tail(mean: float, delta: float) -> float:
 
     References
     ----------
-    .. [1] H. Chernoff, Ann. Math. Stat. 23, 493 (1952); spec ``qkd.md`` §4.3 (standard).
+    .. [1] H. Chernoff, Ann. Math. Stat. 23, 493 (1952); (standard).
 
     Examples
     --------
@@ -210,7 +210,7 @@ def inverse_chernoff_bounds(observed: npt.ArrayLike,
     References
     ----------
     .. [1] Z. Zhang et al., "Improved key-rate bounds for practical decoy-state quantum-key-
-       distribution systems", PRA 95, 012333 (2017), style [R]; spec ``qkd.md`` §4.3.
+       distribution systems", PRA 95, 012333 (2017), style [R].
 
     Examples
     --------
@@ -255,7 +255,7 @@ def forward_chernoff_upper(expected: npt.ArrayLike, epsilon: float) -> FloatArra
 
     References
     ----------
-    .. [1] Spec ``qkd.md`` §4.5 step 3 (FK-v0) [C]; Chernoff, Ann. Math. Stat. 23, 493 (1952).
+    .. [1] The toolkit's FK-v0, step 3 [C]; Chernoff, Ann. Math. Stat. 23, 493 (1952).
 
     Examples
     --------
@@ -313,8 +313,7 @@ def kato_coefficients(n: float, n_tilde: float, epsilon: float, *,
        (abstract [V]; the statement and closed form are recalled [R]); minimisers from
        G. Currás-Lorenzo et al., npj Quantum Inf. 7, 22 (2021), arXiv:1910.11407, as quoted by
        W. Li et al., Phys. Rev. Research 6, 013022 (2024), Eqs. (24)-(28) in a public
-       implementation (same closed form, both directions) [V, impl]. Self-consistency: spec
-       ``qkd.md`` §4.4 (case K3, [C]).
+       implementation (same closed form, both directions) [V, impl]. Self-consistency: case K3 [C].
 
     Examples
     --------
@@ -364,7 +363,7 @@ def kato_tail_bound(n: float, a: float, b: float, *, reverse: bool = False) -> f
 
     References
     ----------
-    .. [1] G. Kato, arXiv:2002.04357 [R]; spec ``qkd.md`` §4.3.
+    .. [1] G. Kato, arXiv:2002.04357 [R].
 
     Examples
     --------
@@ -403,7 +402,7 @@ def kato_deviation(n: float, observed: float, a: float, b: float) -> float:
 
     References
     ----------
-    .. [1] G. Kato, arXiv:2002.04357 [R]; spec ``qkd.md`` §4.3-4.4 (case K3: 230.35).
+    .. [1] G. Kato, arXiv:2002.04357 [R] (case K3: 230.35).
 
     Examples
     --------
@@ -455,8 +454,8 @@ def fk_v0_key_length(
 
     References
     ----------
-    .. [1] Spec ``qkd.md`` §4.5 step 4 (FK-v0, [C]); structure inspired by G. Currás-Lorenzo
-       et al., npj Quantum Inf. 7, 22 (2021), arXiv:1910.11407 (§4.2 of the spec, [R]).
+    .. [1] The toolkit's FK-v0, step 4 [C]; structure inspired by G. Currás-Lorenzo et al.,
+      , npj Quantum Inf. 7, 22 (2021), arXiv:1910.11407 [R].
 
     Examples
     --------

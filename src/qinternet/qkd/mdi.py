@@ -1,6 +1,6 @@
 """Measurement-device-independent QKD (MDI-QKD) with infinite decoys, asymptotic.
 
-Model (spec ``qkd.md`` §7): Alice and Bob send phase-randomised weak coherent pulses in BB84
+Model (Lo-Curty-Qi 2012): Alice and Bob send phase-randomised weak coherent pulses in BB84
 polarisation states to an untrusted relay Charlie in the middle, who performs a Bell-state
 measurement with two threshold detectors per output; key from the rectilinear (Z) basis::
 
@@ -20,6 +20,7 @@ import numpy.typing as npt
 from scipy.special import i0e
 
 from qinternet._validation import require_in_range, require_positive
+from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
 from qinternet.entropy import binary_entropy
 from qinternet.qkd._inputs import (
     channel_transmissivity_array,
@@ -136,7 +137,7 @@ def mdi_quantities(
     .. [2] F. Xu, M. Curty, B. Qi, H.-K. Lo, "Practical aspects of measurement-device-independent
        quantum key distribution", NJP 15, 113007 (2013), arXiv:1305.6965, appendix [R; Q_C and
        Q_E re-derived, D].
-    .. [3] spec ``qkd.md`` §7, reference case M1 [C].
+    .. [3] Lo-Curty-Qi 2012, reference case M1 [C].
 
     Examples
     --------
@@ -223,7 +224,7 @@ def mdi_key_rate(
     ----------
     .. [1] H.-K. Lo, M. Curty, B. Qi, "Measurement-device-independent quantum key distribution",
        PRL 108, 130503 (2012), arXiv:1109.1473, key-rate formula [R].
-    .. [2] spec ``qkd.md`` §7, reference cases M1-M3 [C].
+    .. [2] Lo-Curty-Qi 2012, reference cases M1-M3 [C].
 
     Examples
     --------
@@ -284,7 +285,7 @@ def evaluate(
     References
     ----------
     .. [1] Lo, Curty, Qi, PRL 108, 130503 (2012); Xu, Curty, Qi, Lo, NJP 15, 113007 (2013) [R];
-       spec ``qkd.md`` §7.
+       Lo-Curty-Qi 2012
 
     Examples
     --------
@@ -347,7 +348,7 @@ def evaluate(
 SPEC = ProtocolSpec(
     name="mdi",
     evaluate=evaluate,
-    default_attenuation_db_per_km=0.2,
+    default_attenuation_db_per_km=DEFAULT_ATTENUATION_DB_PER_KM,
     relay=True,
     help=(
         "MDI-QKD with infinite decoys (Lo-Curty-Qi 2012; channel model Ma-Razavi 2012 / "

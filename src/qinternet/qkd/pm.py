@@ -1,6 +1,6 @@
 """Phase-matching (PM) QKD, asymptotic, infinite decoys (toolkit misalignment model).
 
-Ma, Zeng, Zhou, PRX 8, 031043 (2018), arXiv:1805.05538. Rate structure [R] (spec qkd.md §10)
+Ma, Zeng, Zhou, PRX 8, 031043 (2018), arXiv:1805.05538. Rate structure [R] (Ma-Zeng-Zhou 2018)
 with the toolkit simplification: a fraction ``e_d`` of the arriving light goes to the wrong
 port and the phase-slice mismatch error is ignored (labelled in every result's ``notes``).
 
@@ -17,6 +17,7 @@ import numpy.typing as npt
 from scipy.stats import binom, poisson
 
 from qinternet._validation import require_in_range, require_int
+from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
 from qinternet.entropy import binary_entropy
 from qinternet.qkd._tf_common import (
     as_transmissivity_array,
@@ -43,7 +44,7 @@ FloatArray = npt.NDArray[np.float64]
 #: Label carried by every PM result.
 MODEL_NOTE = (
     "toolkit misalignment model, phase-slice mismatch error ignored "
-    "(Ma-Zeng-Zhou 2018 rate [R]; spec qkd.md section 10)"
+    "(rate formula of X. Ma, P. Zeng, H. Zhou, PRX 8, 031043 (2018))"
 )
 #: Default number of phase slices D.
 DEFAULT_PHASE_SLICES = 16
@@ -111,7 +112,7 @@ def pm_terms(
     References
     ----------
     .. [1] Ma, Zeng, Zhou, PRX 8, 031043 (2018), arXiv:1805.05538 [R]; toolkit model and the
-       closed forms, spec qkd.md §10 [D].
+       closed forms, Ma-Zeng-Zhou 2018 [D].
     """
     eta_a = np.asarray(eta, dtype=np.float64)
     mu_a = np.asarray(mu, dtype=np.float64)
@@ -171,7 +172,7 @@ def pm_phase_error_bound_fock(
     References
     ----------
     .. [1] X. Ma, P. Zeng, H. Zhou, PRX 8, 031043 (2018), arXiv:1805.05538 — E^X bound [R];
-       toolkit yields of spec qkd.md §10 [D].
+       toolkit yields of Ma-Zeng-Zhou 2018 [D].
     """
     require_int("n_max", n_max, minimum=1)
     t = float(np.sqrt(eta))
@@ -231,7 +232,7 @@ def pm_key_rate(
     ----------
     .. [1] X. Ma, P. Zeng, H. Zhou, "Phase-matching quantum key distribution", PRX 8, 031043
        (2018), arXiv:1805.05538 — rate and phase-error bound [R]; toolkit misalignment model and
-       closed forms (spec qkd.md §10) [D]; reference case T3 [C].
+       closed forms (Ma-Zeng-Zhou 2018) [D]; reference case T3 [C].
 
     Examples
     --------
@@ -279,7 +280,7 @@ def evaluate(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions) -> 
 
     References
     ----------
-    .. [1] Ma, Zeng, Zhou, PRX 8, 031043 (2018) [R]; optimiser per spec qkd.md §14 (log-grid
+    .. [1] Ma, Zeng, Zhou, PRX 8, 031043 (2018) [R]; the toolkit's optimiser (log-grid
        then bounded Brent); reference cases XPROT-* [C].
     """
     reject_unsupported(options, "pm", phase_mismatch=True)
@@ -333,7 +334,7 @@ def evaluate(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions) -> 
 SPEC = ProtocolSpec(
     name="pm",
     evaluate=evaluate,
-    default_attenuation_db_per_km=0.2,
+    default_attenuation_db_per_km=DEFAULT_ATTENUATION_DB_PER_KM,
     relay=True,
     help=(
         "Phase-matching QKD (Ma-Zeng-Zhou 2018), asymptotic, infinite decoys, D = 16 phase "

@@ -49,7 +49,7 @@ def loss_only_phase_error(eta: npt.ArrayLike, mu: npt.ArrayLike) -> FloatArray:
     References
     ----------
     .. [1] Lin & Lütkenhaus, PRA 98, 042332 (2018); Primaatmaja et al., PRA 99, 062332 (2019),
-       Eq. (15) as quoted by a public SDP reproduction [V, impl] (spec qkd.md §11).
+       Eq. (15) as quoted by a public SDP reproduction [V, impl] (Ma-Zeng-Zhou 2018).
     """
     t = np.sqrt(np.asarray(eta, dtype=np.float64))
     m = np.asarray(mu, dtype=np.float64)

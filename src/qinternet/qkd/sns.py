@@ -1,6 +1,6 @@
 """Sending-or-not-sending (SNS) twin-field QKD, asymptotic, infinite decoys (toolkit model).
 
-Wang, Yu, Hu, PRA 98, 062323 (2018). The rate formula is [R] (spec qkd.md §9); the
+Wang, Yu, Hu, PRA 98, 062323 (2018). The rate formula is [R] (Wang-Yu-Hu 2018); the
 single-photon yield and phase-error terms are a **toolkit simplification** of the paper's
 decoy-state estimates (labelled in every result's ``notes``).
 
@@ -17,6 +17,7 @@ import numpy.typing as npt
 from scipy.special import i0e
 
 from qinternet._validation import require_in_range, require_probability
+from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
 from qinternet.entropy import binary_entropy
 from qinternet.qkd._special import SERIES_LIMIT, i0_minus_one
 from qinternet.qkd._tf_common import (
@@ -36,7 +37,8 @@ __all__ = ["SPEC", "SnsTerms", "evaluate", "sns_key_rate", "sns_terms"]
 FloatArray = npt.NDArray[np.float64]
 
 #: Label carried by every SNS result.
-MODEL_NOTE = "toolkit single-photon model (Wang-Yu-Hu 2018 rate [R]; spec qkd.md section 9)"
+MODEL_NOTE = ("toolkit single-photon model on the rate formula of X.-B. Wang, Z.-W. Yu, X.-L. Hu, "
+              "PRA 98, 062323 (2018)")
 #: Search boxes of the optimiser: sending probability epsilon and signal intensity mu_z.
 EPSILON_BOUNDS = (1e-6, 0.5)
 MU_Z_BOUNDS = (1e-3, 2.0)
@@ -102,7 +104,7 @@ def sns_terms(
     References
     ----------
     .. [1] Wang, Yu, Hu, PRA 98, 062323 (2018), arXiv:1805.09222 [R]; toolkit single-photon
-       terms and the both-send Bessel term, spec qkd.md §9 [C] (the tests check the Bessel
+       terms and the both-send Bessel term, Wang-Yu-Hu 2018 [C] (the tests check the Bessel
        term against a numerical phase average).
     """
     eta_a = np.asarray(eta, dtype=np.float64)
@@ -189,13 +191,13 @@ def sns_key_rate(
     Notes
     -----
     Formula in :func:`sns_terms`. The single-photon yield ``s_1`` and phase error ``e_1`` are
-    the toolkit model of the spec, not the paper's decoy bounds.
+    the toolkit's own model, not the paper's decoy bounds.
 
     References
     ----------
     .. [1] X.-B. Wang, Z.-W. Yu, X.-L. Hu, "Twin-field quantum key distribution with large
        misalignment error", PRA 98, 062323 (2018), arXiv:1805.09222 — rate structure [R];
-       toolkit single-photon terms (spec qkd.md §9) [C]; reference case T2.
+       toolkit single-photon terms (Wang-Yu-Hu 2018) [C]; reference case T2.
 
     Examples
     --------
@@ -243,7 +245,7 @@ def evaluate(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions) -> 
 
     References
     ----------
-    .. [1] Wang, Yu, Hu, PRA 98, 062323 (2018) [R]; optimiser per spec qkd.md §14 (2-D
+    .. [1] Wang, Yu, Hu, PRA 98, 062323 (2018) [R]; the toolkit's optimiser (2-D
        log-grid then Nelder–Mead); reference cases XPROT-* [C].
     """
     reject_unsupported(options, "sns", phase_mismatch=True)
@@ -302,7 +304,7 @@ def evaluate(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions) -> 
 SPEC = ProtocolSpec(
     name="sns",
     evaluate=evaluate,
-    default_attenuation_db_per_km=0.2,
+    default_attenuation_db_per_km=DEFAULT_ATTENUATION_DB_PER_KM,
     relay=True,
     help=(
         "Sending-or-not-sending TF-QKD (Wang-Yu-Hu 2018), asymptotic, infinite decoys, toolkit "

@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from qinternet._validation import require_in_range, require_int
 from qinternet.channels.capacities import plob_bound
+from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
 from qinternet.errors import InvalidParameterError
 from qinternet.qkd._cal19_decoy_lp import decoy_yield_upper_bounds
 from qinternet.qkd._cal19_distance import cal19_max_loss_db, cal19_plob_crossing_loss_db
@@ -75,7 +76,7 @@ FloatArray = npt.NDArray[np.float64]
 ALPHA_SQ_BOUNDS = (1e-4, 0.3)
 #: Log-grid points of the alpha^2 search (asymptotic; finite key), before golden section.
 _ALPHA_SQ_GRID_POINTS = (64, 28)
-#: Default truncation S: infinite decoys, finite decoys (LP), finite key (spec §3.4, §4.5).
+#: Default truncation S: infinite decoys, finite decoys (LP), finite key (CAL19).
 DEFAULT_TRUNCATION = {"infinite": 8, "lp": 6, "finite": 5}
 #: Largest admissible key-round intensity (cat sums use 120 Fock terms).
 MAX_ALPHA_SQ = 5.0
@@ -146,13 +147,13 @@ def cal19_key_rate(
         1-d array of overall Alice-Bob transmittances in [0, 1] (fibre x detector; each arm
         has the square root).
     device : Cal19Device, optional
-        Dark counts, misalignment, phase mismatch and f (default: spec reference set).
+        Dark counts, misalignment, phase mismatch and f (default: the CAL19 reference set).
     intensity_alpha_sq : float, optional
         Fixed key-round mean photon number per party, in (0, 5]; ``None`` optimises it in
         :data:`ALPHA_SQ_BOUNDS` (log grid + vectorised golden section, all points at once).
     decoys : sequence of float, optional
         ``None``: infinite decoys (exact photon-number yields). Otherwise the decoy set of both
-        parties (mean photon numbers); yields are bounded by the LP of spec §3.5.
+        parties (mean photon numbers); yields are bounded by the LP of CAL19
     truncation_s : int, optional
         Truncation S of the phase-error sum (default 8 for infinite decoys, 6 with the LP).
     truncation_shape : {"box", "triangle"}
@@ -172,12 +173,12 @@ def cal19_key_rate(
 
     Notes
     -----
-    ``R = 2 p_X(1,0) [1 - h(e_Z) - f h(e_X)]`` with the phase-error bound of spec §3.4.
+    ``R = 2 p_X(1,0) [1 - h(e_Z) - f h(e_X)]`` with the phase-error bound of CAL19
 
     References
     ----------
     .. [1] M. Curty, K. Azuma, H.-K. Lo, npj Quantum Inf. 5, 64 (2019), arXiv:1807.07667,
-       Eqs. (17)-(35) (arXiv v2 numbering) [V, impl]; spec ``qkd.md`` §3.2-§3.6, model values
+       Eqs. (17)-(35) (arXiv v2 numbering) [V, impl]; CAL19, model values
        C-TAB [C].
 
     Examples
@@ -246,7 +247,7 @@ def cal19_finite_key_rate(
 
     FK-v0 is CRAKCR21-inspired but is **not** the finite-key bound of Currás-Lorenzo et al.
     (2021): decoy counts are Chernoff-inverted expectations and the phase errors use a forward
-    Chernoff bound in place of Kato's inequality (spec ``qkd.md`` §4.5).
+    Chernoff bound in place of Kato's inequality (CAL19).
 
     Parameters
     ----------
@@ -280,7 +281,7 @@ def cal19_finite_key_rate(
 
     References
     ----------
-    .. [1] Spec ``qkd.md`` §4.5 (FK-v0, [C]; cases K1, K2); inspired by G. Currás-Lorenzo et
+    .. [1] CAL19 (FK-v0, [C]; cases K1, K2); inspired by G. Currás-Lorenzo et
        al., "Tight finite-key security for twin-field quantum key distribution", npj Quantum
        Inf. 7, 22 (2021), arXiv:1910.11407 (abstract [V]; formulas not verified).
 
@@ -397,7 +398,7 @@ def evaluate(channel_transmissivity: npt.NDArray[np.float64],
     References
     ----------
     .. [1] Curty, Azuma, Lo, npj Quantum Inf. 5, 64 (2019), arXiv:1807.07667 [V, impl];
-       spec ``qkd.md`` §1.1 (CLI mapping), §3, §4.5.
+       CAL19.
 
     Examples
     --------
@@ -457,7 +458,8 @@ def evaluate(channel_transmissivity: npt.NDArray[np.float64],
         notes.append(FK_V0_NOTE)
     params["decoys"] = "infinite" if decoys is None else ",".join(f"{d:g}" for d in decoys)
     if decoys is not None:
-        notes.append("finite decoys: each yield bounded by its own LP (spec qkd.md 3.5)")
+        notes.append("finite decoys: each yield bounded by its own decoy-state LP (after M. "
+                     "Curty, K. Azuma, H.-K. Lo, npj Quantum Inf. 5, 64 (2019))")
     plob = np.full(eta_ch.shape, math.inf)
     below = eta_ch < 1.0
     plob[below] = plob_bound(eta_ch[below])
@@ -481,7 +483,7 @@ def evaluate(channel_transmissivity: npt.NDArray[np.float64],
 SPEC = ProtocolSpec(
     name="tf-cal19",
     evaluate=evaluate,
-    default_attenuation_db_per_km=0.2,
+    default_attenuation_db_per_km=DEFAULT_ATTENUATION_DB_PER_KM,
     relay=True,
     help=_HELP,
     supports_finite_decoys=True,

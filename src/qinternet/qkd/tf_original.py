@@ -2,8 +2,8 @@
 
 Historical comparator only. Wang–Yu–Hu (2018) showed that the original protocol's later phase
 announcement invalidates the standard decoy formulas, so its rate rests on a restricted
-security analysis (spec qkd.md §8): every result carries a ``"restricted-attack"`` note. The
-paper's own rate formula was not available (spec §17, item 4); the toolkit model below is
+security analysis: every result carries a ``"restricted-attack"`` note. The paper's own
+rate formula was not available to the toolkit's authors; the toolkit model below is
 [R]/toolkit and only reproduces the paper's qualitative claims.
 
 Toolkit model (per pulse pair; ``eta`` overall, each arm ``t = sqrt(eta)``):

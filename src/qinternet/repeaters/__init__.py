@@ -1,6 +1,6 @@
 """Nested repeater chains with memory cut-offs: waiting time, Werner parameter, secret-key rate.
 
-Public surface (spec ``repeaters.md``):
+Public surface:
 
 * :class:`NestedChain` – chain parameters (levels, p_gen, p_swap, w0, coherence time, cut-offs,
   optional distillation); :func:`analyze_chain` – exact algorithm, returns

@@ -1,4 +1,4 @@
-"""One level of the nested recursion: O(T) join step and FFT geometric sums (spec §2.1-2.2)."""
+"""One level of the nested recursion: O(T) join step and FFT geometric sums (Li et al. 2021)."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def join_attempt(
 
     References
     ----------
-    .. [1] spec repeaters.md §2.1, O(T) formulas [D]; join of the cut-off paper's public code
+    .. [1] Li-Coopmans-Elkouss 2021, O(T) formulas [D]; join of the cut-off paper's public code
        BoxiLi/repeater-cut-off-optimization @ c9245ed [V, impl]. The windowed sum
        S(t) = sum_{s=t-tau}^{t} P(s) W(s) x^(t-s) is evaluated as G(t) - x^(tau+1) G(t-tau-1)
        with the stable recursion G(t) = x G(t-1) + P(t) W(t) (no growing exponentials).
@@ -118,7 +118,7 @@ def level_step(
     x: float,
     p_swap: float,
 ) -> tuple[FloatArray, FloatArray]:
-    """(P, P W) of level k+1 from level k: join step, then the geometric sums of spec §2.2.
+    """(P, P W) of level k+1 from level k: join step, then the geometric sums over restarts.
 
     A swap step succeeds with ``p_swap`` (failure and cut-off failures restart the level); a
     distillation step succeeds with ``(1 + wA' wB)/2`` and yields ``(wA' + wB + 4 wA' wB)/(6 p)``.

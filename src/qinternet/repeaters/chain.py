@@ -1,6 +1,6 @@
 """Exact (up to truncation) waiting time and Werner parameter of nested repeater chains.
 
-Model (spec repeaters.md §1, the cut-off paper's public code [V, impl]): one time step = one
+Model (Li-Coopmans-Elkouss 2021, the cut-off paper's public code [V, impl]): one time step = one
 elementary-link attempt; elementary links arrive after Geometric(p_gen) steps on {1, 2, ...};
 a swap level waits for two independent links of the level below; with memory cut-off tau an
 attempt *passes* iff ``|tA - tB| <= tau`` (duration ``max(tA, tB)``), otherwise it *fails* after
@@ -9,9 +9,10 @@ attempt *passes* iff ``|tA - tB| <= tau`` (duration ``max(tA, tB)``), otherwise 
 Optional BBPSSW distillation steps replace the swap by a distillation attempt with success
 probability ``(1 + wA' wB)/2`` (the earlier link decayed first).
 
-Algorithm: per level the O(T) windowed join step of spec §2.1 (:func:`join_attempt`) followed by
-the geometric sums of spec §2.2 evaluated in Fourier space (zero padding to a fast FFT length
->= 2T, i.e. 5-smooth instead of a power of two).
+Algorithm (B. Li, T. Coopmans, D. Elkouss, IEEE Trans. Quantum Eng. 2, 1 (2021); S. Brand,
+T. Coopmans, D. Elkouss, IEEE JSAC 38, 619 (2020)): per level the O(T) windowed join step
+(:func:`join_attempt`) followed by the geometric sums over restarts evaluated in Fourier space
+(zero padding to a fast FFT length >= 2T, i.e. 5-smooth instead of a power of two).
 The pmf and the Werner-weighted pmf ``P(t) W(t)`` are carried on the window t = 0..T-1; the
 probability mass inside the window is the *coverage*.
 """
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +34,12 @@ from qinternet._validation import (
     require_probability,
 )
 from qinternet.errors import InvalidParameterError, QinternetWarning
+from qinternet.repeaters._budget import (
+    format_seconds,
+    max_window_steps,
+    plan_window,
+    require_window_fits,
+)
 from qinternet.repeaters._join import join_attempt, level_step
 from qinternet.repeaters.keyrate import KeyProtocol, key_fraction
 from qinternet.repeaters.results import RepeaterChainResult
@@ -42,9 +49,14 @@ __all__ = [
     "DEFAULT_MIN_COVERAGE",
     "DEFAULT_TARGET_COVERAGE",
     "DEFAULT_WARN_COVERAGE",
+    "MAX_DISTILLATION_STEPS",
     "NestedChain",
+    "Progress",
+    "REFUSE_FACTOR",
     "analyze_chain",
+    "automatic_window_cap",
     "chain_distributions",
+    "check_automatic_window",
     "join_attempt",
     "window_distributions",
 ]
@@ -58,8 +70,17 @@ DEFAULT_MIN_COVERAGE = 0.99
 #: Cap of the automatic truncation window, in steps.
 DEFAULT_MAX_TRUNCATION_STEPS = 2**22
 
+#: The automatic window is refused up front when the estimated window for ``min_coverage``
+#: exceeds the cap by this factor (the estimate is within a factor 3.5 of the measured window
+#: over the tested chains, see ``_budget``), so refused chains could not have succeeded.
+REFUSE_FACTOR = 4.0
+#: Largest total number of distillation rounds (each at least doubles the waiting time).
+MAX_DISTILLATION_STEPS = 64
+
 FloatArray = npt.NDArray[np.float64]
 
+#: Progress callback ``progress(description, done, total)`` (work in arbitrary equal units).
+Progress = Callable[[str, float, float], None]
 
 
 def _normalize_cutoffs(value: object, n_steps: int) -> tuple[int | None, ...]:
@@ -89,9 +110,9 @@ class NestedChain:
     ----------
     .. [1] B. Li, T. Coopmans, D. Elkouss, "Efficient optimization of cut-offs in quantum repeater
        chains" (title [V] via the README of BoxiLi/repeater-cut-off-optimization; arXiv id
-       2005.04946 [R]), parameter dict of the public code @ c9245ed [V, impl]; spec §1.
-    .. [2] C. H. Bennett et al., PRL 76, 722 (1996) (BBPSSW); Werner-parameter form of spec §1,
-       checked here algebraically for equal inputs [D].
+       2005.04946 [R]), parameter dict of the public code @ c9245ed [V, impl].
+    .. [2] C. H. Bennett et al., PRL 76, 722 (1996) (BBPSSW); Werner-parameter form checked
+       here algebraically for equal inputs [D].
 
     Examples
     --------
@@ -140,6 +161,11 @@ class NestedChain:
                 )
             for r in rounds:
                 require_int("distillation_rounds", r, minimum=0)
+            if sum(int(r) for r in rounds) > MAX_DISTILLATION_STEPS:
+                raise InvalidParameterError(
+                    "distillation_rounds", rounds,
+                    f"must have at most {MAX_DISTILLATION_STEPS} rounds in total (each round at "
+                    "least doubles the waiting time)")
         object.__setattr__(self, "distillation_rounds", rounds)
         object.__setattr__(
             self, "cutoff_steps", _normalize_cutoffs(self.cutoff_steps, len(self.protocol))
@@ -175,7 +201,7 @@ class NestedChain:
 
 
 def chain_distributions(
-    chain: NestedChain, truncation_steps: int
+    chain: NestedChain, truncation_steps: int, *, progress: Progress | None = None
 ) -> tuple[FloatArray, FloatArray]:
     """Waiting-time pmf P(t) and Werner-weighted pmf P(t) W(t) on t = 0..T-1.
 
@@ -184,7 +210,10 @@ def chain_distributions(
     chain : NestedChain
         Chain parameters.
     truncation_steps : int
-        Window length T in steps (>= 2).
+        Window length T in steps (>= 2), at most what the available memory holds.
+    progress : callable, optional
+        ``progress(description, done, total)`` after each protocol step (done/total in
+        protocol steps).
 
     Returns
     -------
@@ -196,14 +225,14 @@ def chain_distributions(
     Raises
     ------
     InvalidParameterError
-        If ``truncation_steps`` is not an integer >= 2.
+        If ``truncation_steps`` is not an integer >= 2 or needs more memory than available.
 
     References
     ----------
     .. [1] S. Brand, T. Coopmans, D. Elkouss, IEEE JSAC 38, 619 (2020), arXiv:1912.07688
        (deterministic algorithm) [V, abstract]; B. Li, T. Coopmans, D. Elkouss,
        arXiv:2005.04946, code @ c9245ed (cut-offs, ``iterative_convolution``) [V, impl];
-       spec repeaters.md §2.2–2.3.
+       Li-Coopmans-Elkouss 2021
 
     Examples
     --------
@@ -212,15 +241,58 @@ def chain_distributions(
     0.25
     """
     t_len = require_int("truncation_steps", truncation_steps, minimum=2)
+    require_window_fits("truncation_steps", t_len)
     p = chain.p_gen
     t = np.arange(t_len, dtype=np.float64)
     pmf = np.zeros(t_len)
     pmf[1:] = p * np.exp((t[1:] - 1.0) * math.log1p(-p)) if p < 1.0 else (t[1:] == 1.0)
     wp = chain.werner_w0 * pmf
     x = chain.decay_per_step
-    for op, cutoff in zip(chain.protocol, chain.cutoffs, strict=True):
+    total = len(chain.protocol)
+    for k, (op, cutoff) in enumerate(zip(chain.protocol, chain.cutoffs, strict=True)):
         pmf, wp = level_step(pmf, wp, op, cutoff, x, chain.p_swap)
+        if progress is not None:
+            progress(f"window {t_len} steps, level {k + 1}/{total}", k + 1, total)
     return pmf, wp
+
+
+def automatic_window_cap(max_truncation_steps: int = DEFAULT_MAX_TRUNCATION_STEPS) -> int:
+    """Cap of the automatic window: ``max_truncation_steps``, or less if memory is short."""
+    return max(2, min(max_truncation_steps, max_window_steps()))
+
+
+def check_automatic_window(
+    chain: NestedChain,
+    *,
+    max_truncation_steps: int = DEFAULT_MAX_TRUNCATION_STEPS,
+    min_coverage: float = DEFAULT_MIN_COVERAGE,
+    target_coverage: float = DEFAULT_TARGET_COVERAGE,
+) -> None:
+    """Refuse at once a chain whose waiting time cannot fit into the automatic window.
+
+    Raises
+    ------
+    InvalidParameterError
+        Named ``max_truncation_steps``, if the estimated window for ``min_coverage`` exceeds
+        :data:`REFUSE_FACTOR` times the cap (see :func:`automatic_window_cap`).
+
+    Examples
+    --------
+    >>> check_automatic_window(NestedChain(levels=3, p_gen=1e-9, p_swap=0.5))
+    Traceback (most recent call last):
+    ...
+    qinternet.errors.InvalidParameterError: max_truncation_steps is too small for this chain: ...
+    """
+    cap = automatic_window_cap(require_int("max_truncation_steps", max_truncation_steps,
+                                           minimum=2))
+    plan = plan_window(chain, min_coverage=min_coverage, target_coverage=target_coverage)
+    if plan.window_for_min_coverage_steps > REFUSE_FACTOR * cap:
+        raise InvalidParameterError(
+            "max_truncation_steps", cap,
+            f"is too small for this chain: {plan.describe()} (coverage {min_coverage:g}), "
+            f"far more than the automatic window cap of {cap} steps; a window that long would "
+            f"take about {format_seconds(plan.seconds(plan.window_for_min_coverage_steps))}",
+        )
 
 
 def window_distributions(
@@ -229,11 +301,13 @@ def window_distributions(
     truncation_steps: int | None = None,
     target_coverage: float = DEFAULT_TARGET_COVERAGE,
     max_truncation_steps: int = DEFAULT_MAX_TRUNCATION_STEPS,
+    progress: Progress | None = None,
 ) -> tuple[FloatArray, FloatArray, int, float]:
     """P(t), P(t) W(t), window length and coverage, choosing the window automatically.
 
     With ``truncation_steps`` None the window starts at a power of two above ``8 (2/a)^n / p``
-    and doubles until the coverage reaches ``target_coverage`` or ``max_truncation_steps``.
+    and doubles until the coverage reaches ``target_coverage`` or the cap
+    (``max_truncation_steps``, lowered when the available memory cannot hold it).
     No coverage check is made here (see :func:`analyze_chain`).
 
     Parameters
@@ -246,6 +320,9 @@ def window_distributions(
         Coverage at which doubling stops.
     max_truncation_steps : int
         Cap of the automatic window, in steps.
+    progress : callable, optional
+        ``progress(description, done, total)``; work counted in window steps times protocol
+        steps, the total growing if more doublings than estimated are needed.
 
     Returns
     -------
@@ -259,11 +336,12 @@ def window_distributions(
     Raises
     ------
     InvalidParameterError
-        If a window length is not an integer >= 2.
+        If a window length is not an integer >= 2 or does not fit into memory.
 
     References
     ----------
-    .. [1] spec repeaters.md §2.4 (automatic truncation proposal, coverage check) [V, impl].
+    .. [1] B. Li, T. Coopmans, D. Elkouss, IEEE Trans. Quantum Eng. 2, 1 (2021),
+       arXiv:2005.04946 (truncation and its coverage check, public code @ c9245ed).
 
     Examples
     --------
@@ -271,18 +349,41 @@ def window_distributions(
     >>> t_len, cov > 1 - 1e-12
     (64, True)
     """
+    levels = max(len(chain.protocol), 1)
     if truncation_steps is not None:
         t_len = require_int("truncation_steps", truncation_steps, minimum=2)
-        pmf, wp = chain_distributions(chain, t_len)
+        pmf, wp = chain_distributions(chain, t_len, progress=progress)
         return pmf, wp, t_len, min(float(pmf.sum()), 1.0)
-    cap = require_int("max_truncation_steps", max_truncation_steps, minimum=2)
+    cap = automatic_window_cap(require_int("max_truncation_steps", max_truncation_steps,
+                                           minimum=2))
     t_len = min(_initial_truncation(chain), cap)
+    done = 0.0
+    total = float(t_len * levels)
+    if progress is not None:
+        plan = plan_window(chain, min_coverage=DEFAULT_MIN_COVERAGE,
+                           target_coverage=target_coverage)
+        expected = t_len
+        while expected < min(cap, plan.window_for_target_steps):
+            expected = min(2 * expected, cap)
+            total += expected * levels
     while True:
-        pmf, wp = chain_distributions(chain, t_len)
+        step = None
+        if progress is not None:
+            base = done
+
+            def step(desc: str, k: float, n: float, base: float = base, t: int = t_len,
+                     total: float = total) -> None:
+                progress(desc, base + t * k * levels / max(n, 1.0), total)
+
+        pmf, wp = chain_distributions(chain, t_len, progress=step)
+        done += t_len * levels
         coverage = min(float(pmf.sum()), 1.0)
         if coverage >= target_coverage or t_len >= cap:
+            if progress is not None:
+                progress(f"window {t_len} steps: coverage {coverage:.3g}", total, total)
             return pmf, wp, t_len, coverage
         t_len = min(2 * t_len, cap)
+        total = max(total, done + t_len * levels)
 
 
 def _initial_truncation(chain: NestedChain) -> int:
@@ -301,6 +402,7 @@ def analyze_chain(
     warn_coverage: float = DEFAULT_WARN_COVERAGE,
     min_coverage: float = DEFAULT_MIN_COVERAGE,
     max_truncation_steps: int = DEFAULT_MAX_TRUNCATION_STEPS,
+    progress: Progress | None = None,
 ) -> RepeaterChainResult:
     """Waiting time, Werner parameter, fidelity and secret-key rate of a nested chain.
 
@@ -322,7 +424,10 @@ def analyze_chain(
     min_coverage : float
         Below this coverage the means cannot be trusted and an error is raised (default 0.99).
     max_truncation_steps : int
-        Cap of the automatic window (default 2^22).
+        Cap of the automatic window (default 2^22; lowered when the available memory cannot
+        hold it).
+    progress : callable, optional
+        ``progress(description, done, total)`` while the distributions are computed.
 
     Returns
     -------
@@ -334,7 +439,10 @@ def analyze_chain(
     ------
     InvalidParameterError
         On bad parameters, or (name ``truncation_steps`` / ``max_truncation_steps``) if the
-        coverage stays below ``min_coverage``.
+        coverage stays below ``min_coverage``. With the automatic window this is decided up
+        front, before any computation, when the estimated window exceeds the cap by far
+        (:func:`check_automatic_window`); a window that does not fit into the available memory
+        is refused up front too.
 
     Warns
     -----
@@ -352,7 +460,7 @@ def analyze_chain(
     ----------
     .. [1] S. Brand, T. Coopmans, D. Elkouss, arXiv:1912.07688 [V, abstract].
     .. [2] B. Li, T. Coopmans, D. Elkouss, arXiv:2005.04946, code @ c9245ed [V, impl];
-       spec repeaters.md §2.3–2.4 (coverage), §3 (W, F), §4 (key rate, log2).
+       Li-Coopmans-Elkouss 2021 (coverage), §3 (W, F), §4 (key rate, log2).
 
     Examples
     --------
@@ -368,12 +476,15 @@ def analyze_chain(
     cap = require_int("max_truncation_steps", max_truncation_steps, minimum=2)
     if truncation_steps is not None:
         t_len = require_int("truncation_steps", truncation_steps, minimum=2)
+        require_window_fits("truncation_steps", t_len)
         limit_name, limit_value = "truncation_steps", t_len
     else:
-        limit_name, limit_value = "max_truncation_steps", cap
+        check_automatic_window(chain, max_truncation_steps=cap, min_coverage=min_coverage,
+                               target_coverage=target_coverage)
+        limit_name, limit_value = "max_truncation_steps", automatic_window_cap(cap)
     pmf, wp, t_len, coverage = window_distributions(
         chain, truncation_steps=truncation_steps, target_coverage=target_coverage,
-        max_truncation_steps=cap,
+        max_truncation_steps=cap, progress=progress,
     )
     if coverage < min_coverage:
         raise InvalidParameterError(

@@ -1,4 +1,4 @@
-"""Closed forms for nested repeater chains (spec repeaters.md §5), used as test oracles.
+"""Closed forms for nested repeater chains, used as test oracles (derivations marked [D]).
 
 Notation: p = p_gen, a = p_swap, q = 1 - p, time in attempts; n nesting levels, N = 2^n segments.
 """
@@ -56,7 +56,7 @@ def mean_waiting_time_two_segments(p_gen: float, p_swap: float) -> float:
 
     References
     ----------
-    .. [1] spec repeaters.md §5.1, K2 [D: Markov chain; the public cut-off tutorial uses the same
+    .. [1] derived for this toolkit, K2 [D: Markov chain; the public cut-off tutorial uses the same
        analytical result, BoxiLi/repeater-cut-off-optimization @ c9245ed [V, impl]].
 
     Examples
@@ -69,7 +69,7 @@ def mean_waiting_time_two_segments(p_gen: float, p_swap: float) -> float:
 
 
 def mean_waiting_time_four_segments(p_gen: float, p_swap: float) -> float:
-    """Mean waiting time of 4 segments (2 nested levels) without cut-off, spec K4.
+    """Mean waiting time of 4 segments (2 nested levels) without cut-off (case K4).
 
     Parameters
     ----------
@@ -90,7 +90,7 @@ def mean_waiting_time_four_segments(p_gen: float, p_swap: float) -> float:
 
     References
     ----------
-    .. [1] spec repeaters.md §5.1, K4 (Markov chain with sympy, agrees with the convolution
+    .. [1] derived for this toolkit, K4 (Markov chain with sympy, agrees with the convolution
        algorithm to 1e-12) [D]. E. Shchukin, F. Schmidt, P. van Loock, arXiv:1710.06214 give
        four-segment formulas too (not compared) [R].
 
@@ -135,7 +135,7 @@ def max_geometric_mean(segments: int, p_gen: float) -> float:
 
     References
     ----------
-    .. [1] spec repeaters.md §5.1 (a = 1, any N) [D].
+    .. [1] derived for this toolkit (a = 1, any N) [D].
 
     Examples
     --------
@@ -174,7 +174,7 @@ def mean_waiting_time_upper_bound(levels: int, p_gen: float, p_swap: float) -> f
     References
     ----------
     .. [1] Brand's ``mean_upper_bound``, sebastiaanbrand/waiting-time-quantum-repeater-chains
-       @ ec34e00 [V, impl]; spec repeaters.md §5.3 (W14).
+       @ ec34e00 [V, impl]; reference case W14.
 
     Examples
     --------
@@ -210,7 +210,7 @@ def three_halves_rule(levels: int, p_gen: float, p_swap: float) -> float:
     References
     ----------
     .. [1] N. Sangouard, C. Simon, H. de Riedmatten, N. Gisin, Rev. Mod. Phys. 83, 33 (2011)
-       [R]; spec repeaters.md §5.3 (W16: +11 % at p = 0.1, a = 0.5, n = 3).
+       [R]; reference case W16 (+11 % at p = 0.1, a = 0.5, n = 3).
 
     Examples
     --------
@@ -245,7 +245,7 @@ def level1_pass_probability(p_gen: float, cutoff_steps: int) -> float:
 
     References
     ----------
-    .. [1] spec repeaters.md §5.2 [D].
+    .. [1] derived for this toolkit [D].
 
     Examples
     --------
@@ -285,7 +285,7 @@ def level1_mean_waiting_time(p_gen: float, p_swap: float, cutoff_steps: int | No
 
     References
     ----------
-    .. [1] spec repeaters.md §5.2 [D] (case K1).
+    .. [1] derived for this toolkit [D] (case K1).
 
     Examples
     --------
@@ -339,7 +339,7 @@ def level1_mean_werner(
 
     References
     ----------
-    .. [1] spec repeaters.md §5.2 [D] (cases F2, K1).
+    .. [1] derived for this toolkit [D] (cases F2, K1).
 
     Examples
     --------

@@ -83,7 +83,7 @@ def bb84_key_fraction(
     ----------
     .. [1] B. Li, T. Coopmans, D. Elkouss, "Efficient optimization of cut-offs in quantum repeater
        chains", arXiv:2005.04946, public code BoxiLi/repeater-cut-off-optimization @ c9245ed
-       (secret-key fraction with e_X = e_Z = (1-w)/2) [V, impl]; spec repeaters.md §4.
+       (secret-key fraction with e_X = e_Z = (1-w)/2) [V, impl]; Li-Coopmans-Elkouss 2021
     .. [2] P. W. Shor, J. Preskill, PRL 85, 441 (2000) (asymptotic 1 - 2h(Q)) [R, standard].
 
     Examples
@@ -126,7 +126,7 @@ def six_state_key_fraction(
     ----------
     .. [1] H.-K. Lo, "Proof of unconditional security of six-state quantum key distribution
        scheme", Quantum Inf. Comput. 1, 81 (2001), arXiv:quant-ph/0102138 [R, standard];
-       spec repeaters.md §4 (values [C]).
+       Li-Coopmans-Elkouss 2021 (values [C]).
 
     Examples
     --------
@@ -169,7 +169,7 @@ def key_fraction(
 
     References
     ----------
-    .. [1] spec repeaters.md §4 (BB84 [V, impl], six-state [R, standard]).
+    .. [1] Li-Coopmans-Elkouss 2021 (BB84 [V, impl], six-state [R, standard]).
 
     Examples
     --------
@@ -215,7 +215,7 @@ def secret_key_rate(
     References
     ----------
     .. [1] B. Li, T. Coopmans, D. Elkouss, arXiv:2005.04946, public code @ c9245ed (key rate
-       r(W)/E[T]) [V, impl]; spec repeaters.md §4 (log2 correction, LorenzoLaCorte fork c50ed99).
+       r(W)/E[T]) [V, impl]; log2 correction as in the LorenzoLaCorte fork c50ed99.
 
     Examples
     --------
@@ -250,7 +250,7 @@ def key_fraction_threshold(
 
     References
     ----------
-    .. [1] spec repeaters.md §4 thresholds [C]: BB84 w* = 0.779944, six-state w* = 0.747614.
+    .. [1] Li-Coopmans-Elkouss 2021 thresholds [C]: BB84 w* = 0.779944, six-state w* = 0.747614.
     .. [2] O. Kern, J. M. Renes, arXiv:0712.1494, Sec. 1: QBER thresholds 11.0028 % (BB84,
        Shor-Preskill) and 12.6193 % (six-state, Lo 2001) [V: agrees with Q* = (1 - w*)/2 here].
 

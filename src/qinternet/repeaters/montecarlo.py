@@ -2,9 +2,9 @@
 
 * :func:`sample_nested_chain`: the nested protocol of
   :class:`~qinternet.repeaters.chain.NestedChain` (swaps, optional distillation, per-level
-  cut-offs), vectorised over samples (spec §8).
+  cut-offs), vectorised over samples (the toolkit's sampler).
 * :func:`sample_swap_asap_chain`: a time-stepped swap-as-soon-as-possible chain with per-node
-  depolarizing memories and probabilistic swaps, vectorised over samples (spec §9).
+  depolarizing memories and probabilistic swaps, vectorised over samples (the toolkit's sampler).
 * :func:`swap_asap_werner_from_durations`: Avis's per-node rule (a = 1) for given segment times.
 """
 
@@ -144,7 +144,7 @@ def sample_nested_chain(chain: NestedChain, samples: int, *, seed: int) -> Monte
 
     References
     ----------
-    .. [1] spec repeaters.md §8 (vectorised recursive sampler); the same model as
+    .. [1] the toolkit's sampler (vectorised recursive sampler); the same model as
        BoxiLi/repeater-cut-off-optimization @ c9245ed [V, impl].
 
     Examples
@@ -189,8 +189,7 @@ def swap_asap_werner_from_durations(
 
     References
     ----------
-    .. [1] G. Avis, QuantumNetworkRecipes.jl @ 8404d24, per-node rule [V, impl]; spec
-       repeaters.md §9 (case F5).
+    .. [1] G. Avis, QuantumNetworkRecipes.jl @ 8404d24, per-node rule [V, impl] (case F5).
 
     Examples
     --------
@@ -265,7 +264,7 @@ def sample_swap_asap_chain(
 
     References
     ----------
-    .. [1] spec repeaters.md §9 (swap-asap; Avis's per-node depolarizing memories,
+    .. [1] the toolkit's sampler (swap-asap; Avis's per-node depolarizing memories,
        QuantumNetworkRecipes.jl @ 8404d24 [V, impl]).
 
     Examples

@@ -33,9 +33,12 @@ from qinternet.repeaters.chain import (
     DEFAULT_MAX_TRUNCATION_STEPS,
     DEFAULT_MIN_COVERAGE,
     NestedChain,
+    Progress,
     _initial_truncation,
     analyze_chain,
+    automatic_window_cap,
     chain_distributions,
+    check_automatic_window,
     window_distributions,
 )
 from qinternet.repeaters.keyrate import EntropyBase, KeyProtocol, key_fraction
@@ -85,7 +88,10 @@ class CutoffOptimum:
 
 class _Objective:
     def __init__(self, chain: NestedChain, protocol: KeyProtocol, base: EntropyBase,
-                 min_coverage: float, max_truncation_steps: int) -> None:
+                 min_coverage: float, max_truncation_steps: int,
+                 progress: Progress | None = None, expected_evaluations: int = 100) -> None:
+        self.progress = progress
+        self.expected = expected_evaluations
         self.chain = chain
         self.protocol: KeyProtocol = protocol
         self.base: EntropyBase = base
@@ -104,6 +110,15 @@ class _Objective:
     def __call__(self, cutoffs: Cutoffs) -> float:
         if cutoffs in self.cache:
             return self.cache[cutoffs]
+        rate = self._evaluate(cutoffs)
+        if self.progress is not None:
+            done = len(self.cache)
+            self.expected = max(self.expected, done + 1)
+            self.progress(f"cut-off search ({done} chains evaluated, best key rate "
+                          f"{self.best:.4g} bits/step)", done, self.expected)
+        return rate
+
+    def _evaluate(self, cutoffs: Cutoffs) -> float:
         chain = replace(self.chain, cutoff_steps=cutoffs)
         t_len = min(_initial_truncation(chain), self.cap)
         while True:
@@ -178,6 +193,7 @@ def optimize_cutoffs(
     min_coverage: float = DEFAULT_MIN_COVERAGE,
     max_truncation_steps: int = _OPT_MAX_TRUNCATION,
     max_sweeps: int = 4,
+    progress: Progress | None = None,
 ) -> CutoffOptimum:
     """Memory cut-offs maximising the secret-key rate ``r(W)/E[T]`` of a nested chain.
 
@@ -201,6 +217,9 @@ def optimize_cutoffs(
         Window cap per candidate evaluation, in steps.
     max_sweeps : int
         Maximum coordinate-ascent sweeps (per level only).
+    progress : callable, optional
+        ``progress(description, done, total)`` after each chain evaluation (the total is an
+        estimate of the number of evaluations and may grow).
 
     Warns
     -----
@@ -216,7 +235,9 @@ def optimize_cutoffs(
     Raises
     ------
     InvalidParameterError
-        On bad parameters.
+        On bad parameters, or (name ``max_truncation_steps``) at once when even the chain
+        without cut-off needs a window far beyond ``max_truncation_steps`` (every cut-off
+        candidate would then be unresolvable).
     SolverError
         If the search evaluated no feasible candidate (cannot happen for valid chains).
 
@@ -229,8 +250,8 @@ def optimize_cutoffs(
     References
     ----------
     .. [1] B. Li, T. Coopmans, D. Elkouss, arXiv:2005.04946, code @ c9245ed (differential
-       evolution in quantile space; here an integer search instead) [V, impl]; spec
-       repeaters.md §6 (exhaustive integer scans for K3, K5).
+       evolution in quantile space; here an integer search instead) [V, impl];
+       exhaustive integer scans for K3, K5 [D].
 
     Examples
     --------
@@ -245,11 +266,15 @@ def optimize_cutoffs(
     cap = require_int("max_truncation_steps", max_truncation_steps, minimum=2)
     sweeps = require_int("max_sweeps", max_sweeps, minimum=1)
     base = replace(chain, cutoff_steps=None)
-    objective = _Objective(base, key_protocol, entropy_base, min_coverage, cap)
+    check_automatic_window(base, max_truncation_steps=cap, min_coverage=min_coverage)
+    cap = automatic_window_cap(cap)
+    expected = 75 + (n_steps * 2 * 45 if per_level and n_steps > 1 else 0)
+    objective = _Objective(base, key_protocol, entropy_base, min_coverage, cap, progress,
+                           expected)
     key_fraction(1.0, key_protocol, entropy_base=entropy_base)  # validates both names
     if max_cutoff_steps is None:
         _, _, hi, _ = window_distributions(base, target_coverage=_OPT_TARGET_COVERAGE,
-                                           max_truncation_steps=cap)
+                                           max_truncation_steps=cap, progress=progress)
     else:
         hi = require_int("max_cutoff_steps", max_cutoff_steps, minimum=0)
     no_cut = objective((None,) * n_steps)

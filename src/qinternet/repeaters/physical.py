@@ -1,14 +1,14 @@
 """Physical front end of repeater chains: fibre segments, attempt time, coherence time in seconds.
 
-Model (spec repeaters.md §10, a common convention, stated here): N = 2^n equal segments of length
+Model (Azuma et al. 2021, a common convention, stated here): N = 2^n equal segments of length
 L0; an elementary attempt succeeds with ``p_gen = source_efficiency * detector_efficiency *
 10^(-alpha L0 / 10)`` (one photon crosses the whole segment and is heralded); one time step lasts
 ``2 L0 / c_f`` (node-to-node heralding: photon out, heralding signal back) or ``L0 / c_f``
 (midpoint heralding station), or ``1 / clock_rate_hz`` if a clock rate is given. The same p_gen
 is used for both heralding geometries (midpoint schemes with two photons or single-photon
-interference differ). As in the model of spec §1, the classical communication of swaps and
-cut-off decisions between repeaters takes no time (only the heralding round trip is in a step),
-so waiting times in seconds are lower bounds for long segments. The PLOB bound of
+interference differ). As in the chain model (Li et al. 2021), the classical communication of
+swaps and cut-off decisions between repeaters takes no time (only the heralding round trip is in
+a step), so waiting times in seconds are lower bounds for long segments. The PLOB bound of
 the *whole* fibre (``N L0``, fibre loss only) is quoted per channel use and per second at the same
 clock rate, one use per time step: comparing slots with modes is a convention.
 """
@@ -76,7 +76,7 @@ def elementary_link_probability(
 
     References
     ----------
-    .. [1] spec repeaters.md §10 (p_gen = eta_0 eta_other with eta_0 = eta^(1/N), memory-photon
+    .. [1] Azuma et al. 2021 (p_gen = eta_0 eta_other with eta_0 = eta^(1/N), memory-photon
        emission heralded at the neighbour) [R, standard]; K. Azuma et al., AVS Quantum Sci. 3,
        014101 (2021), arXiv:2012.06764 [V, abstract].
 
@@ -122,7 +122,7 @@ def attempt_time_s(segment_length_km: float, heralding: Heralding = "node") -> f
 
     References
     ----------
-    .. [1] spec repeaters.md §10: time slot L0/c_f (midpoint) or 2 L0/c_f (round trip) [R].
+    .. [1] Azuma et al. 2021: time slot L0/c_f (midpoint) or 2 L0/c_f (round trip) [R].
 
     Examples
     --------
@@ -156,7 +156,7 @@ def link_coherence_time_s(memory_coherence_time_s: float) -> float:
 
     References
     ----------
-    .. [1] spec repeaters.md §1: a link whose two qubits wait Δt decays by exp(-2Δt/T_q) [V, impl].
+    .. [1] Azuma et al. 2021: a link whose two qubits wait Δt decays by exp(-2Δt/T_q) [V, impl].
 
     Examples
     --------
@@ -188,7 +188,7 @@ def coherence_time_steps(coherence_time_s: float, attempt_time_s: float) -> floa
 
     References
     ----------
-    .. [1] spec repeaters.md §1 (one step = one attempt) [V, impl].
+    .. [1] Azuma et al. 2021 (one step = one attempt) [V, impl].
 
     Examples
     --------
@@ -269,8 +269,7 @@ def repeater_capacity_bits_per_use(
     ----------
     .. [1] S. Pirandola, "End-to-end capacities of a quantum communication network", Commun.
        Phys. 2, 51 (2019) [R]; S. Pirandola et al., Adv. Opt. Photon. 12, 1012 (2020),
-       arXiv:1906.01645, Eq. (186) with N repeaters = N + 1 links [V] (spec network_bounds.md §2,
-       repeaters.md §10).
+       arXiv:1906.01645, Eq. (186) with N repeaters = N + 1 links [V].
 
     Examples
     --------
@@ -289,6 +288,7 @@ def physical_result(
     attempt_time_s: float,
     segment_length_km: float | None = None,
     attenuation_db_per_km: float | None = None,
+    source_clock_rate_hz: float | None = None,
 ) -> PhysicalChainResult:
     """Attach seconds and the PLOB comparison to a chain result.
 
@@ -302,11 +302,16 @@ def physical_result(
         Segment length in km; with it the PLOB bound of the whole fibre is reported.
     attenuation_db_per_km : float, optional
         Attenuation in dB/km (default 0.2 when a length is given).
+    source_clock_rate_hz : float, optional
+        Pulse rate (Hz, > 0) of a source sending straight through the whole fibre: PLOB is
+        then also reported per second at that rate (``plob_bits_per_s_at_source_clock``), the
+        fair repeaterless comparison for a fast source.
 
     Returns
     -------
     PhysicalChainResult
-        Values in s, rates in bits per s, PLOB bits per use and per s at the same clock rate.
+        Values in s, rates in bits per s, PLOB bits per use and per s at the chain's clock rate
+        (and at the source clock rate when given).
 
     Raises
     ------
@@ -315,7 +320,7 @@ def physical_result(
 
     References
     ----------
-    .. [1] spec repeaters.md §10 (comparison with repeaterless bounds, same clock rate) [R].
+    .. [1] Azuma et al. 2021 (comparison with repeaterless bounds, same clock rate) [R].
 
     Examples
     --------
@@ -325,6 +330,8 @@ def physical_result(
     0.029473684
     """
     dt = require_positive("attempt_time_s", attempt_time_s)
+    source = (None if source_clock_rate_hz is None
+              else require_positive("source_clock_rate_hz", source_clock_rate_hz))
     total = plob = alpha = capacity = None
     if segment_length_km is not None:
         length = require_positive("segment_length_km", segment_length_km)
@@ -342,4 +349,5 @@ def physical_result(
         attenuation_db_per_km=alpha,
         plob_bits_per_use=plob,
         repeater_capacity_bits_per_use=capacity,
+        source_clock_rate_hz=source,
     )
