@@ -186,7 +186,7 @@ def test_truncation_window_beyond_memory_is_refused_at_once(
 def test_distillation_rounds_are_bounded(capsys: pytest.CaptureFixture[str]) -> None:
     err = _refused(capsys, "repeater", "--levels", "1", "--p-gen", "0.5", "--p-swap", "0.5",
                    "--distillation-rounds", "1000000,0", "--json")
-    assert "--distillation-rounds" in err and "at most 64" in err
+    assert "--distillation-rounds" in err and "at most 39 rounds" in err
 
 
 # ---- item 5: slow chains are refused at once, naming the options given -------------------

@@ -10,8 +10,9 @@ up front from the mean waiting time:
   ``N`` geometric times dominates the maximum of ``N`` exponentials, ``H_N / -ln(1-p)``) and
   ``E[T_n] <= (2/a)^n / p`` (Brand et al.);
 * the estimate itself follows the mean and the spread level by level: the maximum of two inputs
-  of mean ``mu`` and standard deviation ``s`` has mean about ``mu + s/2`` (exact for exponential
-  inputs, the 3/2 rule of Sangouard et al.), a swap that succeeds with probability ``a`` is a
+  of mean ``mu`` and standard deviation ``s`` has mean about ``mu + s/2`` and variance between
+  ``s^2`` and ``1.25 s^2`` (exact for exponential inputs, the 3/2 rule of Sangouard et al.; the
+  maximum of two Gumbel variables is Gumbel again), a swap that succeeds with probability ``a`` is a
   geometric sum of such attempts, and a cut-off level uses the exact two-segment mean of Li,
   Coopmans & Elkouss for geometric inputs of the same mean (exact at the first level; a level
   with a small cut-off is a geometric sum of attempts, hence nearly geometric itself);
@@ -208,7 +209,7 @@ def plan_window(chain: NestedChain, *, min_coverage: float, target_coverage: flo
         sd = math.sqrt(max(var, 0.0))
         cv = sd / mean
         e_max = mean + 0.5 * sd
-        var_max = var * (0.68 + 0.57 * min(cv, 1.0) ** 2)
+        var_max = var * (1.0 + 0.25 * min(cv, 1.0) ** 2)  # exponential 1.25, Gumbel 1
         new_mean = e_max / succ
         new_var = var_max / succ + (1.0 - succ) / succ**2 * e_max**2
         if tau is not None:

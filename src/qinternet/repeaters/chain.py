@@ -49,7 +49,7 @@ __all__ = [
     "DEFAULT_MIN_COVERAGE",
     "DEFAULT_TARGET_COVERAGE",
     "DEFAULT_WARN_COVERAGE",
-    "MAX_DISTILLATION_STEPS",
+    "MAX_PROTOCOL_STEPS",
     "NestedChain",
     "Progress",
     "REFUSE_FACTOR",
@@ -57,6 +57,7 @@ __all__ = [
     "automatic_window_cap",
     "chain_distributions",
     "check_automatic_window",
+    "coverage_saturated",
     "join_attempt",
     "window_distributions",
 ]
@@ -74,8 +75,10 @@ DEFAULT_MAX_TRUNCATION_STEPS = 2**22
 #: exceeds the cap by this factor (the estimate is within a factor 3.5 of the measured window
 #: over the tested chains, see ``_budget``), so refused chains could not have succeeded.
 REFUSE_FACTOR = 4.0
-#: Largest total number of distillation rounds (each at least doubles the waiting time).
-MAX_DISTILLATION_STEPS = 64
+#: Largest number of protocol steps (swap levels plus distillation rounds). Every step joins two
+#: links, which squares the delivery-time CDF, so a round-off deficit of ~1e-16 grows like
+#: 2^steps: beyond about 40 steps the distribution cannot be resolved in double precision.
+MAX_PROTOCOL_STEPS = 40
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -161,11 +164,12 @@ class NestedChain:
                 )
             for r in rounds:
                 require_int("distillation_rounds", r, minimum=0)
-            if sum(int(r) for r in rounds) > MAX_DISTILLATION_STEPS:
+            if levels + sum(int(r) for r in rounds) > MAX_PROTOCOL_STEPS:
                 raise InvalidParameterError(
                     "distillation_rounds", rounds,
-                    f"must have at most {MAX_DISTILLATION_STEPS} rounds in total (each round at "
-                    "least doubles the waiting time)")
+                    f"must have at most {MAX_PROTOCOL_STEPS - levels} rounds in total with "
+                    f"{levels} levels (at most {MAX_PROTOCOL_STEPS} protocol steps: each squares "
+                    "the delivery-time CDF, so round-off grows like 2^steps)")
         object.__setattr__(self, "distillation_rounds", rounds)
         object.__setattr__(
             self, "cutoff_steps", _normalize_cutoffs(self.cutoff_steps, len(self.protocol))
@@ -306,8 +310,9 @@ def window_distributions(
     """P(t), P(t) W(t), window length and coverage, choosing the window automatically.
 
     With ``truncation_steps`` None the window starts at a power of two above ``8 (2/a)^n / p``
-    and doubles until the coverage reaches ``target_coverage`` or the cap
-    (``max_truncation_steps``, lowered when the available memory cannot hold it).
+    and doubles until the coverage reaches ``target_coverage``, stops growing (round-off, see
+    :func:`coverage_saturated`) or hits the cap (``max_truncation_steps``, lowered when the
+    available memory cannot hold it).
     No coverage check is made here (see :func:`analyze_chain`).
 
     Parameters
@@ -357,6 +362,7 @@ def window_distributions(
     cap = automatic_window_cap(require_int("max_truncation_steps", max_truncation_steps,
                                            minimum=2))
     t_len = min(_initial_truncation(chain), cap)
+    coverage: float | None = None
     done = 0.0
     total = float(t_len * levels)
     if progress is not None:
@@ -377,8 +383,8 @@ def window_distributions(
 
         pmf, wp = chain_distributions(chain, t_len, progress=step)
         done += t_len * levels
-        coverage = min(float(pmf.sum()), 1.0)
-        if coverage >= target_coverage or t_len >= cap:
+        previous, coverage = coverage, min(float(pmf.sum()), 1.0)
+        if coverage >= target_coverage or t_len >= cap or coverage_saturated(previous, coverage):
             if progress is not None:
                 progress(f"window {t_len} steps: coverage {coverage:.3g}", total, total)
             return pmf, wp, t_len, coverage
@@ -386,11 +392,36 @@ def window_distributions(
         total = max(total, done + t_len * levels)
 
 
+def coverage_saturated(previous: float | None, coverage: float) -> bool:
+    """Whether doubling the window stopped paying: the coverage is already high (above
+    ``DEFAULT_WARN_COVERAGE``) and the missing mass did not shrink. Deep chains lose about
+    2^n round-off units of mass (every swap level squares the CDF), so 1 - 1e-12 can be out of
+    reach in double precision; doubling further would only cost time.
+
+    >>> coverage_saturated(1 - 2.6e-9, 1 - 2.6e-9), coverage_saturated(1 - 1e-7, 1 - 1e-11)
+    (True, False)
+    """
+    if previous is None or coverage < DEFAULT_WARN_COVERAGE:
+        return False
+    return (1.0 - coverage) > 0.5 * (1.0 - previous)
+
+
 def _initial_truncation(chain: NestedChain) -> int:
+    """First window of the automatic doubling: a power of two above ``8 (2/a)^n / p`` (8 times
+    the upper bound of the mean without cut-off), or above twice the estimated window for the
+    target coverage when that is smaller. The bound alone grows like 2^n even when the mean does
+    not (a = 1: E[T] ~ H_N / p); an oversized window costs time and accumulates FFT round-off
+    (``levels 20, p_gen 1, p_swap 1`` gave E[T] = 1.09 instead of 1 on 2^22 steps)."""
     n_swap = chain.protocol.count("swap")
     n_dist = chain.protocol.count("distill")
     bound = (2.0 / chain.p_swap) ** n_swap * 4.0**n_dist / chain.p_gen
-    return max(64, 1 << math.ceil(math.log2(8.0 * bound + 1.0)))
+    by_bound = max(64, 1 << math.ceil(math.log2(8.0 * bound + 1.0)))
+    plan = plan_window(chain, min_coverage=DEFAULT_MIN_COVERAGE,
+                       target_coverage=DEFAULT_TARGET_COVERAGE)
+    estimate = plan.window_for_target_steps
+    if not math.isfinite(estimate):
+        return by_bound
+    return min(by_bound, max(64, 1 << math.ceil(math.log2(2.0 * estimate + 1.0))))
 
 
 def analyze_chain(

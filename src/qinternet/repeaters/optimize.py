@@ -39,6 +39,7 @@ from qinternet.repeaters.chain import (
     automatic_window_cap,
     chain_distributions,
     check_automatic_window,
+    coverage_saturated,
     window_distributions,
 )
 from qinternet.repeaters.keyrate import EntropyBase, KeyProtocol, key_fraction
@@ -121,13 +122,14 @@ class _Objective:
     def _evaluate(self, cutoffs: Cutoffs) -> float:
         chain = replace(self.chain, cutoff_steps=cutoffs)
         t_len = min(_initial_truncation(chain), self.cap)
+        coverage: float | None = None
         while True:
             pmf, wp = chain_distributions(chain, t_len)
             mass = float(pmf.sum())
-            coverage = min(mass, 1.0)
+            previous, coverage = coverage, min(mass, 1.0)
             mean_t = float(np.dot(np.arange(t_len, dtype=np.float64), pmf) / mass)
             mean_w = min(max(float(wp.sum()) / mass, 0.0), 1.0)
-            if coverage >= _OPT_TARGET_COVERAGE:
+            if coverage >= _OPT_TARGET_COVERAGE or coverage_saturated(previous, coverage):
                 rate = self._rate(mean_w, mean_t)
                 break
             # Bound the full-support rate: W(t) <= w_max outside the window, T >= t_len there.
