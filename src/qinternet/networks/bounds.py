@@ -16,7 +16,9 @@ import numpy as np
 
 from qinternet._validation import require_nonnegative
 from qinternet.errors import InvalidParameterError, SolverError
+from qinternet.networks.lp._arrays import LinkArrays
 from qinternet.networks.lp._solution import LPSolution, RouteColumn
+from qinternet.networks.lp.methods import EXACT_UPPER_METHODS
 from qinternet.networks.network import Network
 from qinternet.networks.results import NetworkBoundResult, Objective
 from qinternet.networks.single_pair import SinglePairSolution, single_pair_bounds
@@ -220,6 +222,8 @@ def _single(network: Network, pair: tuple[int, ...], names: tuple[tuple[str, ...
         certificate=_name_certificate(network, sol.certificate), link_flows=sol.link_flows,
         link_usage=sol.link_usage, solver_status="optimal", time_s=elapsed,
         lengths_estimated=network.lengths_estimated, notes=tuple(notes), columns=columns,
+        upper_method_name="harmonic-path" if usage.model == "frequency" else "min-cut",
+        upper_exact=True,
     )
 
 
@@ -251,6 +255,23 @@ def _check_order(lower: float, upper: float) -> None:
         )
 
 
+def _attained(up: LinkArrays, lo: LinkArrays, low: LPSolution,
+              demands: tuple[tuple[int, ...], ...], usage: Usage, objective: Objective,
+              weights: list[float] | None) -> float | None:
+    """A value the cut LP with E_up provably attains: the flow / tree-packing LP with E_up.
+
+    With E_up = R_lo (distillable links, e.g. pure-loss fibre) that is the lower bound itself;
+    under usage frequencies it is a closed form, computed here; otherwise None.
+    """
+    from qinternet.networks import lp
+
+    if up.capacity is lo.capacity or np.array_equal(up.capacity, lo.capacity):
+        return low.value
+    if usage.model == "frequency":
+        return lp.lower_bound(up, demands, usage, objective=objective, weights=weights).value
+    return None
+
+
 def _multi(network: Network, demands: tuple[tuple[int, ...], ...],
            names: tuple[tuple[str, ...], ...], usage: Usage, objective: Objective,
            w: tuple[float, ...], notes: list[str],
@@ -263,8 +284,11 @@ def _multi(network: Network, demands: tuple[tuple[int, ...], ...],
         network.link_arrays("lower"), demands, usage, objective=objective,
         weights=lp_weights, warm_start=warm_start,
     )
+    up_arrays = network.link_arrays("upper")
+    attained = _attained(up_arrays, network.link_arrays("lower"), low, demands, usage,
+                         objective, lp_weights)
     up: LPSolution = lp.upper_bound(
-        network.link_arrays("upper"), demands, usage, objective=objective, weights=lp_weights,
+        up_arrays, demands, usage, objective=objective, weights=lp_weights, attained=attained,
     )
     elapsed = time.perf_counter() - start
     _check_order(low.value, up.value)
@@ -296,4 +320,20 @@ def _multi(network: Network, demands: tuple[tuple[int, ...], ...],
         link_flows=tuple(flows.tolist()), link_usage=low.link_usage,
         solver_status=f"lower: {low.status}; upper: {up.status}", time_s=elapsed,
         lengths_estimated=network.lengths_estimated, notes=tuple(notes), columns=tuple(low.routes),
+        upper_method_name=up.method_name, upper_exact=up.method_name in EXACT_UPPER_METHODS,
+        upper_relaxation_reason=up.relaxation_reason,
+        conditioning=_conditioning(low, up),
     )
+
+
+def _conditioning(low: LPSolution, up: LPSolution) -> dict[str, Any]:
+    """Per-bound conditioning diagnostics (pruned links, certified slack, clipped links)."""
+    keys = ("scale", "pruned_links", "pruned_capacity", "prune_threshold", "clipped_links",
+            "clip_level")
+    out: dict[str, Any] = {}
+    for name, sol in (("lower", low), ("upper", up)):
+        entry = {key: sol.info[key] for key in keys if key in sol.info}
+        if name == "upper" and "pruned_slack" in sol.info:
+            entry["pruned_slack"] = sol.info["pruned_slack"]
+        out[name] = entry
+    return out

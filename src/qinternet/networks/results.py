@@ -84,6 +84,15 @@ class NetworkBoundResult:
     lengths_estimated: bool = False
     #: Explanations: estimated lengths, demands without a path, relaxations used, ...
     notes: tuple[str, ...] = ()
+    #: Name of the upper-bound method, one of :data:`~qinternet.networks.lp.methods.UPPER_METHODS`.
+    upper_method_name: str = ""
+    #: True when ``upper`` is the optimum of the full cut LP (not only a valid relaxation).
+    upper_exact: bool = False
+    #: Why ``upper`` is a relaxation ("" when exact).
+    upper_relaxation_reason: str = ""
+    #: What the query's conditioning did: scale, pruned links and their certified slack, clipped
+    #: links (values in :attr:`unit`).
+    conditioning: dict[str, Any] = field(default_factory=dict)
     #: Routes as link-index columns, to warm-start a later solve (not part of ``to_dict``).
     columns: tuple[RouteColumn, ...] = field(default=(), repr=False, compare=False)
 
@@ -106,7 +115,9 @@ class NetworkBoundResult:
         Contract keys: ``usage``, ``unit``, ``objective``, ``lower``, ``upper``,
         ``upper_certified``, ``rates``, ``routes``, ``single_path_lower``,
         ``single_path_upper`` (None unless the demand is a single pair). Extra keys:
-        ``demands``, ``weights``, ``upper_method``, ``lower_method``, ``lower_lp_optimal``,
+        ``demands``, ``weights``, ``upper_method`` (prose), ``upper_method_name`` (one of
+        :data:`~qinternet.networks.lp.methods.UPPER_METHODS`), ``upper_exact``,
+        ``upper_relaxation_reason``, ``conditioning``, ``lower_method``, ``lower_lp_optimal``,
         ``certificate``, ``link_flows``, ``link_usage``, ``solver_status``, ``time_s``,
         ``lengths_estimated``, ``notes``.
 
@@ -133,6 +144,10 @@ class NetworkBoundResult:
             "demands": [list(d) for d in self.demands],
             "weights": [float(w) for w in self.weights],
             "upper_method": self.upper_method,
+            "upper_method_name": self.upper_method_name,
+            "upper_exact": bool(self.upper_exact),
+            "upper_relaxation_reason": self.upper_relaxation_reason,
+            "conditioning": dict(self.conditioning),
             "lower_method": self.lower_method,
             "lower_lp_optimal": bool(self.lower_lp_optimal),
             "certificate": self.certificate,

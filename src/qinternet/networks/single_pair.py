@@ -274,8 +274,11 @@ def widest_path(arrays: LinkArrays, source: int, sink: int, *, graph: Any = None
     n = arrays.num_nodes
     best = np.maximum.reduceat(cap[st.order], st.starts)  # strongest of each parallel group
     use = (best > 0) & (st.lo != st.hi)
-    # Kruskal on 1/c (a decreasing transform) gives a maximum spanning forest for c.
-    weights = csr_matrix((1.0 / best[use], (st.lo[use], st.hi[use])), shape=(n, n))
+    # Kruskal on the rank of -c (a decreasing transform that cannot overflow, unlike 1/c at
+    # capacities below 1e-308) gives a maximum spanning forest for c; ranks start at 1 because
+    # scipy reads explicit zeros as missing edges.
+    rank = np.argsort(np.argsort(-best[use], kind="stable"), kind="stable") + 1.0
+    weights = csr_matrix((rank, (st.lo[use], st.hi[use])), shape=(n, n))
     forest = minimum_spanning_tree(weights)
     _, pred = breadth_first_order(forest, source, directed=False, return_predecessors=True)
     if sink != source and pred[sink] < 0:
@@ -334,9 +337,16 @@ def harmonic_path(arrays: LinkArrays, source: int, sink: int, *, graph: Any = No
     positive = cap > 0
     if not positive.any():
         return SinglePath(value=0.0, nodes=(), links=())
-    # Unusable links get a length beyond any path of usable ones; such a path is rejected.
-    inv = np.empty_like(cap)
-    inv[positive] = 1.0 / cap[positive]
+    # Lengths relative to the widest path's bottleneck ref: the best path has relative length
+    # <= n, so links whose ref/c_e overflows cannot be on it. Unusable links get a length beyond
+    # any path of usable ones; such a path is rejected.
+    ref = widest_path(arrays, source, sink).value
+    if ref <= 0:
+        return SinglePath(value=0.0, nodes=(), links=())
+    with np.errstate(over="ignore"):
+        inv = np.full_like(cap, np.inf)
+        inv[positive] = ref / cap[positive]
+    positive = np.isfinite(inv)
     big = float(inv[positive].sum()) * 4.0 + 1.0
     inv[~positive] = big
     with warnings.catch_warnings():  # igraph warns when the sink is unreachable
@@ -346,7 +356,7 @@ def harmonic_path(arrays: LinkArrays, source: int, sink: int, *, graph: Any = No
     if links.size == 0 or not positive[links].all():
         return SinglePath(value=0.0, nodes=(), links=())
     length = math.fsum(inv[links].tolist())
-    return SinglePath(value=1.0 / length, nodes=_walk(arrays, source, links),
+    return SinglePath(value=ref / length, nodes=_walk(arrays, source, links),
                       links=tuple(links.tolist()))
 
 
@@ -361,9 +371,10 @@ def _walk(arrays: LinkArrays, source: int, links: npt.NDArray[np.int64]) -> tupl
 def _level_potentials(arrays: LinkArrays, source: int, sink: int, graph: Any) -> list[float]:
     """Shortest-path distances with lengths 1/c_e divided by d(sink), clipped to [0, 1]."""
     cap = arrays.capacity
-    positive = cap > 0
-    inv = np.full_like(cap, np.inf)
-    inv[positive] = 1.0 / cap[positive]
+    ref = widest_path(arrays, source, sink).value  # relative lengths: no overflow (see above)
+    with np.errstate(over="ignore", divide="ignore"):
+        inv = np.where(cap > 0, ref / np.where(cap > 0, cap, 1.0), np.inf)
+    positive = np.isfinite(inv)
     finite = np.where(positive, inv, 0.0)
     g = graph.copy()
     g.delete_edges(np.flatnonzero(~positive).tolist())

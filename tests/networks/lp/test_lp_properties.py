@@ -301,16 +301,17 @@ def test_large_graph_uses_relaxation_and_stays_above_lower() -> None:
     pairs = [(0, 24), (4, 20), (2, 22), (10, 14), (1, 23), (5, 19)]
     upp = upper_bound(links, pairs, Usage.flooding(), objective="total")
     low = lower_bound(links, pairs, Usage.flooding(), objective="total")
-    assert upp.method.startswith("relaxation:") and upp.certified
+    assert upp.method_name == "cut-lp-relaxation" and upp.certified and not upp.lp_optimal
+    assert upp.method.startswith("relaxation:") and "distinct terminals" in upp.relaxation_reason
     assert low.value <= upp.value * (1 + 1e-9)
-    for objective in ("total", "worst"):  # frequency: ball cuts + min-cut separation
+    for objective in ("total", "worst"):  # frequency: compact per-demand flows + split flows
         upp_f = upper_bound(links, pairs, Usage.frequency(), objective=objective)
         low_f = lower_bound(links, pairs, Usage.frequency(), objective=objective)
-        assert upp_f.certified and upp_f.method.startswith("relaxation:")
+        assert upp_f.certified and upp_f.method_name == "cut-lp-relaxation"
         assert low_f.value <= upp_f.value * (1 + 1e-9)
         assert upp_f.info["dual_objective"] == pytest.approx(upp_f.value, rel=1e-7)
     single = upper_bound(links, [(0, 12, 24)], Usage.frequency(), objective="total")
-    assert single.method.startswith("exact cut LP") and single.lp_optimal
+    assert single.method_name == "steiner-cut-lp" and single.lp_optimal
     assert single.value == pytest.approx(
         per_demand_cut_relaxation(links, [(0, 12, 24)], Usage.frequency(), objective="total").value,
         rel=1e-7)
@@ -326,8 +327,8 @@ def test_terminal_split_separation_equals_full_enumeration(usage: Usage, objecti
     full = upper_bound(links, demands, usage, objective=objective)  # type: ignore[arg-type]
     split = upper_bound(links, demands, usage, objective=objective,  # type: ignore[arg-type]
                         exact_max_nodes=0)
-    assert full.method.startswith("exact cut LP (constraint generation, exact separation over")
-    assert "split of the 7 terminals" in split.method and split.lp_optimal
+    assert full.method_name == "cut-lp-enumeration" and full.lp_optimal
+    assert split.method_name == "cut-lp-terminal-splits" and split.lp_optimal
     assert split.value == pytest.approx(full.value, rel=1e-7)
 
 

@@ -6,6 +6,8 @@
 - :func:`multicommodity_flow_lp` -- compact node-arc flow LP (reference / baseline).
 - :func:`per_demand_cut_relaxation` -- per-pair cuts + Steiner-cut LP (m - 1 flows) per group.
 - :class:`LinkArrays`, :class:`LPSolution`, :class:`RouteColumn` -- data exchanged with callers.
+- :data:`UPPER_METHODS`, :data:`EXACT_UPPER_METHODS`, :data:`UpperMethod` -- the fixed names of
+  the upper-bound methods, their prose, and which of them are exact.
 
 Spec: ``network_bounds.md`` §5-§11.
 """
@@ -15,14 +17,18 @@ from __future__ import annotations
 from qinternet.networks.lp._arrays import LinkArrays
 from qinternet.networks.lp._solution import LPSolution, RouteColumn
 from qinternet.networks.lp.cuts import upper_bound
+from qinternet.networks.lp.methods import EXACT_UPPER_METHODS, UPPER_METHODS, UpperMethod
 from qinternet.networks.lp.multi_pair import flow_estimate, multicommodity_flow_lp
 from qinternet.networks.lp.packing import lower_bound
 from qinternet.networks.lp.relaxations import per_demand_cut_relaxation
 
 __all__ = [
+    "EXACT_UPPER_METHODS",
     "LPSolution",
     "LinkArrays",
     "RouteColumn",
+    "UPPER_METHODS",
+    "UpperMethod",
     "flow_estimate",
     "lower_bound",
     "multicommodity_flow_lp",

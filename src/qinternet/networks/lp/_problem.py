@@ -8,14 +8,14 @@ Usage models reduce to two cases inside the LPs:
   larger ``p_e`` never hurts, so ``p_e = u_e`` at an optimum);
 - frequency (U1): variables ``p_e >= 0`` with ``sum_e p_e <= 1`` and ``load_e <= p_e c_e``.
 
-Capacities are divided by a reference value (the largest widest-path value over the demands, the
-smallest for WORST) so that the optimum is O(1): HiGHS silently returns wrong optima for
-capacities of 1e-7 and below (spec §11).
+Capacities are conditioned per query (:mod:`~qinternet.networks.lp._conditioning`): divided by
+the objective's scale so that the optimum is O(1), with tiny links pruned and huge ones clipped
+(HiGHS silently returns wrong optima for capacities of 1e-7 and below, spec §11, and reads
+values above 1e20 as infinite).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from qinternet.errors import InvalidParameterError
 from qinternet.networks.lp._arrays import LinkArrays
+from qinternet.networks.lp._conditioning import Conditioning, condition
 from qinternet.networks.usage import Usage
 
 __all__ = ["Objective", "Problem", "prepare"]
@@ -33,6 +34,9 @@ __all__ = ["Objective", "Problem", "prepare"]
 Objective = Literal["total", "worst", "weighted"]
 
 _OBJECTIVES = ("total", "worst", "weighted")
+
+#: Largest scaled capacity stored (well below HiGHS' infinity, 1e20, after any clipping).
+_MAX_SCALED = 1e300
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,6 +60,16 @@ class Problem:
     coeffs: npt.NDArray[np.float64]
     #: Connected component of each node in the graph of usable links.
     component: npt.NDArray[np.int64]
+    #: Rate cap per demand (scaled): implied by the cut LP, it bounds every LP's rates.
+    rate_cap: npt.NDArray[np.float64]
+    #: Links below the prune threshold (lower LPs: unusable; upper LPs: certified slack).
+    pruned: npt.NDArray[np.bool_]
+    #: Links above the clip level (fixed capacities: clipped; frequency upper: unlimited).
+    clipped: npt.NDArray[np.bool_]
+    #: Clip level (scaled).
+    clip: float
+    #: The query's conditioning (unscaled values, for reports).
+    conditioning: Conditioning
 
     @property
     def num_links(self) -> int:
@@ -121,38 +135,21 @@ def _coefficients(
     return w
 
 
-def _widest_values(
-    n: int, tail: npt.NDArray[np.int64], head: npt.NDArray[np.int64],
-    cap: npt.NDArray[np.float64], usable: npt.NDArray[np.bool_],
-    demands: tuple[tuple[int, ...], ...],
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
-    """Bottleneck (widest-tree) value of each demand and the component of each node."""
-    ids = np.flatnonzero(usable)
-    g = ig.Graph(n=n, edges=list(zip(tail[ids].tolist(), head[ids].tolist(), strict=True)))
-    component = np.asarray(g.connected_components().membership, dtype=np.int64)
-    if ids.size == 0:
-        return np.zeros(len(demands)), component
-    forest = g.spanning_tree(weights=(-cap[ids]).tolist(), return_tree=False)
-    f_ids = ids[np.asarray(forest, dtype=np.int64)]
-    t = ig.Graph(n=n, edges=list(zip(tail[f_ids].tolist(), head[f_ids].tolist(), strict=True)))
-    wid = np.zeros(len(demands))
-    for j, d in enumerate(demands):
-        if not np.all(component[list(d)] == component[d[0]]):
-            continue
-        paths = t.get_shortest_paths(d[0], to=list(d[1:]), output="epath")
-        used = np.unique(np.concatenate([np.asarray(p, dtype=np.int64) for p in paths]))
-        wid[j] = float(cap[f_ids[used]].min())
-    return wid, component
-
-
 def prepare(
     links: LinkArrays,
     demands: Sequence[Sequence[int]],
     usage: Usage,
     objective: str,
     weights: Sequence[float] | None,
+    *,
+    kind: Literal["lower", "upper"] = "upper",
 ) -> Problem:
-    """Validate the inputs, apply the usage model and scale capacities to O(1)."""
+    """Validate the inputs, apply the usage model and condition the query (scale, prune, clip).
+
+    ``kind="lower"`` (achievable LPs) drops pruned links; ``kind="upper"`` keeps them (the cut
+    LPs account for them exactly or as certified slack). Fixed capacities (flooding, budget) are
+    clipped at the exact clip level of :mod:`~qinternet.networks.lp._conditioning` in both.
+    """
     _validate_links(links)
     n = int(links.num_nodes)
     tail = np.asarray(links.tail, dtype=np.int64)
@@ -169,24 +166,30 @@ def prepare(
                 "link_budgets", len(budgets), f"must have one value per link ({cap.size})"
             )
         cap = cap * budgets
+    frequency = usage.model == "frequency"
     usable = (cap > 0) & (tail != head)
-    wid, component = _widest_values(n, tail, head, cap, usable, dem)
-    # the scale follows the demands that count in the objective (weight / ratio > 0): a
-    # zero-weight demand with a much larger value must not push the optimum below tolerance
-    positive = wid[(wid > 0) & (coeffs > 0)]
-    if positive.size == 0:
-        positive = wid[wid > 0]
-    if positive.size == 0:
-        scale = float(cap.max()) if np.any(cap > 0) else 1.0
-    elif objective == "worst":
-        scale = float(positive.min())
-    else:
-        scale = float(positive.max())
-    if not math.isfinite(scale) or scale <= 0:
-        scale = 1.0
+    cond, _, component = condition(n, tail, head, cap, usable, dem, objective, coeffs,
+                                   frequency=frequency)
+    scale = cond.scale
+    pruned = np.zeros(cap.shape, dtype=bool)
+    pruned[list(cond.pruned)] = True
+    clipped = np.zeros(cap.shape, dtype=bool)
+    clipped[list(cond.clipped)] = True
+    with np.errstate(over="ignore"):
+        scaled = np.minimum(cap / scale, _MAX_SCALED)
+    clip = min(cond.clip_level / scale, _MAX_SCALED)
+    if not frequency:
+        scaled = np.minimum(scaled, clip)
+    if kind == "lower" and pruned.any():
+        usable = usable & ~pruned
+        ids = np.flatnonzero(usable)
+        g = ig.Graph(n=n, edges=list(zip(tail[ids].tolist(), head[ids].tolist(), strict=True)))
+        component = np.asarray(g.connected_components().membership, dtype=np.int64)
     return Problem(
-        num_nodes=n, tail=tail, head=head, capacity=cap / scale, usable=usable,
-        frequency=usage.model == "frequency", scale=scale, demands=dem,
+        num_nodes=n, tail=tail, head=head, capacity=scaled, usable=usable,
+        frequency=frequency, scale=scale, demands=dem,
         objective=objective,  # type: ignore[arg-type]
         coeffs=coeffs, component=component,
+        rate_cap=np.asarray(cond.rate_caps) / scale, pruned=pruned, clipped=clipped,
+        clip=clip, conditioning=cond,
     )

@@ -57,6 +57,11 @@ class LPSolution:
     lp_optimal: bool
     #: Upper bounds: True when ``value`` is a proven upper bound on the capacity.
     certified: bool
+    #: Upper bounds: one of :data:`~qinternet.networks.lp.methods.UPPER_METHODS` ("" for
+    #: lower bounds and estimates).
+    method_name: str = ""
+    #: Upper bounds: why the method is a relaxation ("" when exact).
+    relaxation_reason: str = ""
     #: Solver status string (e.g. "Optimal").
     status: str
     #: Number of master-LP solves (column / constraint generation rounds).

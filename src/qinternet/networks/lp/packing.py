@@ -17,12 +17,14 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from qinternet.errors import InvalidParameterError
+from qinternet.errors import InvalidParameterError, SolverError
 from qinternet.networks.lp._arrays import LinkArrays
 from qinternet.networks.lp._highs import INF, new_highs, pass_model, run_checked
 from qinternet.networks.lp._problem import Objective, Problem, prepare
+from qinternet.networks.lp._report import conditioning_info
 from qinternet.networks.lp._solution import LPSolution, RouteColumn
 from qinternet.networks.lp._steiner import SteinerGraph
+from qinternet.networks.lp.frequency import frequency_lower_bound
 from qinternet.networks.usage import Usage
 
 __all__ = ["EXACT_STEINER_MAX_TERMINALS", "MAX_ROUNDS", "lower_bound"]
@@ -326,6 +328,14 @@ def _make_feasible(prob: Problem, loads: npt.NDArray[np.float64]
     return per_link, 1.0, None
 
 
+def _positive_expected(prob: Problem, connected: Sequence[int]) -> bool:
+    """True when the LP optimum is provably > 0 (the time-sharing of widest routes is)."""
+    pos = [j for j in range(len(prob.demands)) if prob.coeffs[j] > 0]
+    if prob.objective == "worst":
+        return all(j in connected for j in pos)
+    return any(j in connected for j in pos)
+
+
 def _zero_solution(prob: Problem, usage: Usage, note: str) -> LPSolution:
     k = len(prob.demands)
     usage_out: tuple[float, ...] | None = None
@@ -419,7 +429,9 @@ def lower_bound(
     1.5
     """
     t0 = time.perf_counter()
-    prob = prepare(links, demands, usage, objective, weights)
+    prob = prepare(links, demands, usage, objective, weights, kind="lower")
+    if prob.frequency:
+        return frequency_lower_bound(prob, int(max_exact_terminals), t0)
     k = len(prob.demands)
     master = _Master(prob)
     pricer = _Pricer(prob, int(max_exact_terminals))
@@ -488,18 +500,20 @@ def lower_bound(
     per_link, factor, p_use = _make_feasible(prob, loads)
     rates = np.zeros(k)
     routes: list[RouteColumn] = []
+    # noise threshold relative to each demand's own largest column, never global: a demand
+    # whose routes are all far below the others' must keep them (its rate is what it is)
+    own_max = np.zeros(k)
+    for (j, _, _), v in zip(cols, xr, strict=True):
+        own_max[j] = max(own_max[j], float(v))
     for (j, lk, nd), v in zip(cols, xr, strict=True):
         r = float(v) * factor * float(per_link[list(lk)].min())
-        if r <= 1e-12 * max(1.0, float(np.max(xr))):
+        if r <= 1e-12 * own_max[j]:
             continue
         rates[j] += r * prob.scale
         routes.append(RouteColumn(demand=j, rate=r * prob.scale, links=lk,
                                   nodes=nd if len(prob.demands[j]) == 2 else None))
     link_duals = y
-    if prob.frequency:
-        dual_obj = float(max(-dual[master.budget_row], 0.0)) * prob.scale
-    else:
-        dual_obj = float(np.dot(prob.capacity, y)) * prob.scale
+    dual_obj = float(np.dot(prob.capacity, y)) * prob.scale
     has_pairs = any(len(d) == 2 for d in prob.demands)
     has_groups = any(len(d) > 2 for d in prob.demands)
     parts = []
@@ -519,8 +533,14 @@ def lower_bound(
     }
     if not converged:
         info["note"] = f"stopped after {MAX_ROUNDS} rounds; value achievable, not LP-optimal"
+    info.update(conditioning_info(prob))
+    value = _objective_value(prob, rates)
+    if value <= 0.0 and _positive_expected(prob, connected):
+        raise SolverError(
+            "zero", "path/tree packing LP (lower bound): the achievable value came out 0 "
+                    "although every demand that counts has a route of positive capacity")
     return LPSolution(
-        kind="lower", value=_objective_value(prob, rates), rates=tuple(float(r) for r in rates),
+        kind="lower", value=value, rates=tuple(float(r) for r in rates),
         routes=tuple(routes),
         link_usage=tuple(float(v) for v in p_use) if p_use is not None else (
             usage.link_budgets if usage.model == "budget" else None),
