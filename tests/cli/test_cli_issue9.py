@@ -232,13 +232,13 @@ def test_progress_bar_is_off_with_json_and_without_a_terminal(
     from qinternet.cli import repeater
 
     seen: list[bool] = []
-    original = repeater._progress_bar
+    original = repeater.progress_bar
 
-    def spy(enabled: bool) -> Any:
+    def spy(enabled: bool, label: str) -> Any:
         seen.append(enabled)
-        return original(enabled)
+        return original(enabled, label)
 
-    monkeypatch.setattr(repeater, "_progress_bar", spy)
+    monkeypatch.setattr(repeater, "progress_bar", spy)
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     args = ["repeater", "--levels", "2", "--p-gen", "0.2", "--p-swap", "0.5"]
     assert main([*args, "--json"]) == 0
@@ -416,3 +416,148 @@ def test_subprocess_version_and_one_line_errors() -> None:
                           capture_output=True, text=True, check=False, env=env, timeout=60)
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+
+
+# ---- siblings: long keyrate sweeps, finite-key domain, last-resort handler ---------------
+
+def test_hours_long_keyrate_sweeps_are_refused_at_once(capsys: pytest.CaptureFixture[str]
+                                                       ) -> None:
+    start = time.perf_counter()
+    err = _refused(capsys, "keyrate", "bb84-decoy", "--loss-db", "0:100:0.001", "--pulses",
+                   "1e12", "--json")
+    assert "--loss-db" in err and "100001 points" in err and "'0:100:0.001'" in err
+    err = _refused(capsys, "keyrate", "tf-cal19", "--distance-km", "0:300:0.01", "--pulses",
+                   "1e12", "--json")
+    assert "--distance-km" in err and " h:" in err
+    assert time.perf_counter() - start < 5.0
+
+
+def test_long_keyrate_sweeps_report_progress_in_blocks(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[int, int]] = []
+    monkeypatch.setattr(keyrate_cli, "_CHUNK_ABOVE_SECONDS", 0.0)
+    results = keyrate_cli._evaluate(
+        keyrate_cli.get_protocol("mdi"),
+        keyrate_cli._axis("0:40:1", None, None, 0.2), keyrate_cli.KeyRateOptions(),
+        lambda d, done, total: calls.append((int(done), int(total))))
+    assert len(results) == 41 and calls[-1] == (41, 41) and len(calls) > 1
+    whole = keyrate_cli.get_protocol("mdi").evaluate(
+        keyrate_cli._axis("0:40:1", None, None, 0.2).transmissivity,
+        keyrate_cli.KeyRateOptions())
+    for a, b in zip(results, whole, strict=True):
+        assert a.key_rate_bits_per_pulse == pytest.approx(b.key_rate_bits_per_pulse, rel=1e-6)
+
+
+def test_bb84_finite_key_pulses_are_bounded_by_its_secrecy_parameter(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    err = _refused(capsys, "keyrate", "bb84-decoy", "--loss-db", "10", "--pulses", "1e20",
+                   "--json")
+    assert "--pulses" in err and "at most 1e+15" in err and "kappa" in err
+    code, out, _ = _run(capsys, "keyrate", "bb84-decoy", "--loss-db", "10", "--pulses", "1e15",
+                        "--detector-efficiency", "1", "--json")
+    assert code == 0 and json.loads(out)["points"][0]["key_rate_bits_per_pulse"] > 0
+
+
+def test_unexpected_failures_are_one_line_without_traceback(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from qinternet.cli import channel
+
+    def broken(*_: Any, **__: Any) -> Any:
+        raise ZeroDivisionError("float division by zero")
+
+    monkeypatch.setattr(channel, "_report", broken)
+    code, out, err = _run(capsys, "channel", "dephasing", "--p", "0.1")
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert "internal error" in err and "ZeroDivisionError" in err and "Traceback" not in err
+    monkeypatch.setenv("QINTERNET_DEBUG", "1")
+    with pytest.raises(ZeroDivisionError):
+        main(["channel", "dephasing", "--p", "0.1"])
+
+
+# ---- item 10: plots stand on their own -----------------------------------------------------
+
+def test_repeater_plot_uses_time_units_in_physical_mode(tmp_path: Path) -> None:
+    from qinternet.plotting.repeaters import plot_chain_distributions
+    from qinternet.repeaters import NestedChain, analyze_chain
+
+    res = analyze_chain(NestedChain(levels=2, p_gen=0.3, p_swap=0.5, werner_w0=0.99,
+                                    coherence_time_steps=400.0, cutoff_steps=20))
+    fig = plot_chain_distributions(res, tmp_path / "steps.png")
+    assert "steps" in fig.axes[1].get_xlabel()
+    fig = plot_chain_distributions(res, tmp_path / "time.png", attempt_time_s=2.4e-4)
+    assert fig.axes[1].get_xlabel().startswith("delivery time t (ms")
+    title = fig._suptitle.get_text()
+    for word in ("4 segments", "p_gen = 0.3", "p_swap = 0.5", "w0 = 0.99", "cut-offs [20, 20]",
+                 "coherence time 400 steps = 0.096 s"):
+        assert word in title
+    assert fig.axes[0].get_ylabel().endswith("(probability per step)")
+
+
+def test_qkd_plot_states_devices_and_pulse_pairs(capsys: pytest.CaptureFixture[str],
+                                                 tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from qinternet.plotting import qkd as qkd_plot
+
+    figures: list[Any] = []
+    original = qkd_plot.plot_key_rates
+
+    def keep(*args: Any, **kwargs: Any) -> Any:
+        figures.append(original(*args, **kwargs))
+        return figures[-1]
+
+    monkeypatch.setattr(qkd_plot, "plot_key_rates", keep)
+    code, _, _ = _run(capsys, "keyrate", "compare", "--protocols", "bb84-decoy,mdi",
+                      "--distance-km", "0:100:50", "--plot", str(tmp_path / "c.png"))
+    assert code == 0
+    fig = figures[-1]
+    ax = fig.axes[0]
+    assert "per pulse pair for relay protocols" in ax.get_ylabel()
+    assert "km, 0.2 dB/km" in ax.get_xlabel()
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "mdi (per pulse pair)" in labels and any("PLOB" in t for t in labels)
+    foot = " ".join(t.get_text() for t in fig.texts)
+    assert "detector_efficiency_eta_bob 0.045" in foot and "dark_count_pd 3e-06" in foot
+
+
+def test_demo_repeater_plot_states_clock_rates(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from rich.console import Console
+
+    from qinternet.cli import _demo_repeaters
+    from qinternet.plotting import repeaters as rep_plot
+
+    figures: list[Any] = []
+    original = rep_plot.plot_key_rate_vs_plob
+
+    def keep(*args: Any, **kwargs: Any) -> Any:
+        figures.append(original(*args, **kwargs))
+        return figures[-1]
+
+    monkeypatch.setattr(rep_plot, "plot_key_rate_vs_plob", keep)
+    _demo_repeaters.repeaters_section(tmp_path, Console(quiet=True))
+    fig = figures[-1]
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "PLOB bound x chain clock rate" in labels
+    assert "PLOB bound x 1e+09 Hz source clock" in labels
+    foot = " ".join(t.get_text() for t in fig.texts)
+    assert "Chain clock" in foot and "Hz" in foot and "p_swap 0.5" in foot
+
+
+def test_cutoff_lists_accept_integral_floats(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "repeater", "--levels", "2", "--p-gen", "0.5", "--p-swap", "0.5",
+                        "--cutoffs", "1e1,none", "--json")
+    assert code == 0 and json.loads(out)["cutoff_steps"] == [10, None]
+    err = _refused(capsys, "repeater", "--levels", "2", "--p-gen", "0.5", "--p-swap", "0.5",
+                   "--cutoffs", "1.5,none")
+    assert "'1.5,none'" in err
+
+
+def test_decoy_lists_are_bounded_and_lp_failures_explained(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    many = ",".join(f"{0.001 * i:g}" for i in range(200))
+    err = _refused(capsys, "keyrate", "tf-cal19", "--loss-db", "20", "--decoys", many, "--json")
+    assert "--decoys" in err and "at most 16" in err
+    code, out, err = _run(capsys, "keyrate", "tf-cal19", "--loss-db", "0", "--decoys",
+                          "0,0.05,0.1,0.15,0.2,0.25,0.3,0.35,0.4", "--json")
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert "solver error" in err and "widely spaced" in err

@@ -34,6 +34,8 @@ __all__ = [
     "parse_float_list",
     "parse_integer",
     "parse_range",
+    "progress_bar",
+    "show_progress",
 ]
 
 #: File extensions accepted by ``--plot`` (matplotlib writes them without extra packages).
@@ -283,3 +285,38 @@ def check_output_dir(option: str, path: str | os.PathLike[str]) -> Path:
             raise InvalidParameterError(option, text, f"cannot be created ({reason})") from None
     _probe_writable_dir(option, text, folder)
     return folder
+
+
+@contextmanager
+def progress_bar(enabled: bool, label: str) -> Iterator[Callable[[str, float, float], None] | None]:
+    """A transient rich progress bar on stderr yielding ``update(description, done, total)``, or
+    None when disabled (the commands disable it with ``--json`` and when stderr is no terminal).
+    """
+    if not enabled:
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+                   TimeElapsedColumn(), TimeRemainingColumn(), console=Console(stderr=True),
+                   transient=True)
+    with bar:
+        task = bar.add_task(label, total=1.0)
+
+        def update(description: str, done: float, total: float) -> None:
+            bar.update(task, description=description, completed=done,
+                       total=max(total, done, 1e-300))
+
+        yield update
+
+
+def show_progress(as_json: bool) -> bool:
+    """Whether a progress bar may be drawn: not with ``--json``, only when stderr is a TTY."""
+    return not as_json and sys.stderr.isatty()

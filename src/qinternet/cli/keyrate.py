@@ -40,12 +40,14 @@ from qinternet.cli._common import (
     make_console,
     parse_float_list,
     parse_range,
+    progress_bar,
+    show_progress,
 )
 from qinternet.cli._qkd_text import device_parameters as _device_parameters
 from qinternet.cli._qkd_text import device_text as _device_text
 from qinternet.cli._qkd_text import key_rate_axis_label
 from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
-from qinternet.errors import InvalidParameterError
+from qinternet.errors import InvalidParameterError, SolverError
 from qinternet.qkd.analysis import refine_crossing_and_cutoff
 from qinternet.qkd.options import KeyRateOptions, ProtocolSpec
 from qinternet.qkd.registry import PROTOCOLS, get_protocol
@@ -176,10 +178,20 @@ def _axis(loss_db: str | None, distance_km: str | None, attenuation: float | Non
     return _Axis("distance_km", values, ":" in distance_km, a)
 
 
+def _axis_option(loss_db: str | None, distance_km: str | None) -> tuple[str, str]:
+    """The range option given and its text (for messages)."""
+    if loss_db is not None:
+        return "--loss-db", loss_db
+    return "--distance-km", str(distance_km)
+
+
 def _console() -> Console:
     """Rich console; wide enough for the tables when stdout is not a terminal."""
     return make_console(140)
 
+
+#: Largest number of finite decoy intensities accepted by ``--decoys``.
+MAX_DECOYS = 16
 
 #: ``--decoys`` given explicitly as ``infinite`` (distinct from "not given").
 INFINITE = "infinite"
@@ -194,6 +206,10 @@ def _decoys(text: str | None) -> tuple[float, ...] | str | None:
     values = parse_float_list("--decoys", text)
     if any(v < 0 for v in values):
         raise InvalidParameterError("--decoys", text, "must be 'infinite' or intensities >= 0")
+    if len(values) > MAX_DECOYS:
+        # Each decoy adds constraints to every yield LP; hundreds took minutes before failing.
+        raise InvalidParameterError("--decoys", text,
+                                    f"must list at most {MAX_DECOYS} intensities")
     return values
 
 
@@ -212,6 +228,18 @@ def _options(decoys: str | None, pulses: float | None, **device: float | None
                           **device)
 
 
+def _max_pulses(spec: ProtocolSpec) -> float | None:
+    """Largest ``--pulses`` a protocol's finite-key model is meaningful for (None: no bound).
+
+    bb84-decoy (Lim et al. 2014) sets eps_sec = kappa * l with kappa = 1e-15 per key bit: beyond
+    1/kappa pulses the security parameter would exceed 1 (the model then fails numerically)."""
+    if spec.name != "bb84-decoy":
+        return None
+    from qinternet.qkd._lim2014_model import Lim2014Params
+
+    return float(round(1.0 / Lim2014Params().secrecy_per_bit))
+
+
 def _check_supported(spec: ProtocolSpec, options: KeyRateOptions) -> None:
     if options.decoys is not None and not spec.supports_finite_decoys:
         raise InvalidParameterError(
@@ -222,12 +250,72 @@ def _check_supported(spec: ProtocolSpec, options: KeyRateOptions) -> None:
         raise InvalidParameterError(
             "--pulses", options.pulses, f"is not supported for {spec.name} (asymptotic only)"
         )
+    limit = _max_pulses(spec)
+    if options.pulses is not None and limit is not None and options.pulses > limit:
+        raise InvalidParameterError(
+            "--pulses", options.pulses,
+            f"must be at most {limit:g} for {spec.name}: its finite-key model (Lim et al. 2014) "
+            f"sets eps_sec = kappa x key length with kappa = {1 / limit:g} per bit, which would "
+            "exceed 1")
 
 
-def _evaluate(spec: ProtocolSpec, axis: _Axis, options: KeyRateOptions) -> list[KeyRateResult]:
+#: Rough cost of one optimised point, in s (measured on the project's 2-core machine).
+_SECONDS_PER_POINT = {"finite-key": 0.3, "finite-decoys": 0.012, "sns": 0.008, "other": 0.002}
+#: Runs estimated longer than this are refused at once (use a coarser grid or split the range).
+MAX_ESTIMATED_SECONDS = 3600.0
+#: Runs estimated longer than this are evaluated in blocks so that progress can be shown.
+_CHUNK_ABOVE_SECONDS = 10.0
+
+
+def _seconds_per_point(spec: ProtocolSpec, options: KeyRateOptions) -> tuple[float, str]:
+    if options.pulses is not None:
+        return _SECONDS_PER_POINT["finite-key"], "finite key"
+    if options.decoys is not None and spec.name == "tf-cal19":
+        return _SECONDS_PER_POINT["finite-decoys"], "finite decoys (one LP per yield)"
+    if spec.name == "sns":
+        return _SECONDS_PER_POINT["sns"], "two-parameter optimisation"
+    return _SECONDS_PER_POINT["other"], "optimised"
+
+
+def _check_cost(specs: list[ProtocolSpec], axis: _Axis, options: KeyRateOptions,
+                option: str, text: str) -> float:
+    """Estimated run time in s; refuses (naming the range option) what would take hours."""
+    per_point = [_seconds_per_point(spec, options) for spec in specs]
+    estimate = len(axis.values) * sum(cost for cost, _ in per_point)
+    if estimate > MAX_ESTIMATED_SECONDS:
+        worst_cost, worst_mode = max(per_point)
+        limit = max(1, int(MAX_ESTIMATED_SECONDS / sum(c for c, _ in per_point)))
+        raise InvalidParameterError(
+            option, text,
+            f"has {len(axis.values)} points; at about {worst_cost:g} s per point ({worst_mode}) "
+            f"that is about {estimate / 3600:.3g} h: use a coarser STEP or split the range (at "
+            f"most about {limit} points per run)")
+    return estimate
+
+
+def _evaluate(spec: ProtocolSpec, axis: _Axis, options: KeyRateOptions,
+              progress: Any = None) -> list[KeyRateResult]:
+    """Evaluate the whole axis; long runs go in blocks (deterministically, by estimated time, so
+    results never depend on whether a progress bar is drawn)."""
     _check_supported(spec, options)
+    eta = axis.transmissivity
+    cost, _ = _seconds_per_point(spec, options)
+    n = eta.size
+    block = n if cost * n <= _CHUNK_ABOVE_SECONDS else max(8, -(-n // 50))
+    results: list[KeyRateResult] = []
     with as_option(_OPTION_NAMES):
-        return spec.evaluate(axis.transmissivity, options)
+        for start in range(0, n, block):
+            try:
+                results.extend(spec.evaluate(eta[start:start + block], options))
+            except SolverError as err:
+                if options.decoys is None:
+                    raise
+                raise SolverError(err.status, f"{err.message}; closely spaced decoys make the "
+                                  "decoy LP ill-conditioned: try fewer, more widely spaced "
+                                  "intensities (e.g. 0,0.02,0.1)") from None
+            if progress is not None:
+                progress(f"{spec.name}: {len(results)}/{n} points", len(results), n)
+    return results
 
 
 def _unit(spec: ProtocolSpec) -> str:
@@ -387,7 +475,10 @@ def _make_command(spec: ProtocolSpec) -> Any:
             misalignment=misalignment, phase_mismatch=phase_mismatch,
             ec_efficiency=ec_efficiency, intensity=intensity,
         )
-        results = _evaluate(spec, axis, options)
+        _check_supported(spec, options)
+        _check_cost([spec], axis, options, *_axis_option(loss_db, distance_km))
+        with progress_bar(show_progress(as_json), spec.name) as progress:
+            results = _evaluate(spec, axis, options, progress)
         if plot_path is not None:
             cross, cut = _marks(spec, axis, options, results)
             _plot(axis, [spec], {spec.name: results}, plot_path, {spec.name: cross},
@@ -447,10 +538,12 @@ def _compare(
     curves: dict[str, list[KeyRateResult]] = {}
     crossings: dict[str, float | None] = {}
     cutoffs: dict[str, float | None] = {}
-    for spec in specs:
-        results = _evaluate(spec, axis, options)
-        curves[spec.name] = results
-        crossings[spec.name], cutoffs[spec.name] = _marks(spec, axis, options, results)
+    _check_cost(specs, axis, options, *_axis_option(loss_db, distance_km))
+    with progress_bar(show_progress(as_json), "compare") as progress:
+        for spec in specs:
+            results = _evaluate(spec, axis, options, progress)
+            curves[spec.name] = results
+            crossings[spec.name], cutoffs[spec.name] = _marks(spec, axis, options, results)
     if plot_path is not None:
         _plot(axis, specs, curves, plot_path, crossings, cutoffs)
     unit = "km" if axis.key == "distance_km" else "db"

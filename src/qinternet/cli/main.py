@@ -7,6 +7,7 @@ status 2 and exactly one line on stderr, never a usage banner or a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from types import ModuleType
@@ -164,11 +165,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except QinternetError as err:
         sys.stderr.write(f"qinternet: error: {_one_line(str(err))}\n")
         code = 1
+    except MemoryError:
+        sys.stderr.write("qinternet: error: out of memory (reduce the problem size)\n")
+        code = 1
     except OSError as err:
         # Output paths are checked before computing; this catches what no check can foresee
         # (disk full, a folder removed meanwhile, an unreadable input file).
         where = f": {err.filename}" if getattr(err, "filename", None) else ""
         sys.stderr.write(f"qinternet: error: {_one_line(err.strerror or str(err))}{where}\n")
+        code = 1
+    except Exception as err:  # last resort: one line, no traceback (QINTERNET_DEBUG=1 shows it)
+        if os.environ.get("QINTERNET_DEBUG"):
+            raise
+        sys.stderr.write(f"qinternet: internal error ({type(err).__name__}: "
+                         f"{_one_line(str(err))}); please report it with the command line "
+                         "(QINTERNET_DEBUG=1 shows the traceback)\n")
         code = 1
     else:
         code = int(result) if isinstance(result, int) else 0

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import math
-import sys
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from typing import Annotated, Any
 
@@ -21,6 +18,9 @@ from qinternet.cli._common import (
     emit_json,
     integer_parser,
     make_console,
+    parse_integer,
+    progress_bar,
+    show_progress,
 )
 from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
 from qinternet.errors import InvalidParameterError
@@ -30,7 +30,6 @@ from qinternet.repeaters.chain import (
     DEFAULT_TARGET_COVERAGE,
     REFUSE_FACTOR,
     NestedChain,
-    Progress,
     analyze_chain,
     automatic_window_cap,
     check_automatic_window,
@@ -108,11 +107,12 @@ _UNITS = {
 
 def _parse_rounds(text: str, levels: int) -> tuple[int, ...]:
     try:
-        values = tuple(int(p.strip()) for p in text.split(","))
-    except ValueError:
+        values = tuple(parse_integer("--distillation-rounds", p, minimum=0)
+                       for p in text.split(","))
+    except InvalidParameterError:
         raise InvalidParameterError("--distillation-rounds", text,
                                     "must be comma-separated integers >= 0") from None
-    if len(values) != levels + 1 or any(v < 0 for v in values):
+    if len(values) != levels + 1:
         raise InvalidParameterError(
             "--distillation-rounds", text,
             f"must have levels + 1 = {levels + 1} comma-separated integers >= 0",
@@ -127,14 +127,11 @@ def _parse_cutoffs(text: str, levels: int) -> tuple[int | None, ...]:
             values.append(None)
             continue
         try:
-            value = int(part)
-        except ValueError:
+            values.append(parse_integer("--cutoffs", part, minimum=0))
+        except InvalidParameterError:
             raise InvalidParameterError(
                 "--cutoffs", text, "must be comma-separated integers >= 0 (or 'none')"
             ) from None
-        if value < 0:
-            raise InvalidParameterError("--cutoffs", text, "must contain integers >= 0")
-        values.append(value)
     if len(values) != levels:
         raise InvalidParameterError(
             "--cutoffs", text, f"must have one value per protocol step ({levels}: one per "
@@ -347,34 +344,6 @@ def _preflight_automatic(base: NestedChain, chain: NestedChain, opts: dict[str, 
         ) from None
 
 
-@contextmanager
-def _progress_bar(enabled: bool) -> Iterator[Progress | None]:
-    """A rich progress bar on stderr (transient), or None when disabled."""
-    if not enabled:
-        yield None
-        return
-    from rich.progress import (
-        BarColumn,
-        TaskProgressColumn,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-    from rich.progress import Progress as Bar
-
-    bar = Bar(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
-              TimeElapsedColumn(), TimeRemainingColumn(), console=Console(stderr=True),
-              transient=True)
-    with bar:
-        task = bar.add_task("repeater chain", total=1.0)
-
-        def update(description: str, done: float, total: float) -> None:
-            bar.update(task, description=description, completed=done,
-                       total=max(total, done, 1e-300))
-
-        yield update
-
-
 def _run(opts: dict[str, Any]) -> None:
     plot_path = None if opts["plot"] is None else check_output_path("--plot", opts["plot"])
     levels = opts["levels"]
@@ -464,9 +433,9 @@ def _run(opts: dict[str, Any]) -> None:
                         werner_w0=opts["werner"], coherence_time_steps=coherence,
                         cutoff_steps=cut, distillation_rounds=rounds)
     _preflight(chain, opts)
-    show = not opts["as_json"] and sys.stderr.isatty()
+    bar = progress_bar(show_progress(opts["as_json"]), "repeater chain")
     try:
-        with warnings.catch_warnings(record=True) as caught, _progress_bar(show) as progress:
+        with warnings.catch_warnings(record=True) as caught, bar as progress:
             warnings.simplefilter("always")
             optimum: CutoffOptimum | None = None
             if opts["optimize_cutoff"]:

@@ -78,10 +78,11 @@ def plot_key_rates(
     foot_in = 0.17 * len(wrapped) + (0.25 if wrapped else 0.0)
     fig, ax = plt.subplots(figsize=(11, 5.5 + foot_in))
     finite_plob = np.where(np.isfinite(plob) & (plob > 0), plob, np.nan)
-    ax.semilogy(xs, finite_plob, color="black", linewidth=2, label=plob_label)
+    marker = "o" if xs.size < 3 else None  # one or two points: a line alone would be invisible
+    ax.semilogy(xs, finite_plob, color="black", linewidth=2, label=plob_label, marker=marker)
     for label, values in curves.items():
         ys = np.asarray(values, dtype=np.float64)
-        (line,) = ax.semilogy(xs, np.where(ys > 0, ys, np.nan), label=label)
+        (line,) = ax.semilogy(xs, np.where(ys > 0, ys, np.nan), label=label, marker=marker)
         colour = line.get_color()
         cross = (crossings or {}).get(label)
         if cross is not None:
