@@ -60,6 +60,11 @@ _LS_EXTRA = 64
 _LS_RANDOM = 16
 _STALL_REL = 1e-2
 _MAX_ADD = 64
+#: Largest network whose Gomory-Hu cuts are used as separation candidates.
+_GH_MAX_NODES = 4000
+#: Frequency: terminal splits made exact (a compact flow each) per separation round, most
+#: violated first (each flow adds 2|E| columns, so a few per round keep the master small).
+_SPLIT_FLOWS_PER_ROUND = 8
 _CHUNK = 8192
 
 
@@ -91,7 +96,17 @@ def _enumerate_violated(prob: Problem, rates: npt.NDArray[np.float64],
     return [b for _, b in found[:_MAX_ADD]]
 
 
-class _MinCutSeparator:
+class _GomoryHuSeparator:
+    """Candidate multi-demand cuts: the n - 1 fundamental cuts of a Gomory–Hu tree of the
+    current capacities (each a minimum cut between some pair of nodes, often splitting many
+    demands at once), evaluated together; the violated ones are returned, most violated first.
+
+    With fixed capacities the tree is built once. Under usage frequencies it is rebuilt on the
+    current usage terms, only up to :data:`_GH_MAX_NODES` nodes. Per-demand min cuts are not
+    needed here: the rate caps (fixed capacities) and the compact per-demand flows (frequency)
+    already enforce them exactly.
+    """
+
     def __init__(self, prob: Problem) -> None:
         self.prob = prob
         self.ids = np.flatnonzero(prob.usable)
@@ -100,28 +115,43 @@ class _MinCutSeparator:
             edges=list(zip(prob.tail[self.ids].tolist(), prob.head[self.ids].tolist(),
                            strict=True)),
         )
-        self.cache: dict[tuple[int, int], tuple[float, npt.NDArray[np.bool_]]] = {}
+        self.sides: npt.NDArray[np.bool_] | None = None
+        self.enabled = prob.num_nodes <= _GH_MAX_NODES
+
+    def _tree_sides(self, capvec: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
+        n = self.prob.num_nodes
+        tree = self.g.gomory_hu_tree(capacity=capvec[self.ids].tolist())
+        order, _, parent = tree.bfs(0)
+        sides = np.zeros((n, n), dtype=bool)
+        sides[np.arange(n), np.arange(n)] = True
+        for v in reversed(order[1:]):
+            p = parent[v]
+            if p >= 0 and p != v:
+                sides[p] |= sides[v]
+        keep = np.array([v for v in order[1:] if parent[v] >= 0 and parent[v] != v],
+                        dtype=np.int64)
+        return sides[keep]
 
     def violated(self, rates: npt.NDArray[np.float64], capvec: npt.NDArray[np.float64],
                  tol: float) -> list[npt.NDArray[np.bool_]]:
-        out: list[npt.NDArray[np.bool_]] = []
-        caps = capvec[self.ids].tolist()
-        fixed = not self.prob.frequency
-        for j, d in enumerate(self.prob.demands):
-            for t in d[1:]:
-                key = (d[0], t)
-                if fixed and key in self.cache:
-                    value, side = self.cache[key]
-                else:
-                    cut = self.g.st_mincut(d[0], t, capacity=caps)
-                    side = np.zeros(self.prob.num_nodes, dtype=bool)
-                    side[cut.partition[0]] = True
-                    value = float(cut.value)
-                    if fixed:
-                        self.cache[key] = (value, side)
-                if rates[j] > value + tol:
-                    out.append(side)
-        return out
+        if not self.enabled:
+            return []
+        if self.sides is None or self.prob.frequency:
+            self.sides = self._tree_sides(capvec)
+        sides = self.sides
+        if sides.shape[0] == 0:
+            return []
+        prob = self.prob
+        cut = (sides[:, prob.tail] != sides[:, prob.head]).astype(np.float64) @ capvec
+        demand = np.zeros(sides.shape[0])
+        for j, d in enumerate(prob.demands):
+            if rates[j] > 0:
+                cnt = sides[:, list(d)].sum(axis=1)
+                demand += rates[j] * ((cnt > 0) & (cnt < len(d)))
+        viol = demand - cut
+        hit = np.flatnonzero(viol > tol)
+        top = hit[np.argsort(-viol[hit])[:_MAX_ADD]]
+        return [sides[i].copy() for i in top]
 
 
 class _TerminalSplitSeparator:
@@ -313,11 +343,11 @@ def upper_bound(
             side[t] = True
             initial.append(side)
     master.add(initial)
-    separator: _MinCutSeparator | _TerminalSplitSeparator | None = None
+    separator: _GomoryHuSeparator | _TerminalSplitSeparator | None = None
     if exact_split:
         separator = _TerminalSplitSeparator(prob)
     elif not exact_enum:
-        separator = _MinCutSeparator(prob)
+        separator = _GomoryHuSeparator(prob)
     heuristic = separator is not None and not exact_split and k > 1
     target = None if attained is None else float(attained) / prob.scale
     rounds = 0
@@ -341,18 +371,24 @@ def upper_bound(
             new = _enumerate_violated(prob, rates, capvec, tol)
         else:
             new = separator.violated(rates, capvec, tol)
-            if not new and heuristic:
+            if heuristic:  # improve the candidates, and look further from binding cuts
                 binding = np.flatnonzero(np.abs(dual[master.cut_rows]) > 1e-10)
                 bset = {int(i) for i in binding}
-                starts = [master.cuts[i] for i in sorted(bset) if i < len(master.cuts)]
+                starts = list(new)
+                starts += [master.cuts[i] for i in sorted(bset) if i < len(master.cuts)]
                 starts += [c for i, c in enumerate(master.cuts) if i not in bset][:_LS_EXTRA]
                 rng = np.random.default_rng(rounds)  # deterministic random restarts
                 starts += list(rng.random((_LS_RANDOM, n)) < 0.5)
-                new = _local_search(prob, starts, rates, capvec, tol)
-        # frequency: a violated cut's terminal split gets its compact flow (exact for every p,
-        # so the split never needs another row); fixed capacities: the cut row itself
-        added = (sum(master.add_split_flow(side) for side in new) if prob.frequency
-                 else master.add(new)) if new else 0
+                new = new + _local_search(prob, starts, rates, capvec, tol)
+        # frequency with exact separation: a violated cut's terminal split gets its compact
+        # flow (exact for every p, so the split never needs another row); otherwise (fixed
+        # capacities, or heuristic separation with too many terminals for a flow per split):
+        # the cut row itself
+        if new and prob.frequency and not heuristic:
+            new = sorted(new, key=lambda side: -_violation(master, side, rates, capvec))
+            added = sum(master.add_split_flow(side) for side in new[:_SPLIT_FLOWS_PER_ROUND])
+        else:
+            added = master.add(new) if new else 0
         if not added:
             converged = True
             break
@@ -405,6 +441,14 @@ def upper_bound(
         lp_optimal=name in EXACT_UPPER_METHODS, certified=True, status="Optimal",
         iterations=rounds, info=info,
     )
+
+
+def _violation(master: CutMaster, side: npt.NDArray[np.bool_],
+               rates: npt.NDArray[np.float64], capvec: npt.NDArray[np.float64]) -> float:
+    """``sum_{j split by S} R_j - cap(delta S)`` of the cut with source side ``side``."""
+    prob = master.prob
+    crossing = side[prob.tail] != side[prob.head]
+    return float(np.dot(rates, master.split(side))) - float(capvec[crossing].sum())
 
 
 def _zero_cut(prob: Problem, usage: Usage, t0: float) -> LPSolution | None:
