@@ -561,3 +561,39 @@ def test_decoy_lists_are_bounded_and_lp_failures_explained(
                           "0,0.05,0.1,0.15,0.2,0.25,0.3,0.35,0.4", "--json")
     assert code == 1 and out == "" and err.count("\n") == 1
     assert "solver error" in err and "widely spaced" in err
+
+
+def test_keyrate_tables_at_80_columns_never_truncate_numbers(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    args = ["keyrate", "compare", "--protocols", "bb84-decoy,mdi,tf-cal19,sns,pm,adaptive-mdi",
+            "--distance-km", "0:100:50"]
+    code, table, _ = _run(capsys, *args)
+    assert code == 0 and "…" not in table
+    assert all(len(line) <= 80 for line in table.splitlines())
+    code, out, _ = _run(capsys, *args, "--json")
+    for point in json.loads(out)["points"]:
+        assert f"{point['key_rate_bits_per_pulse']:.4g}" in table
+    code, table, _ = _run(capsys, "keyrate", "tf-cal19", "--distance-km", "0:100:50",
+                          "--clock-rate-hz", "1e9")
+    assert code == 0 and "…" not in table and "6.8754e+07" in table
+    assert all(len(line) <= 80 for line in table.splitlines())
+
+
+def test_print_table_splits_wide_tables_and_keeps_narrow_ones_whole() -> None:
+    from rich.console import Console
+
+    from qinternet.cli._common import print_table
+
+    headers = ["x", *(f"column {i} with a long header" for i in range(8))]
+    rows = [["1", *(f"{1.2345678e-5 * i:.6g}" for i in range(8))]]
+    narrow = Console(width=60, record=True)
+    print_table(narrow, "t", headers, rows)
+    text = narrow.export_text()
+    assert "(1/" in text and "…" not in text and max(map(len, text.splitlines())) <= 60
+    for cell in rows[0]:
+        assert cell in text
+    wide = Console(width=400, record=True)
+    print_table(wide, "t", headers, rows)
+    text = wide.export_text()
+    assert "(1/" not in text and "column 7 with a long header" in text

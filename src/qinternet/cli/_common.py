@@ -12,6 +12,7 @@ import math
 import os
 import sys
 import tempfile
+import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
@@ -34,6 +35,7 @@ __all__ = [
     "parse_float_list",
     "parse_integer",
     "parse_range",
+    "print_table",
     "progress_bar",
     "show_progress",
 ]
@@ -320,3 +322,46 @@ def progress_bar(enabled: bool, label: str) -> Iterator[Callable[[str, float, fl
 def show_progress(as_json: bool) -> bool:
     """Whether a progress bar may be drawn: not with ``--json``, only when stderr is a TTY."""
     return not as_json and sys.stderr.isatty()
+
+
+def print_table(console: Console, title: str, headers: Sequence[str], rows: Sequence[Sequence[str]],
+                *, caption: str | None = None, keep: int = 1, left: int = 0) -> None:
+    """Print a table whose cells are never truncated: headers may wrap, values never do, and a
+    table too wide for the console is split into several tables (the first ``keep`` columns,
+    e.g. the distance, repeated in each), instead of cutting numbers to ``0.0025…``. The first
+    ``left`` columns are left-aligned (names), the others right-aligned (numbers).
+    """
+    from rich.table import Table
+
+    # A column is as wide as its longest value and its header's longest word (rich measures
+    # text by words even when it may fold them).
+    widths = [max([len(r[i]) for r in rows] + [len(w) for w in headers[i].split()])
+              for i in range(len(headers))]
+    natural = [max([len(r[i]) for r in rows] + [len(headers[i])]) for i in range(len(headers))]
+    if sum(w + 3 for w in natural) + 1 <= console.width:
+        widths = natural  # everything fits on one line per header
+
+    def build(columns: Sequence[int], part: str) -> Table:
+        table = Table(title=title + part, caption=caption)
+        for i in columns:
+            # Headers pre-wrapped to the column width: rich then never has to collapse columns.
+            header = "\n".join(textwrap.wrap(headers[i], widths[i])) or headers[i]
+            table.add_column(header, justify="left" if i < left else "right",
+                             min_width=widths[i], overflow="fold")
+        for r in rows:
+            table.add_row(*(r[i] for i in columns))
+        return table
+
+    def needed(columns: Sequence[int]) -> int:  # cell widths + 2 padding + 1 border each
+        return sum(widths[i] + 3 for i in columns) + 1
+
+    fixed = list(range(keep))
+    rest = list(range(keep, len(headers)))
+    size = len(rest)
+    while size > 1 and needed(fixed + rest[:size]) > console.width:
+        size -= 1
+    groups = [rest[i:i + size] for i in range(0, len(rest), max(size, 1))] or [[]]
+    tables = [build(fixed + g, "" if len(groups) == 1 else f" ({k + 1}/{len(groups)})")
+              for k, g in enumerate(groups)]
+    for table in tables:
+        console.print(table)

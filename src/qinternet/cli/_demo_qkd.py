@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 from rich.console import Console
-from rich.table import Table
 
+from qinternet.cli._common import print_table
 from qinternet.cli._qkd_text import device_parameters, device_text, key_rate_axis_label
 from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
 from qinternet.qkd.analysis import refine_crossing_and_cutoff
@@ -42,30 +42,29 @@ def qkd_section(output_dir: Path, console: Console) -> dict[str, Any]:
         cutoffs[name] = None if cut is None else cut / alpha
         if plob is None:
             plob = [r.plob_bits_per_pulse for r in results]
-    table = Table(
-        title=f"QKD key rates (bits per pulse, per pulse pair for the relay protocols; "
-              f"{alpha:g} dB/km; each protocol's reference device parameters)",
-        caption="; ".join(f"{name}: {device_text(device_parameters(res))}"
-                          for name, res in curves.items()),
-    )
-    table.add_column("protocol")
-    for km in _TABLE_KM:
-        table.add_column(f"{km:g} km", justify="right")
-    table.add_column("beats PLOB from (km)", justify="right")
-    table.add_column("max reach (km)", justify="right")
+    headers = ["protocol", *(f"{km:g} km" for km in _TABLE_KM), "beats PLOB from (km)",
+               "max reach (km)"]
     index = [int(np.argmin(np.abs(_GRID_KM - km))) for km in _TABLE_KM]
+    rows = []
     for name, results in curves.items():
         cross, cut = crossings[name], cutoffs[name]
-        table.add_row(
+        rows.append([
             name,
             *(f"{results[i].key_rate_bits_per_pulse:.3g}" for i in index),
             "-" if cross is None else f"{cross:.1f}",
             (f"> {_GRID_KM[-1]:g}" if results[-1].key_rate_bits_per_pulse > 0 else "-")
             if cut is None else f"{cut:.1f}",
-        )
+        ])
     assert plob is not None
-    table.add_row("PLOB (channel)", *(f"{plob[i]:.3g}" for i in index), "", "")
-    console.print(table)
+    rows.append(["PLOB (channel)", *(f"{plob[i]:.3g}" for i in index), "", ""])
+    print_table(
+        console,
+        f"QKD key rates (bits per pulse, per pulse pair for the relay protocols; {alpha:g} "
+        "dB/km; each protocol's reference device parameters)",
+        headers, rows, left=1,
+        caption="; ".join(f"{name}: {device_text(device_parameters(res))}"
+                          for name, res in curves.items()),
+    )
 
     path = output_dir / "qkd_protocols_vs_plob.png"
     from qinternet.plotting.qkd import plot_key_rates

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 
+from qinternet.cli._common import print_table
 from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
 from qinternet.repeaters import (
     NestedChain,
@@ -67,29 +67,28 @@ def repeaters_section(output_dir: Path, console: Console) -> dict[str, Any]:
             "repeater_capacity_bits_per_s": phys.to_dict()["repeater_capacity_bits_per_s"],
         })
 
-    table = Table(
-        title=f"{2**_LEVELS}-segment nested repeater chain (p_swap {_P_SWAP:g}, w0 {_W0:g}, "
-              f"memory T {_MEMORY_COHERENCE_S:g} s, efficiencies {_SOURCE_EFFICIENCY:g}/"
-              f"{_DETECTOR_EFFICIENCY:g}) vs PLOB at the chain clock and at a "
-              f"{_SOURCE_CLOCK_RATE_HZ:.3g} Hz source",
+    headers = ["km", "p_gen", "chain clock (Hz)", "cut-off (steps)", "E[T] (s)", "fidelity",
+               "key (bit/s)", "no cut-off (bit/s)", "PLOB at chain clock (bit/s)",
+               f"PLOB at {_SOURCE_CLOCK_RATE_HZ:.3g} Hz (bit/s)"]
+    cells = [[
+        f"{r['total_length_km']:g}", f"{r['p_gen']:.3g}", f"{r['clock_rate_hz']:.4g}",
+        str(r["optimal_cutoff_steps"][0]), f"{r['mean_waiting_time_s']:.3g}",
+        f"{r['mean_fidelity']:.4f}", f"{r['secret_key_rate_bits_per_s']:.3g}",
+        f"{r['no_cutoff_secret_key_rate_bits_per_s']:.3g}", f"{r['plob_bits_per_s']:.3g}",
+        f"{r['plob_bits_per_s_at_source_clock']:.3g}",
+    ] for r in rows]
+    print_table(
+        console,
+        f"{2**_LEVELS}-segment nested repeater chain (p_swap {_P_SWAP:g}, w0 {_W0:g}, "
+        f"memory T {_MEMORY_COHERENCE_S:g} s, efficiencies {_SOURCE_EFFICIENCY:g}/"
+        f"{_DETECTOR_EFFICIENCY:g}) vs PLOB at the chain clock and at a "
+        f"{_SOURCE_CLOCK_RATE_HZ:.3g} Hz source",
+        headers, cells,
         caption="chain clock = one heralded elementary attempt per step, 2 L0 / c_fibre; PLOB "
                 "per channel use times that clock rate (a convention: modes versus time slots) "
                 f"and times the {_SOURCE_CLOCK_RATE_HZ:.3g} Hz pulse rate of a source sending "
                 "straight through the whole fibre",
     )
-    for col in ("km", "p_gen", "chain clock (Hz)", "cut-off (steps)", "E[T] (s)", "fidelity",
-                "key (bit/s)", "no cut-off (bit/s)", "PLOB at chain clock (bit/s)",
-                f"PLOB at {_SOURCE_CLOCK_RATE_HZ:.3g} Hz (bit/s)"):
-        table.add_column(col, justify="right")
-    for r in rows:
-        table.add_row(
-            f"{r['total_length_km']:g}", f"{r['p_gen']:.3g}", f"{r['clock_rate_hz']:.4g}",
-            str(r["optimal_cutoff_steps"][0]), f"{r['mean_waiting_time_s']:.3g}",
-            f"{r['mean_fidelity']:.4f}", f"{r['secret_key_rate_bits_per_s']:.3g}",
-            f"{r['no_cutoff_secret_key_rate_bits_per_s']:.3g}", f"{r['plob_bits_per_s']:.3g}",
-            f"{r['plob_bits_per_s_at_source_clock']:.3g}",
-        )
-    console.print(table)
 
     path = output_dir / "repeater_key_rate_vs_plob.png"
     from qinternet.plotting.repeaters import plot_key_rate_vs_plob

@@ -29,7 +29,6 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 from rich.console import Console
-from rich.table import Table
 from typer.core import TyperGroup
 
 from qinternet.cli._common import (
@@ -40,6 +39,7 @@ from qinternet.cli._common import (
     make_console,
     parse_float_list,
     parse_range,
+    print_table,
     progress_bar,
     show_progress,
 )
@@ -350,31 +350,40 @@ def _intensity_text(result: KeyRateResult) -> str:
     return "-"
 
 
-def _table(spec: ProtocolSpec, axis: _Axis, results: list[KeyRateResult],
-           clock_rate_hz: float | None) -> Table:
+def _intensity_name(results: list[KeyRateResult]) -> str:
+    for key, value in results[0].parameters.items():
+        if key.startswith("intensity") and isinstance(value, float) and not isinstance(
+            value, bool
+        ):
+            return key.removeprefix("intensity_") or "mu"
+    return ""
+
+
+def _print_table(console: Console, spec: ProtocolSpec, axis: _Axis,
+                 results: list[KeyRateResult], clock_rate_hz: float | None) -> None:
     per = "pulse pair" if spec.relay else "pulse"
-    table = Table(
-        title=f"{spec.name}: secret key rate in bits per {per} ({_axis_text(axis)}; PLOB of the "
-              "channel, detector not included)",
-        caption="devices: " + _device_text(_device_parameters(results)),
-    )
-    table.add_column("distance (km)" if axis.key == "distance_km" else "loss (dB)",
-                     justify="right")
-    table.add_column(f"rate (bit/{per})", justify="right")
+    name = _intensity_name(results)
+    headers = ["distance (km)" if axis.key == "distance_km" else "loss (dB)",
+               f"rate (bit/{per})"]
     if clock_rate_hz is not None:
-        table.add_column(f"rate (bit/s at {clock_rate_hz:g} Hz)", justify="right")
-    table.add_column(f"PLOB (bit/{per})", justify="right")
-    table.add_column("QBER", justify="right")
-    table.add_column("phase err.", justify="right")
-    table.add_column("intensity", justify="right")
+        headers.append(f"rate (bit/s at {clock_rate_hz:g} Hz)")
+    headers += [f"PLOB (bit/{per})", "QBER", "phase err.",
+                f"intensity ({name})" if name else "intensity"]
+    rows = []
     for x, r in zip(axis.values, results, strict=True):
         row = [f"{x:g}", f"{r.key_rate_bits_per_pulse:.5g}"]
         if clock_rate_hz is not None:
             row.append(f"{r.key_rate_bits_per_pulse * clock_rate_hz:.5g}")
+        value = r.parameters.get(f"intensity_{name}" if name != "mu" or
+                                 "intensity_mu" in r.parameters else "intensity")
         row += [f"{r.plob_bits_per_pulse:.5g}", f"{r.qber:.4g}", f"{r.phase_error_rate:.4g}",
-                _intensity_text(r)]
-        table.add_row(*row)
-    return table
+                f"{value:.3g}" if isinstance(value, float) else "-"]
+        rows.append(row)
+    print_table(
+        console,
+        f"{spec.name}: secret key rate in bits per {per} ({_axis_text(axis)}; PLOB of the "
+        "channel, detector not included)",
+        headers, rows, caption="devices: " + _device_text(_device_parameters(results)))
 
 
 def _plot(axis: _Axis, specs: list[ProtocolSpec], curves: dict[str, list[KeyRateResult]],
@@ -489,7 +498,7 @@ def _make_command(spec: ProtocolSpec) -> Any:
                                    plot_path)})
             return
         console = _console()
-        console.print(_table(spec, axis, results, clock_rate_hz))
+        _print_table(console, spec, axis, results, clock_rate_hz)
         notes = sorted({n for r in results for n in r.notes})
         for note in notes:
             console.print(f"note: {note}")
@@ -564,19 +573,14 @@ def _compare(
         emit_json(doc)
         return
     console = _console()
-    table = Table(title="Protocol comparison: secret key rate per pulse (per pulse pair for "
-                        f"relay protocols), {_axis_text(axis)}; PLOB of the channel only")
-    table.add_column("distance (km)" if axis.key == "distance_km" else "loss (dB)",
-                     justify="right")
-    for spec in specs:
-        table.add_column(f"{spec.name} (bit/{'pair' if spec.relay else 'pulse'})",
-                         justify="right")
-    table.add_column("PLOB (bit/use)", justify="right")
+    headers = ["distance (km)" if axis.key == "distance_km" else "loss (dB)",
+               *(f"{spec.name} (bit/{'pair' if spec.relay else 'pulse'})" for spec in specs),
+               "PLOB (bit/use)"]
     plob = [r.plob_bits_per_pulse for r in next(iter(curves.values()))]
-    for i, x in enumerate(axis.values):
-        table.add_row(f"{x:g}", *(f"{res[i].key_rate_bits_per_pulse:.4g}"
-                                 for res in curves.values()), f"{plob[i]:.4g}")
-    console.print(table)
+    rows = [[f"{x:g}", *(f"{res[i].key_rate_bits_per_pulse:.4g}" for res in curves.values()),
+             f"{plob[i]:.4g}"] for i, x in enumerate(axis.values)]
+    print_table(console, "Protocol comparison: secret key rate per pulse (per pulse pair for "
+                f"relay protocols), {_axis_text(axis)}; PLOB of the channel only", headers, rows)
     u = "km" if axis.key == "distance_km" else "dB"
     for name, res in curves.items():
         cross = crossings[name]
