@@ -597,3 +597,18 @@ def test_print_table_splits_wide_tables_and_keeps_narrow_ones_whole() -> None:
     print_table(wide, "t", headers, rows)
     text = wide.export_text()
     assert "(1/" not in text and "column 7 with a long header" in text
+
+
+def test_demo_end_to_end_json_is_one_document_and_writes_every_file(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from qinternet.cli.demo import OUTPUT_FILES
+
+    out_dir = tmp_path / "new" / "demo"
+    code, out, err = _run(capsys, "demo", "--output-dir", str(out_dir), "--json")
+    assert code == 0 and err == ""
+    doc = json.loads(out)
+    assert set(doc) >= {"channels", "networks", "qkd", "repeaters", "output_dir"}
+    for name in OUTPUT_FILES:
+        assert (out_dir / name).stat().st_size > 1000, name
+    assert doc["repeaters"]["source_clock_rate_hz"] == 1e9
+    assert doc["qkd"]["protocols"]["mdi"]["key_rate_unit"] == "bits per pulse pair"
