@@ -401,9 +401,13 @@ def test_user_visible_strings_cite_papers_not_the_internal_spec(
     code, out, _ = _run(capsys, "repeater", "--levels", "2", "--segment-length-km", "25",
                         "--p-swap", "0.5", "--json")
     texts.append(out)
+    code, out, _ = _run(capsys, "keyrate", "tf-cal19", "--loss-db", "20", "--pulses", "1e12",
+                        "--json")
+    texts.append(out)
     for text in texts:
         lowered = text.lower()
         assert ".md" not in lowered and "spec " not in lowered and "spec§" not in lowered
+        assert "§" not in lowered and "crakcr21" not in lowered  # spec sections and tags
 
 
 def test_subprocess_version_and_one_line_errors() -> None:

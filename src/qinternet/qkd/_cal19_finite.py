@@ -1,11 +1,10 @@
 """CAL19 finite key with the interim model FK-v0 (the toolkit's own, labelled interim).
 
-**FK-v0 (interim, not CRAKCR21)**: a CRAKCR21-inspired regression model, *not* the finite-key
-bound of Currás-Lorenzo et al., npj Quantum Inf. 7, 22 (2021), arXiv:1910.11407. Decoy counts
-are taken equal to their expectations, inverted with Chernoff bounds, fed to the decoy LP of
-§3.5, and the expected phase errors are turned into an upper bound on the actual number with a
-forward Chernoff bound (a stand-in for Kato's inequality).
-"""
+**FK-v0 (interim)**: a regression model inspired by Currás-Lorenzo et al. 2021, *not* the finite-
+key bound of Currás-Lorenzo et al., npj Quantum Inf. 7, 22 (2021), arXiv:1910.11407. Decoy counts
+are taken equal to their expectations, inverted with Chernoff bounds, fed to the decoy LP of CAL19,
+and the expected phase errors are turned into an upper bound on the actual number with a forward
+Chernoff bound (a stand-in for Kato's inequality)."""
 
 from __future__ import annotations
 
@@ -46,7 +45,7 @@ class FiniteKeySettings:
 
     References
     ----------
-    .. [1] The toolkit's FK-v0 (interim, not CRAKCR21) [C].
+    .. [1] The toolkit's FK-v0 (interim, not Currás-Lorenzo et al. 2021) [C].
 
     Examples
     --------
@@ -118,7 +117,7 @@ def fk_v0_yield_bounds(
 
     References
     ----------
-    .. [1] The toolkit's FK-v0, steps 1-2 (interim, not CRAKCR21) [C].
+    .. [1] The toolkit's FK-v0, steps 1-2 (interim, not Currás-Lorenzo et al. 2021) [C].
     """
     mu = np.asarray(decoys, dtype=np.float64)
     n_ab = settings.pulses * (1.0 - p_x) ** 2 / mu.size ** 2
@@ -174,13 +173,13 @@ def fk_v0_rate(
 
     Notes
     -----
-    ``M_X = N p_X^2 p_X(1,0)``, ``E_ph = M_X e_Z`` (the §3.4 bound), ``N_ph^U = E_ph +
+    ``M_X = N p_X^2 p_X(1,0)``, ``E_ph = M_X e_Z`` (the CAL19 phase-error bound), ``N_ph^U = E_ph +
     (beta + sqrt(beta^2 + 8 beta E_ph))/2``, ``l`` from :func:`fk_v0_key_length`,
     ``R = l / N``.
 
     References
     ----------
-    .. [1] The toolkit's FK-v0, steps 3-4 (interim, not CRAKCR21) [C].
+    .. [1] The toolkit's FK-v0, steps 3-4 (interim, not Currás-Lorenzo et al. 2021) [C].
     """
     a2 = np.asarray(alpha_sq, dtype=np.float64)
     gain = x_basis_gain(eta, a2, device)

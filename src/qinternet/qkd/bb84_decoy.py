@@ -121,8 +121,7 @@ def bb84_gain_and_qber(
     References
     ----------
     .. [1] H.-K. Lo, X. Ma, K. Chen, PRL 94, 230504 (2005), arXiv:quant-ph/0411004; model as in
-       X. Ma, B. Qi, Y. Zhao, H.-K. Lo, PRA 72, 012326 (2005), Eqs. (2)-(3) [R]; Lo-Ma-Chen 2005
-       §5 [R; V, impl].
+       X. Ma, B. Qi, Y. Zhao, H.-K. Lo, PRA 72, 012326 (2005), Eqs. (2)-(3) [R; V, impl].
 
     Examples
     --------

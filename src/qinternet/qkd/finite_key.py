@@ -1,10 +1,10 @@
 """Finite-key tools: concentration inequalities (Hoeffding, Azuma, Chernoff, Kato) and the
 interim CAL19 finite-key length **FK-v0** (the toolkit's own, labelled interim).
 
-FK-v0 is a CRAKCR21-*inspired* regression model, **not** the bound of Currás-Lorenzo et al.,
-npj Quantum Inf. 7, 22 (2021), arXiv:1910.11407; every output produced with it carries the label
-:data:`FK_V0_LABEL`. The Lim et al. 2014 BB84 finite key lives in ``bb84_finite``.
-"""
+FK-v0 is a regression model *inspired* by Currás-Lorenzo et al. 2021, **not** the bound of Currás-
+Lorenzo et al., npj Quantum Inf. 7, 22 (2021), arXiv:1910.11407; every output produced with it
+carries the label :data:`FK_V0_LABEL`. The Lim et al. 2014 BB84 finite key lives in
+``bb84_finite``."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ __all__ = [
 FloatArray = npt.NDArray[np.float64]
 
 #: Label carried by every FK-v0 output.
-FK_V0_LABEL = "FK-v0 (interim, not CRAKCR21)"
+FK_V0_LABEL = "FK-v0 (interim, not Currás-Lorenzo et al. 2021)"
 
 
 def _check_epsilon(epsilon: float) -> float:
@@ -426,7 +426,7 @@ def fk_v0_key_length(
 ) -> FloatArray:
     """FK-v0 secret key length (bits) summed over the two CAL19 click outcomes.
 
-    **Interim model** FK-v0 (interim, not CRAKCR21): CRAKCR21-inspired, not the paper's bound.
+    **Interim model** FK-v0: inspired by Currás-Lorenzo et al. 2021, not the paper's bound.
 
     Parameters
     ----------

@@ -243,11 +243,11 @@ def cal19_finite_key_rate(
     decoys: Sequence[float] = DEFAULT_FK_DECOYS,
     truncation_s: int = DEFAULT_TRUNCATION["finite"],
 ) -> Cal19Curve:
-    """Finite-key CAL19 rate with the **interim model FK-v0 (interim, not CRAKCR21)**.
+    """Finite-key CAL19 rate with the **interim model FK-v0** (not Currás-Lorenzo et al. 2021).
 
-    FK-v0 is CRAKCR21-inspired but is **not** the finite-key bound of Currás-Lorenzo et al.
-    (2021): decoy counts are Chernoff-inverted expectations and the phase errors use a forward
-    Chernoff bound in place of Kato's inequality (CAL19).
+    FK-v0 is inspired by, but **not**, the finite-key bound of Currás-Lorenzo et al. (2021): decoy
+    counts are Chernoff-inverted expectations and the phase errors use a forward Chernoff bound in
+    place of Kato's inequality (CAL19).
 
     Parameters
     ----------
@@ -353,13 +353,15 @@ _HELP = (
     "--ec-efficiency f (default 1.16); --intensity: alpha^2, key-round mean photon number per "
     "party (optimised in [1e-4, 0.3] when omitted); --decoys infinite (exact photon-number "
     "yields, truncation S = 8) or v1,v2,... (same set for both parties, LP bounds, S = 6); "
-    "--pulses N: pulse pairs sent, finite key with the INTERIM model FK-v0 (not CRAKCR21), "
+    "--pulses N: pulse pairs sent, finite key with the INTERIM model FK-v0 (not the bound of "
+    "Currás-Lorenzo et al. 2021), "
     "p_X and alpha^2 optimised, decoys default 0,0.02,0.1,0.5, S = 5. Asymptotic p_X -> 1. "
     "PLOB is -log2(1-eta) of the channel, detector not included."
 )
 
 #: Note attached to every FK-v0 result.
-FK_V0_NOTE = "interim finite-key model FK-v0 (CRAKCR21-inspired, not the paper's bound)"
+FK_V0_NOTE = ("interim finite-key model FK-v0 (inspired by Currás-Lorenzo et al. 2021, not the "
+              "paper's bound)")
 
 
 def _opt(value: float | None, default: float) -> float:

@@ -490,8 +490,8 @@ def analyze_chain(
     References
     ----------
     .. [1] S. Brand, T. Coopmans, D. Elkouss, arXiv:1912.07688 [V, abstract].
-    .. [2] B. Li, T. Coopmans, D. Elkouss, arXiv:2005.04946, code @ c9245ed [V, impl];
-       Li-Coopmans-Elkouss 2021 (coverage), §3 (W, F), §4 (key rate, log2).
+    .. [2] B. Li, T. Coopmans, D. Elkouss, arXiv:2005.04946, code @ c9245ed [V, impl]
+       (coverage, W, F, key rate with log2).
 
     Examples
     --------
