@@ -616,3 +616,23 @@ def test_demo_end_to_end_json_is_one_document_and_writes_every_file(
         assert (out_dir / name).stat().st_size > 1000, name
     assert doc["repeaters"]["source_clock_rate_hz"] == 1e9
     assert doc["qkd"]["protocols"]["mdi"]["key_rate_unit"] == "bits per pulse pair"
+
+
+def test_repeater_json_echoes_the_physical_inputs(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "repeater", "--levels", "1", "--segment-length-km", "20",
+                        "--p-swap", "0.5", "--source-efficiency", "0.9",
+                        "--detector-efficiency", "0.8", "--heralding", "midpoint", "--json")
+    doc = json.loads(out)
+    assert code == 0 and doc["source_efficiency"] == 0.9 and doc["detector_efficiency"] == 0.8
+    assert doc["heralding"] == "midpoint" and doc["truncation"] == "automatic"
+    assert doc["segment_length_km"] == 20.0 and doc["attenuation_db_per_km"] == 0.2
+
+
+def test_compare_accepts_a_clock_rate_like_single_protocols(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "keyrate", "compare", "--protocols", "mdi", "--loss-db", "10",
+                        "--clock-rate-hz", "1e9", "--json")
+    doc = json.loads(out)
+    assert code == 0 and doc["clock_rate_hz"] == 1e9
+    point = doc["points"][0]
+    assert point["key_rate_bits_per_s"] == pytest.approx(1e9 * point["key_rate_bits_per_pulse"])

@@ -522,6 +522,7 @@ def _compare(
     misalignment: MisalignmentOpt = None,
     phase_mismatch: PhaseOpt = None,
     ec_efficiency: EcOpt = None,
+    clock_rate_hz: ClockOpt = None,
     as_json: JsonOpt = False,
     plot: PlotOpt = None,
 ) -> None:
@@ -540,6 +541,8 @@ def _compare(
     if len({s.name for s in specs}) != len(specs):
         raise InvalidParameterError("--protocols", protocols, "must not repeat a protocol")
     axis = _axis(loss_db, distance_km, attenuation_db_per_km, DEFAULT_ATTENUATION_DB_PER_KM)
+    if clock_rate_hz is not None and not (np.isfinite(clock_rate_hz) and clock_rate_hz > 0):
+        raise InvalidParameterError("--clock-rate-hz", clock_rate_hz, "must be > 0")
     options = KeyRateOptions(
         detector_efficiency=detector_efficiency, dark_count=dark_count,
         misalignment=misalignment, phase_mismatch=phase_mismatch, ec_efficiency=ec_efficiency,
@@ -558,7 +561,7 @@ def _compare(
     unit = "km" if axis.key == "distance_km" else "db"
     doc = {
         "protocols": names,
-        **_document(axis, specs, curves, None, plot_path),
+        **_document(axis, specs, curves, clock_rate_hz, plot_path),
         "summary": {
             spec.name: {
                 "key_rate_unit": _unit(spec),

@@ -92,6 +92,9 @@ _UNITS = {
     "secret_key_rate_bb84_bits_per_s": "bits per s",
     "secret_key_rate_six_state_bits_per_s": "bits per s",
     "segment_length_km": "km",
+    "source_efficiency": "probability",
+    "detector_efficiency": "probability",
+    "heralding": "attempt time from fibre",
     "total_length_km": "km",
     "attenuation_db_per_km": "dB/km",
     "plob_bits_per_use": "bits per channel use",
@@ -463,6 +466,15 @@ def _run(opts: dict[str, Any]) -> None:
         ).to_dict()
     else:
         data = result.to_dict()
+    if segment_length is not None:  # echo every physical input (p_gen is derived from them)
+        data.update(source_efficiency=opts["source_efficiency"],
+                    detector_efficiency=opts["detector_efficiency"],
+                    heralding=opts["heralding"] if step_s is not None and opts["clock_rate_hz"]
+                    is None and opts["attempt_time_s"] is None else None)
+    if opts["truncation_steps"] is None:
+        data["truncation"] = "automatic"
+    else:
+        data["truncation"] = "fixed"
     if optimum is not None:
         data.update(optimum.to_dict())
     data["warnings"] = [" ".join(str(w.message).split()) for w in caught]
