@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SRC    := $(shell find src -name '*.py' -o -name 'py.typed' 2>/dev/null)
 
-.PHONY: demo test install lint typecheck pytest bench clean
+.PHONY: demo test install lint typecheck pytest bench corpus clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ test: lint typecheck pytest
 
 bench: $(VENV)/.stamp-test
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+# Every real topohub network through every query type, checked against independent LPs
+# (the sample in tests/networks/test_corpus_sample.py runs in `make test`).
+corpus: $(VENV)/.stamp-test
+	$(BIN)/python benchmarks/corpus.py
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache

@@ -180,7 +180,7 @@ def prepare(
     clip = min(cond.clip_level / scale, _MAX_SCALED)
     if not frequency:
         scaled = np.minimum(scaled, clip)
-    if kind == "lower" and pruned.any():
+    if kind == "lower" and pruned.any() and not frequency:  # the U1 closed form needs no pruning
         usable = usable & ~pruned
         ids = np.flatnonzero(usable)
         g = ig.Graph(n=n, edges=list(zip(tail[ids].tolist(), head[ids].tolist(), strict=True)))

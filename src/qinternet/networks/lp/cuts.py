@@ -60,6 +60,10 @@ _LS_EXTRA = 64
 _LS_RANDOM = 16
 _STALL_REL = 1e-2
 _MAX_ADD = 64
+#: Frequency relaxations: largest number of (demand flow, link) pairs held in compact form
+#: (above it the master grows slow to re-solve: backbone americas, 20 pairs, 60k columns,
+#: 55-75 s per solve).
+_COMPACT_MAX = 20000
 #: Largest network whose Gomory-Hu cuts are used as separation candidates.
 _GH_MAX_NODES = 4000
 #: Frequency: terminal splits made exact (a compact flow each) per separation round, most
@@ -333,9 +337,12 @@ def upper_bound(
     exact_enum = n <= int(exact_max_nodes)
     n_terminals = len({v for d in prob.demands for v in d})
     exact_split = not exact_enum and k > 1 and n_terminals <= EXACT_SPLIT_MAX_TERMINALS
+    heuristic_mode = not exact_enum and not exact_split and k > 1
     # frequency: per-demand cuts in compact flow form (exact in one solve); fixed capacities:
     # the per-demand min cuts are the rate caps already
-    master = CutMaster(prob, compact=prob.frequency)
+    flows = sum(len(d) - 1 for d in prob.demands) * int(prob.usable.sum())
+    compact = prob.frequency and (k == 1 or not heuristic_mode or flows <= _COMPACT_MAX)
+    master = CutMaster(prob, compact=compact)
     initial: list[npt.NDArray[np.bool_]] = []
     for d in prob.demands:
         for t in (d[0], d[-1]):
@@ -416,6 +423,11 @@ def upper_bound(
         reason = (f"{n} nodes (> {exact_max_nodes}) and {n_terminals} distinct terminals "
                   f"(> {EXACT_SPLIT_MAX_TERMINALS}): exact separation of multi-demand cuts is "
                   "NP-hard, so they are found by local search")
+        if prob.frequency and not compact:
+            reason += (f"; {flows} flow-link pairs (> {_COMPACT_MAX}): per-demand cuts enter "
+                       "only as generated rows and each demand's own bound (its best single "
+                       "usage), so this relaxation may be looser than per-pair cuts with a "
+                       "shared usage")
     if sandwiched and name not in EXACT_UPPER_METHODS:
         name, reason = "cut-lp-attained", ""
     if not converged:

@@ -34,8 +34,9 @@ UPPER_METHODS = MappingProxyType({
                        "by the multicommodity flow / tree-packing LP with the same capacities, "
                        "and flow <= cut LP <= any relaxation of it)",
     "cut-lp-relaxation": "relaxation: cut LP over the per-demand cuts (a min cut per pair, the "
-                         "Steiner-cut LP per group) and the multi-demand cuts found by "
-                         "heuristic separation; a proven upper bound, maybe not tight",
+                         "Steiner-cut LP per group; see the reason for the one exception) and "
+                         "the multi-demand cuts found by heuristic separation; a proven upper "
+                         "bound, maybe not tight",
 })
 
 #: Methods whose value is the optimum of the full cut LP.
