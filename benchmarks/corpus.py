@@ -45,7 +45,7 @@ from qinternet.networks import Network, Usage, load_network, network_bounds
 
 #: Networks of the sample run by ``make test`` (small and large, all sources).
 SAMPLE = ("sndlib/abilene", "sndlib/atlanta", "sndlib/ta2", "topozoo/Surfnet",
-          "topozoo/Bellcanada", "caida/2024-08/7018")
+          "topozoo/Bellcanada", "caida/2024-08/9498")
 #: Relative tolerance of value comparisons (LP outputs are solved to about 1e-9).
 REL = 1e-6
 OBJECTIVES = ("total", "worst", "weighted")

@@ -2,6 +2,7 @@
 
 - :class:`Network`, :class:`Node`, :class:`Link`: undirected multigraph of quantum links.
 - :func:`load_network`: node-link JSON, GraphML, GML (Topology Zoo) or ``topohub:KEY``.
+- :data:`Objective`, :data:`OBJECTIVES`: the LP objectives ``total``, ``worst``, ``weighted``.
 - :class:`Usage`: usage models ``flooding`` / ``frequency`` / ``budget`` with their units.
 - :func:`network_bounds`: certified upper bound and achievable lower bound with routes.
 - :class:`NetworkBoundResult`: the result (``to_dict()`` = ``qinternet bounds --json``).
@@ -12,6 +13,7 @@
 from qinternet.networks.bounds import network_bounds
 from qinternet.networks.io import load_network
 from qinternet.networks.network import Link, Network, Node
+from qinternet.networks.objectives import OBJECTIVES, Objective
 from qinternet.networks.results import NetworkBoundResult
 from qinternet.networks.routes import PathRoute, decompose_flow
 from qinternet.networks.single_pair import harmonic_path, max_flow_min_cut, widest_path
@@ -22,6 +24,8 @@ __all__ = [
     "Network",
     "NetworkBoundResult",
     "Node",
+    "OBJECTIVES",
+    "Objective",
     "PathRoute",
     "Usage",
     "decompose_flow",

@@ -20,14 +20,14 @@ from qinternet.networks.lp._arrays import LinkArrays
 from qinternet.networks.lp._solution import LPSolution, RouteColumn
 from qinternet.networks.lp.methods import EXACT_UPPER_METHODS
 from qinternet.networks.network import Network
-from qinternet.networks.results import NetworkBoundResult, Objective
+from qinternet.networks.objectives import OBJECTIVES, Objective
+from qinternet.networks.results import NetworkBoundResult
 from qinternet.networks.single_pair import SinglePairSolution, single_pair_bounds
 from qinternet.networks.usage import Usage
 
 __all__ = ["network_bounds"]
 
 _FLOODING = Usage.flooding()
-_OBJECTIVES = ("total", "worst", "weighted")
 
 
 def network_bounds(
@@ -98,7 +98,7 @@ def network_bounds(
     >>> res.unit
     'ebits per network use'
     """
-    if objective not in _OBJECTIVES:
+    if objective not in OBJECTIVES:
         raise InvalidParameterError("objective", objective,
                                     "must be one of 'total', 'worst', 'weighted'")
     if not isinstance(usage, Usage):

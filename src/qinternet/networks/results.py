@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from qinternet.errors import InvalidParameterError
 from qinternet.networks.lp._solution import RouteColumn
+from qinternet.networks.objectives import Objective
 from qinternet.networks.usage import UsageModel
 
 if TYPE_CHECKING:
     from qinternet.networks.network import Network
 
 __all__ = ["CONTRACT_KEYS", "NetworkBoundResult", "Objective"]
-
-Objective = Literal["total", "worst", "weighted"]
 
 #: Keys of :meth:`NetworkBoundResult.to_dict` fixed by the CLI contract (issue 3).
 CONTRACT_KEYS = (

@@ -27,13 +27,11 @@ import numpy.typing as npt
 from qinternet.errors import InvalidParameterError
 from qinternet.networks.lp._arrays import LinkArrays
 from qinternet.networks.lp._conditioning import Conditioning, condition
+from qinternet.networks.objectives import OBJECTIVES, Objective
 from qinternet.networks.usage import Usage
 
 __all__ = ["Objective", "Problem", "prepare"]
 
-Objective = Literal["total", "worst", "weighted"]
-
-_OBJECTIVES = ("total", "worst", "weighted")
 
 #: Largest scaled capacity stored (well below HiGHS' infinity, 1e20, after any clipping).
 _MAX_SCALED = 1e300
@@ -117,7 +115,7 @@ def _validate_demands(demands: Sequence[Sequence[int]], n: int) -> tuple[tuple[i
 def _coefficients(
     objective: str, weights: Sequence[float] | None, k: int
 ) -> npt.NDArray[np.float64]:
-    if objective not in _OBJECTIVES:
+    if objective not in OBJECTIVES:
         raise InvalidParameterError(
             "objective", objective, "must be 'total', 'worst' or 'weighted'"
         )
