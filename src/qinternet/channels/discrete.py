@@ -23,6 +23,19 @@ __all__ = [
     "QuditDephasingChannel",
 ]
 
+#: Largest qudit dimension accepted (2^31): log2 d and the isotropic-state formulas stay exact
+#: in double precision far beyond any physical system, and numpy integer arithmetic stays in
+#: range.
+MAX_DIMENSION = 2**31
+
+
+def require_max_dimension(dimension: int) -> None:
+    """Refuse a dimension above :data:`MAX_DIMENSION` with a clear error."""
+    if dimension > MAX_DIMENSION:
+        raise InvalidParameterError("dimension", dimension,
+                                    f"must be <= 2^31 = {MAX_DIMENSION}")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PauliChannel(_Bounds):
     """Qubit Pauli channel with probabilities (p0, pX, pY, pZ).
@@ -88,6 +101,7 @@ class DepolarizingChannel(_Bounds):
     def __post_init__(self) -> None:
         require_probability("p", self.p)
         require_int("dimension", self.dimension, minimum=2)
+        require_max_dimension(self.dimension)
 
     def _distillable_instance(self) -> bool:
         """p = 0 is the identity channel (capacity log2 d)."""
@@ -204,6 +218,7 @@ class ErasureChannel(_Bounds):
     def __post_init__(self) -> None:
         require_probability("p", self.p)
         require_int("dimension", self.dimension, minimum=2)
+        require_max_dimension(self.dimension)
 
     @property
     def upper_ebits_per_use(self) -> float:
