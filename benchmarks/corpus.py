@@ -251,6 +251,33 @@ def independent_flow_lp(net: Network, which: str, pairs: Sequence[tuple[int, ...
     return -float(res.fun) * ref
 
 
+def frequency_pairs_lower(net: Network, pairs: Sequence[tuple[int, ...]], objective: str,
+                          weights: Sequence[float] | None, which: str = "lower") -> float:
+    """Usage-frequency flow LP for pairs in closed form: TOTAL / WEIGHTED ``max_j q_j / L_j``,
+    WORST ``1 / sum_j d_j L_j``, with L_j the shortest path under lengths 1/R_lo (networkx
+    Dijkstra on lengths relative to the largest capacity, so nothing overflows)."""
+    arr = net.link_arrays(which)  # type: ignore[arg-type]
+    ref = float(arr.capacity.max())
+    g = nx.Graph()
+    for a, b, c in zip(arr.tail.tolist(), arr.head.tolist(), arr.capacity.tolist(),
+                       strict=True):
+        if (c > 0 and a != b and ref / c < 1e300
+                and (not g.has_edge(a, b) or g[a][b]["l"] > ref / c)):
+            g.add_edge(a, b, l=ref / c)
+    lengths = []
+    for s, t in pairs:
+        try:
+            lengths.append(nx.dijkstra_path_length(g, s, t, weight="l") / ref)
+        except (nx.NetworkXNoPath, nx.NodeNotFound):
+            lengths.append(math.inf)
+    q = [1.0] * len(pairs) if weights is None or objective == "total" else list(weights)
+    if objective == "worst":
+        total = math.fsum(d * length for d, length in zip(q, lengths, strict=True))
+        return 0.0 if not math.isfinite(total) else 1.0 / total
+    return max((w / length for w, length in zip(q, lengths, strict=True)
+                if math.isfinite(length)), default=0.0)
+
+
 def steiner_cut_lp(net: Network, group: tuple[int, ...], usage: str) -> float:
     """SCUT of one group: m - 1 flows t_1 -> t_j of value r, capacities not shared."""
     pairs = [(group[0], t) for t in group[1:]]
@@ -373,11 +400,19 @@ def _independent_checks(net: Network, demands: list[tuple[int, ...]], res: Any, 
                         objective: str, weights: list[float] | None, independent: bool,
                         errs: list[str]) -> None:
     pairs_only = all(len(d) == 2 for d in demands)
+    if independent and pairs_only and usage == "frequency":
+        # closed form (one budget row): shortest paths with lengths 1/R_lo, via networkx
+        ref_low = frequency_pairs_lower(net, demands, objective, weights)
+        if not _close(res.lower, ref_low):
+            errs.append(f"lower {res.lower:.9g} != closed form 1/L {ref_low:.9g}")
     if independent and pairs_only:
-        ref_low = independent_flow_lp(net, "lower", demands, usage, objective, weights)
+        ref_low = (res.lower if usage == "frequency"
+                   else independent_flow_lp(net, "lower", demands, usage, objective, weights))
         if not _close(res.lower, ref_low):
             errs.append(f"lower {res.lower:.9g} != independent flow LP {ref_low:.9g}")
-        flow_up = independent_flow_lp(net, "upper", demands, usage, objective, weights)
+        flow_up = (frequency_pairs_lower(net, demands, objective, weights, "upper")
+                   if usage == "frequency"
+                   else independent_flow_lp(net, "upper", demands, usage, objective, weights))
         cut_up = independent_flow_lp(net, "upper", demands, usage, objective, weights,
                                      separate=True)
         if res.upper < flow_up * (1 - REL):
