@@ -74,20 +74,17 @@ def _connects(prob: Problem, links: Sequence[int], terminals: Sequence[int]) -> 
 class _Master:
     """Restricted master LP (minimisation of the negated objective) held in one Highs object.
 
-    Rows: [budget (frequency)] [d_j T - r_j <= 0 (worst)] then, for fixed capacities, one
+    Fixed capacities only (flooding, budget; usage frequencies have the closed form of
+    :mod:`~qinternet.networks.lp.frequency`). Rows: [d_j T - r_j <= 0 (worst)] then one
     capacity row per link, added lazily when a column first uses the link (rows of unused links
-    are slack: price 0). Under the frequency model the minimal usage is p_e = load_e / c_e, so
-    the p variables are eliminated exactly: one budget row ``sum_c x_c sum_{e in c} 1/c_e <= 1``
-    (link prices are then ``y_e = lambda / c_e``; keeping explicit p_e rows would make the link
-    duals degenerate and column generation crawl).
+    are slack: price 0).
     """
 
     def __init__(self, prob: Problem) -> None:
         self.prob = prob
         self.k = len(prob.demands)
         self.worst = prob.objective == "worst"
-        self.budget_row = 0 if prob.frequency else -1
-        self.demand_row0 = 1 if prob.frequency else 0
+        self.demand_row0 = 0
         n_rows = self.demand_row0 + (self.k if self.worst else 0)
         self.row_of = np.full(prob.num_links, -1, dtype=np.int64)
         self.link_of_row: list[int] = []
@@ -99,8 +96,6 @@ class _Master:
         vals = prob.coeffs.tolist() if self.worst else []
         a = sp.csc_matrix((vals, (ri, [0] * len(ri))), shape=(n_rows, n_cols))
         row_upper = np.zeros(n_rows)
-        if prob.frequency:
-            row_upper[self.budget_row] = 1.0
         pass_model(self.h, -np.ones(n_cols), a, np.full(n_rows, -INF), row_upper,
                    np.zeros(n_cols), np.full(n_cols, INF))
         self.n_cols = n_cols
@@ -129,23 +124,18 @@ class _Master:
             fresh.append((j, links, nodes))
         if not fresh:
             return 0
-        if not self.prob.frequency:
-            missing = sorted({e for _, lk, _ in fresh for e in lk if self.row_of[e] < 0})
-            if missing:
-                self._add_link_rows(missing)
+        missing = sorted({e for _, lk, _ in fresh for e in lk if self.row_of[e] < 0})
+        if missing:
+            self._add_link_rows(missing)
         starts: list[int] = []
         idx: list[int] = []
         vals: list[float] = []
         costs: list[float] = []
         for j, links, _ in fresh:
             starts.append(len(idx))
-            if self.prob.frequency:
-                idx.append(self.budget_row)
-                vals.append(float(np.sum(1.0 / self.prob.capacity[list(links)])))
-            else:
-                for e in links:
-                    idx.append(int(self.row_of[e]))
-                    vals.append(1.0)
+            for e in links:
+                idx.append(int(self.row_of[e]))
+                vals.append(1.0)
             if self.worst:
                 idx.append(self.demand_row0 + j)
                 vals.append(-1.0)
@@ -169,12 +159,8 @@ class _Master:
         x = np.asarray(sol.col_value, dtype=np.float64)
         dual = np.asarray(sol.row_dual, dtype=np.float64)
         y = np.zeros(self.prob.num_links)
-        if self.prob.frequency:
-            lam = max(-float(dual[self.budget_row]), 0.0)
-            y[self.prob.usable] = lam / self.prob.capacity[self.prob.usable]
-        else:
-            has = self.row_of >= 0
-            y[has] = np.maximum(-dual[self.row_of[has]], 0.0)
+        has = self.row_of >= 0
+        y[has] = np.maximum(-dual[self.row_of[has]], 0.0)
         return x[np.asarray(self.route_cols, dtype=np.int64)], y, dual
 
     def thresholds(self, dual: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -242,20 +228,13 @@ def _make_feasible(prob: Problem, loads: npt.NDArray[np.float64]
                    ) -> tuple[npt.NDArray[np.float64], float, npt.NDArray[np.float64] | None]:
     """Shrink factors <= 1 making the route rates exactly feasible (solver-tolerance excess).
 
-    Flooding/budget: per link ``min(1, c_e / load_e)``; a column is shrunk by the smallest
-    factor of its links, so only the routes through an overloaded link lose rate (a tiny
-    long-fibre link overloaded by the solver tolerance must not shrink every route).
-    Frequency: one global factor for the budget row. Returns (per-link factors, global factor,
-    usage p_e or None).
+    Per link ``min(1, c_e / load_e)``; a column is shrunk by the smallest factor of its links,
+    so only the routes through an overloaded link lose rate (a tiny long-fibre link overloaded
+    by the solver tolerance must not shrink every route). Returns (per-link factors, global
+    factor 1, usage None: capacities are fixed).
     """
     use = loads > 0
     per_link = np.ones_like(loads)
-    if prob.frequency:
-        p = np.zeros_like(loads)
-        p[use] = loads[use] / prob.capacity[use]
-        total = float(p.sum())
-        factor = min(1.0, 1.0 / total) if total > 0 else 1.0
-        return per_link, factor, p * factor
     per_link[use] = np.minimum(1.0, prob.capacity[use] / loads[use])
     return per_link, 1.0, None
 
@@ -271,9 +250,7 @@ def _positive_expected(prob: Problem, connected: Sequence[int]) -> bool:
 def _zero_solution(prob: Problem, usage: Usage, note: str) -> LPSolution:
     k = len(prob.demands)
     usage_out: tuple[float, ...] | None = None
-    if prob.frequency:
-        usage_out = (0.0,) * prob.num_links  # nothing is sent: no link is used
-    elif usage.model == "budget":
+    if usage.model == "budget":
         usage_out = usage.link_budgets
     return LPSolution(
         kind="lower", value=0.0, rates=(0.0,) * k, method="disconnected demand (rate 0)",
