@@ -18,7 +18,6 @@ from qinternet._validation import require_nonnegative
 from qinternet.errors import InvalidParameterError, SolverError
 from qinternet.networks.lp._arrays import LinkArrays
 from qinternet.networks.lp._solution import LPSolution, RouteColumn
-from qinternet.networks.lp.methods import EXACT_UPPER_METHODS
 from qinternet.networks.network import Network
 from qinternet.networks.objectives import OBJECTIVES, Objective
 from qinternet.networks.results import NetworkBoundResult
@@ -223,7 +222,6 @@ def _single(network: Network, pair: tuple[int, ...], names: tuple[tuple[str, ...
         link_usage=sol.link_usage, solver_status="optimal", time_s=elapsed,
         lengths_estimated=network.lengths_estimated, notes=tuple(notes), columns=columns,
         upper_method_name="harmonic-path" if usage.model == "frequency" else "min-cut",
-        upper_exact=True,
     )
 
 
@@ -320,7 +318,7 @@ def _multi(network: Network, demands: tuple[tuple[int, ...], ...],
         link_flows=tuple(flows.tolist()), link_usage=low.link_usage,
         solver_status=f"lower: {low.status}; upper: {up.status}", time_s=elapsed,
         lengths_estimated=network.lengths_estimated, notes=tuple(notes), columns=tuple(low.routes),
-        upper_method_name=up.method_name, upper_exact=up.method_name in EXACT_UPPER_METHODS,
+        upper_method_name=up.method_name,
         upper_relaxation_reason=up.relaxation_reason,
         conditioning=_conditioning(low, up),
     )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from qinternet.errors import InvalidParameterError
 from qinternet.networks.lp._solution import RouteColumn
+from qinternet.networks.lp.methods import EXACT_UPPER_METHODS
 from qinternet.networks.objectives import Objective
 from qinternet.networks.usage import UsageModel
 
@@ -85,8 +86,6 @@ class NetworkBoundResult:
     notes: tuple[str, ...] = ()
     #: Name of the upper-bound method, one of :data:`~qinternet.networks.lp.methods.UPPER_METHODS`.
     upper_method_name: str = ""
-    #: True when ``upper`` is the optimum of the full cut LP (not only a valid relaxation).
-    upper_exact: bool = False
     #: Why ``upper`` is a relaxation ("" when exact).
     upper_relaxation_reason: str = ""
     #: What the query's conditioning did: scale, pruned links and their certified slack, clipped
@@ -100,6 +99,12 @@ class NetworkBoundResult:
             raise InvalidParameterError("rates", self.rates, "must have one entry per demand")
         if not (math.isfinite(self.lower) and math.isfinite(self.upper)):
             raise InvalidParameterError("lower/upper", (self.lower, self.upper), "must be finite")
+
+    @property
+    def upper_exact(self) -> bool:
+        """True when ``upper`` is the optimum of the full cut LP (not only a valid relaxation):
+        derived from :attr:`upper_method_name`."""
+        return self.upper_method_name in EXACT_UPPER_METHODS
 
     @property
     def gap(self) -> float:

@@ -37,7 +37,8 @@ import igraph as ig
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["PRUNE_REL", "PRUNE_REL_FREQUENCY", "UNLIMITED_REL", "Conditioning", "condition"]
+__all__ = ["PRUNE_REL", "PRUNE_REL_FREQUENCY", "UNLIMITED_REL", "Conditioning", "condition",
+           "usable_graph", "widest_values"]
 
 #: Links with capacity below ``PRUNE_REL * V`` (V = the objective's scale) are pruned.
 PRUNE_REL = 1e-13
@@ -71,14 +72,21 @@ class Conditioning:
     clipped: tuple[int, ...]
 
 
+def usable_graph(n: int, tail: npt.NDArray[np.int64], head: npt.NDArray[np.int64],
+                 usable: npt.NDArray[np.bool_]) -> ig.Graph:
+    """igraph graph of the usable links (edge i = link ``flatnonzero(usable)[i]``)."""
+    ids = np.flatnonzero(usable)
+    return ig.Graph(n=n, edges=list(zip(tail[ids].tolist(), head[ids].tolist(), strict=True)))
+
+
 def widest_values(
-    n: int, tail: npt.NDArray[np.int64], head: npt.NDArray[np.int64],
+    g: ig.Graph, tail: npt.NDArray[np.int64], head: npt.NDArray[np.int64],
     cap: npt.NDArray[np.float64], usable: npt.NDArray[np.bool_],
     demands: Sequence[tuple[int, ...]],
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
     """Bottleneck (widest-tree) value of each demand and the component of each node."""
     ids = np.flatnonzero(usable)
-    g = ig.Graph(n=n, edges=list(zip(tail[ids].tolist(), head[ids].tolist(), strict=True)))
+    n = g.vcount()
     component = np.asarray(g.connected_components().membership, dtype=np.int64)
     if ids.size == 0:
         return np.zeros(len(demands)), component
@@ -97,12 +105,12 @@ def widest_values(
     return wid, component
 
 
-def _flooding_caps(n: int, tail: npt.NDArray[np.int64], head: npt.NDArray[np.int64],
+def _flooding_caps(g: ig.Graph, tail: npt.NDArray[np.int64], head: npt.NDArray[np.int64],
                    cap: npt.NDArray[np.float64], usable: npt.NDArray[np.bool_],
                    demands: Sequence[tuple[int, ...]],
                    wid: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     ids = np.flatnonzero(usable)
-    g = ig.Graph(n=n, edges=list(zip(tail[ids].tolist(), head[ids].tolist(), strict=True)))
+    n = g.vcount()
     c = cap[ids]
     m = max(int(ids.size), 1)
     out = np.zeros(len(demands))
@@ -123,13 +131,10 @@ def _flooding_caps(n: int, tail: npt.NDArray[np.int64], head: npt.NDArray[np.int
     return out
 
 
-def _frequency_caps(n: int, tail: npt.NDArray[np.int64], head: npt.NDArray[np.int64],
-                    cap: npt.NDArray[np.float64], usable: npt.NDArray[np.bool_],
+def _frequency_caps(g: ig.Graph, cap: npt.NDArray[np.float64], usable: npt.NDArray[np.bool_],
                     demands: Sequence[tuple[int, ...]],
                     wid: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    ids = np.flatnonzero(usable)
-    g = ig.Graph(n=n, edges=list(zip(tail[ids].tolist(), head[ids].tolist(), strict=True)))
-    c = cap[ids]
+    c = cap[np.flatnonzero(usable)]
     out = np.zeros(len(demands))
     for j, d in enumerate(demands):
         if wid[j] <= 0:
@@ -154,11 +159,12 @@ def condition(
 
     ``cap`` are the effective per-use capacities (flooding: c_e; budget: u_e c_e).
     """
-    wid, component = widest_values(n, tail, head, cap, usable, demands)
+    g = usable_graph(n, tail, head, usable)  # built once for every step of the conditioning
+    wid, component = widest_values(g, tail, head, cap, usable, demands)
     if frequency:
-        caps = _frequency_caps(n, tail, head, cap, usable, demands, wid)
+        caps = _frequency_caps(g, cap, usable, demands, wid)
     else:
-        caps = _flooding_caps(n, tail, head, cap, usable, demands, wid)
+        caps = _flooding_caps(g, tail, head, cap, usable, demands, wid)
     pos = coeffs > 0
     if objective == "worst":
         t_ub = float(np.min(caps[pos] / coeffs[pos])) if pos.any() else 0.0

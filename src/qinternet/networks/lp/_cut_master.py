@@ -110,46 +110,77 @@ class CutMaster:
         self.seen: set[bytes] = set()
         self.term = [np.asarray(d, dtype=np.int64) for d in prob.demands]
 
-    def _add_compact_flows(self) -> None:
-        """One flow t_1 -> t_i of value R_j per demand j and terminal t_i (own capacities)."""
+    def _add_flow(self, ends: npt.NDArray[np.int64], end_cols: npt.NDArray[np.int64],
+                  end_signs: npt.NDArray[np.float64], n_supply: int = 0,
+                  value_row: tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]] | None = None
+                  ) -> None:
+        """Add one flow over the usable links with the links' own capacities.
+
+        Columns: f(v->w), f(w->v) per usable link, then ``n_supply`` supply variables.
+        Rows: conservation ``out - in + sum sign * x_col = 0`` at every node, where
+        ``(ends[i], end_cols[i], end_signs[i])`` adds ``sign * x_col`` at node ``ends[i]``
+        (``end_cols`` >= 0 are absolute columns, < 0 mean supply variable ``-1 - col``);
+        capacity ``f+ + f- - coef * use <= const`` per link (the link's usage term); and, with
+        ``value_row = (cols, vals)``, one defining row ``sum vals * x_cols = 0`` (same column
+        convention).
+        """
         prob = self.prob
         n = prob.num_nodes
         ids = self.usable
         mu = ids.size
         tail, head = prob.tail[ids], prob.head[ids]
         ar = np.arange(mu, dtype=np.int64)
-        for j, d in enumerate(prob.demands):
+        c0 = self.h.getNumCol()
+        r0 = self.h.getNumRow()
+        n_cols = 2 * mu + n_supply
+        self.h.addCols(n_cols, np.zeros(n_cols), np.zeros(n_cols), np.full(n_cols, INF), 0,
+                       np.zeros(n_cols, dtype=np.int32), np.zeros(0, dtype=np.int32),
+                       np.zeros(0))
+        fw = c0 + ar
+        bw = c0 + mu + ar
+
+        def absolute(cols: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+            return np.where(cols >= 0, cols, c0 + 2 * mu - 1 - cols)
+
+        rows = [r0 + tail, r0 + head, r0 + head, r0 + tail, r0 + ends]
+        cols = [fw, fw, bw, bw, absolute(end_cols)]
+        vals = [np.ones(mu), -np.ones(mu), np.ones(mu), -np.ones(mu), end_signs]
+        rc = r0 + n
+        has = self.use_col[ids] >= 0
+        rows += [rc + ar, rc + ar, rc + ar[has]]
+        cols += [fw, bw, self.use_col[ids][has]]
+        vals += [np.ones(mu), np.ones(mu), -self.use_coef[ids][has]]
+        n_new = n + mu
+        lo = [np.zeros(n), np.full(mu, -INF)]
+        hi = [np.zeros(n), self.const_cap[ids]]
+        if value_row is not None:
+            vcols, vvals = value_row
+            rows.append(np.full(vcols.size, rc + mu))
+            cols.append(absolute(vcols))
+            vals.append(vvals)
+            n_new += 1
+            lo.append(np.zeros(1))
+            hi.append(np.zeros(1))
+        m = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows) - r0,
+                                                  np.concatenate(cols))),
+                          shape=(n_new, self.h.getNumCol()))
+        self.h.addRows(n_new, np.concatenate(lo), np.concatenate(hi), int(m.nnz),
+                       m.indptr[:-1].astype(np.int32), m.indices.astype(np.int32),
+                       m.data.astype(np.float64))
+
+    def _add_compact_flows(self) -> None:
+        """One flow t_1 -> t_i of value R_j per demand j and terminal t_i (own capacities)."""
+        for j, d in enumerate(self.prob.demands):
             for t in d[1:]:
-                c0 = self.h.getNumCol()
-                r0 = self.h.getNumRow()
-                fw = c0 + ar
-                bw = c0 + mu + ar
-                self.h.addCols(2 * mu, np.zeros(2 * mu), np.zeros(2 * mu), np.full(2 * mu, INF),
-                               0, np.zeros(2 * mu, dtype=np.int32), np.zeros(0, dtype=np.int32),
-                               np.zeros(0))
-                # conservation: out - in - R_j([v = s] - [v = t]) = 0
-                rows = [r0 + tail, r0 + head, r0 + head, r0 + tail, np.array([r0 + d[0], r0 + t])]
-                cols = [fw, fw, bw, bw, np.array([j, j])]
-                vals = [np.ones(mu), -np.ones(mu), np.ones(mu), -np.ones(mu),
-                        np.array([-1.0, 1.0])]
-                # capacity: f+ + f- - coef * use <= const
-                rc = r0 + n
-                rows += [rc + ar, rc + ar]
-                cols += [fw, bw]
-                vals += [np.ones(mu), np.ones(mu)]
-                has = self.use_col[ids] >= 0
-                rows.append(rc + ar[has])
-                cols.append(self.use_col[ids][has])
-                vals.append(-self.use_coef[ids][has])
-                r = np.concatenate(rows)
-                c = np.concatenate(cols)
-                v = np.concatenate(vals)
-                n_new = n + mu
-                lo = np.concatenate([np.zeros(n), np.full(mu, -INF)])
-                hi = np.concatenate([np.zeros(n), self.const_cap[ids]])
-                m = sp.csr_matrix((v, (r - r0, c)), shape=(n_new, self.h.getNumCol()))
-                self.h.addRows(n_new, lo, hi, int(m.nnz), m.indptr[:-1].astype(np.int32),
-                               m.indices.astype(np.int32), m.data.astype(np.float64))
+                # out - in - R_j ([v = t_1] - [v = t_i]) = 0
+                self._add_flow(np.array([d[0], t], dtype=np.int64),
+                               np.array([j, j], dtype=np.int64), np.array([-1.0, 1.0]))
+
+    def split_key(self, inside: npt.NDArray[np.bool_]) -> frozenset[int]:
+        """The terminal split of a node mask, as the side without the largest terminal."""
+        terms = sorted({int(v) for d in self.prob.demands for v in d})
+        x = frozenset(v for v in terms if inside[v])
+        return x if terms[-1] not in x else frozenset(terms) - x
 
     def add_split_flow(self, inside: npt.NDArray[np.bool_]) -> bool:
         """Make the terminal split (X, T - X) exact: a flow from X to T - X of value
@@ -159,64 +190,26 @@ class CutMaster:
         ``inside`` is a node mask whose terminals are X. Returns False when the split splits
         no demand or already has its flow.
         """
-        prob = self.prob
-        terms = sorted({int(v) for d in prob.demands for v in d})
-        x = frozenset(v for v in terms if inside[v])
-        if not x or len(x) == len(terms):
-            return False
-        key = x if terms[-1] not in x else frozenset(terms) - x
-        if key in self.split_flows:
+        terms = sorted({int(v) for d in self.prob.demands for v in d})
+        key = self.split_key(inside)
+        if not key or len(key) == len(terms) or key in self.split_flows:
             return False
         split = self.split(inside)
         if not split.any():
             return False
         self.split_flows.add(key)
-        n = prob.num_nodes
-        ids = self.usable
-        mu = ids.size
-        tail, head = prob.tail[ids], prob.head[ids]
-        ar = np.arange(mu, dtype=np.int64)
-        src = [v for v in terms if v in x]
-        dst = [v for v in terms if v not in x]
-        c0 = self.h.getNumCol()
-        r0 = self.h.getNumRow()
+        src = [v for v in terms if inside[v]]
+        dst = [v for v in terms if not inside[v]]
         ns = len(src) + len(dst)
-        n_new_cols = 2 * mu + ns
-        self.h.addCols(n_new_cols, np.zeros(n_new_cols), np.zeros(n_new_cols),
-                       np.full(n_new_cols, INF), 0, np.zeros(n_new_cols, dtype=np.int32),
-                       np.zeros(0, dtype=np.int32), np.zeros(0))
-        fw = c0 + ar
-        bw = c0 + mu + ar
-        sup = c0 + 2 * mu + np.arange(ns)
+        supply = -1 - np.arange(ns, dtype=np.int64)  # supply variable i of this flow
         # conservation: out - in - s_v [v in X] + t_v [v in T - X] = 0
-        nodes = np.array(src + dst, dtype=np.int64)
-        sign = np.concatenate([-np.ones(len(src)), np.ones(len(dst))])
-        rows = [r0 + tail, r0 + head, r0 + head, r0 + tail, r0 + nodes]
-        cols = [fw, fw, bw, bw, sup]
-        vals = [np.ones(mu), -np.ones(mu), np.ones(mu), -np.ones(mu), sign]
-        rc = r0 + n
-        rows += [rc + ar, rc + ar]
-        cols += [fw, bw]
-        vals += [np.ones(mu), np.ones(mu)]
-        has = self.use_col[ids] >= 0
-        rows.append(rc + ar[has])
-        cols.append(self.use_col[ids][has])
-        vals.append(-self.use_coef[ids][has])
+        signs = np.concatenate([-np.ones(len(src)), np.ones(len(dst))])
         # value: sum_{v in X} s_v - sum_{j split} R_j = 0
-        rv = rc + mu
-        js = np.flatnonzero(split)
-        rows += [np.full(len(src), rv), np.full(js.size, rv)]
-        cols += [sup[: len(src)], js]
-        vals += [np.ones(len(src)), -np.ones(js.size)]
-        r = np.concatenate(rows)
-        c = np.concatenate(cols)
-        v = np.concatenate(vals)
-        n_new = n + mu + 1
-        lo = np.concatenate([np.zeros(n), np.full(mu, -INF), np.zeros(1)])
-        hi = np.concatenate([np.zeros(n), self.const_cap[ids], np.zeros(1)])
-        m = sp.csr_matrix((v, (r - r0, c)), shape=(n_new, self.h.getNumCol()))
-        self.h.addRows(n_new, lo, hi, int(m.nnz), m.indptr[:-1].astype(np.int32),
-                       m.indices.astype(np.int32), m.data.astype(np.float64))
+        js = np.flatnonzero(split).astype(np.int64)
+        value = (np.concatenate([supply[: len(src)], js]),
+                 np.concatenate([np.ones(len(src)), -np.ones(js.size)]))
+        self._add_flow(np.array(src + dst, dtype=np.int64), supply, signs, n_supply=ns,
+                       value_row=value)
         return True
 
     def split(self, side: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
@@ -285,9 +278,14 @@ class CutMaster:
         p[var] = capvec[var] / self.prob.capacity[var]
         return p
 
-    def dual_objective(self) -> float:
-        """Dual objective of the last solve in the maximisation's sign (scaled units):
-        ``-(sum_i y_i b_i + sum_j d_j u_j)`` over the active row and column bounds."""
+    def dual_values(self) -> tuple[float, float]:
+        """(dual objective, certified slack of the pruned links) of the last solve, scaled.
+
+        The dual objective, in the maximisation's sign, is ``-(sum_i y_i b_i + sum_j d_j u_j)``
+        over the active row and column bounds. The slack is the part of it that comes from the
+        constant right-hand sides of pruned links (frequency only): ``sum_i |y_i| b_i`` over the
+        cut and compact-flow capacity rows. One read of the LP serves both.
+        """
         sol = self.h.getSolution()
         lp = self.h.getLp()
         y = np.asarray(sol.row_dual, dtype=np.float64)
@@ -300,15 +298,11 @@ class CutMaster:
         cb = np.where(d < 0, cu, np.where(d > 0, cl, 0.0))
         rb = np.where(np.abs(rb) >= INF, 0.0, rb)
         cb = np.where(np.abs(cb) >= INF, 0.0, cb)
-        return -float(np.dot(y, rb) + np.dot(d, cb))
-
-    def slack(self, dual: npt.NDArray[np.float64]) -> float:
-        """Certified slack of the pruned links in the optimum: sum over cut rows and compact
-        capacity rows of |dual| times their constant right-hand side (scaled units)."""
-        if not self.freq or self.const.size == 0:
-            return 0.0
-        lo = self.budget_row + 1 + (self.k if self.worst else 0)
-        hi = np.asarray(self.h.getLp().row_upper_, dtype=np.float64)[lo:]
-        d = np.abs(dual[lo:])
-        finite = np.isfinite(hi) & (hi < INF)
-        return float(np.dot(d[finite], hi[finite]))
+        dual_obj = -float(np.dot(y, rb) + np.dot(d, cb))
+        slack = 0.0
+        if self.freq and self.const.size:
+            lo = self.budget_row + 1 + (self.k if self.worst else 0)
+            hi = ru[lo:]
+            finite = hi < INF
+            slack = float(np.dot(np.abs(y[lo:])[finite], hi[finite]))
+        return dual_obj, slack

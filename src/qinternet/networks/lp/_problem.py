@@ -20,13 +20,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-import igraph as ig
 import numpy as np
 import numpy.typing as npt
 
 from qinternet.errors import InvalidParameterError
 from qinternet.networks.lp._arrays import LinkArrays
-from qinternet.networks.lp._conditioning import Conditioning, condition
+from qinternet.networks.lp._conditioning import Conditioning, condition, usable_graph
 from qinternet.networks.objectives import OBJECTIVES, Objective
 from qinternet.networks.usage import Usage
 
@@ -180,8 +179,7 @@ def prepare(
         scaled = np.minimum(scaled, clip)
     if kind == "lower" and pruned.any() and not frequency:  # the U1 closed form needs no pruning
         usable = usable & ~pruned
-        ids = np.flatnonzero(usable)
-        g = ig.Graph(n=n, edges=list(zip(tail[ids].tolist(), head[ids].tolist(), strict=True)))
+        g = usable_graph(n, tail, head, usable)
         component = np.asarray(g.connected_components().membership, dtype=np.int64)
     return Problem(
         num_nodes=n, tail=tail, head=head, capacity=scaled, usable=usable,

@@ -410,7 +410,8 @@ def upper_bound(
         crossing = s[prob.tail] != s[prob.head]
         link_duals[crossing & prob.usable] += cut_duals[i]
         cut_sets.append(tuple(int(v) for v in np.flatnonzero(s)))
-    dual_obj = master.dual_objective() * prob.scale
+    dual_scaled, slack_scaled = master.dual_values()
+    dual_obj = dual_scaled * prob.scale
     reason = ""
     if exact_enum:
         name = "cut-lp-enumeration"
@@ -441,7 +442,7 @@ def upper_bound(
         "dual_objective": dual_obj, "cuts_generated": len(master.cuts),
         "split_flows": len(master.split_flows),
         "time_s": time.perf_counter() - t0,
-        "pruned_slack": master.slack(dual) * prob.scale,
+        "pruned_slack": slack_scaled * prob.scale,
     }
     info.update(conditioning_info(prob))
     return LPSolution(
