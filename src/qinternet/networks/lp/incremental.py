@@ -182,6 +182,7 @@ class RouteMaster:
         self.cap = cap / self.scale
         self.usable = (self.cap > _PRUNE) & (self.tail != self.head)
         self.h = new_highs()
+        self.h.setOptionValue("presolve", "off")  # warm re-solves of a small, changing LP
         # rows 0..m-1: link capacities; column 0: the level t
         a = sp.csc_matrix((self.m, 1))
         pass_model(self.h, np.array([0.0]), a, np.full(self.m, -INF),
@@ -206,6 +207,7 @@ class RouteMaster:
         self._cur_level: dict[int, float] = {}
         self._cur_cost: dict[int, float] = {}
         self._cur_phase1 = False
+        self._level_dual: dict[Hashable, float] = {}
 
     # ---- changes -------------------------------------------------------------------------
     def set_capacity(self, links: Sequence[int] | npt.NDArray[np.int64],
@@ -284,6 +286,14 @@ class RouteMaster:
     def live(self) -> list[Hashable]:
         """Keys of the live demands, in insertion order."""
         return [k for k in self.keys if k is not None]
+
+    def level_duals(self) -> dict[Hashable, float]:
+        """Dual values (>= 0) of the level rows ``R_i >= w_i t`` of the last solve, per key.
+
+        By complementary slackness a positive value means every optimal solution has
+        ``R_i = w_i t*``: the demand is blocked at this level.
+        """
+        return dict(self._level_dual)
 
     def _slot(self, key: Hashable) -> int:
         try:
@@ -430,10 +440,19 @@ class RouteMaster:
                 return rounds, True
             new = []
             tie = 1e-6 * self._unit_cost()
-            for w_link in (y + tie, y):
-                for s, _, links, nodes in self._price(w_link, todo):
-                    if float(y[list(links)].sum()) < theta[s] - _RED_TOL * max(1.0, theta[s]):
-                        new.append((s, links, nodes))
+            # partial pricing: pairs first (cheap Dijkstra); groups (Dreyfus-Wagner) only in a
+            # round where no pair column prices out; convergence is declared only when both
+            # found nothing
+            pairs = [s for s in todo if len(self.terminals[s]) == 2]
+            groups = [s for s in todo if len(self.terminals[s]) > 2]
+            for batch, passes in ((pairs, (y + tie, y)), (groups, (y,))):
+                for w_link in passes if batch else ():
+                    for s, _, links, nodes in self._price(w_link, batch):
+                        if float(y[list(links)].sum()) < theta[s] - _RED_TOL * max(1.0,
+                                                                                     theta[s]):
+                            new.append((s, links, nodes))
+                    if new:
+                        break
                 if new:
                     break
             if not new or self._add_columns(new) == 0:
@@ -454,9 +473,12 @@ class RouteMaster:
 
     def solve(self, *, rates: Mapping[Hashable, float] | None = None,
               level: Mapping[Hashable, float] | None = None,
-              level_max: float = float("inf")) -> RouteSolution:
+              level_max: float = float("inf"), routes: bool = True) -> RouteSolution:
         """Maximise ``t + sum_i g_i R_i`` (``level`` = {key: w_i} adds ``R_i >= w_i t``;
         ``rates`` = {key: g_i}) subject to the rate bounds and link capacities.
+
+        With ``routes=False`` only the level, the LP's rates and the duals are read (no routes,
+        no feasibility shrink, zero loads): the fast path for intermediate solves.
 
         Raises
         ------
@@ -499,7 +521,28 @@ class RouteMaster:
             rounds += r
             if not ok and self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
                 run_checked(self.h, what)
+        if not routes:
+            return self._read_fast(g, lev, live, rounds, ok)
         return self._read(g, lev, live, rounds, ok)
+
+    def _read_fast(self, g: Mapping[int, float], lev: Mapping[int, float],
+                   live: Sequence[int], rounds: int, converged: bool) -> RouteSolution:
+        sol = self.h.getSolution()
+        x = np.asarray(sol.col_value, dtype=np.float64)
+        dual = np.asarray(sol.row_dual, dtype=np.float64)
+        self._level_dual = {self.keys[s]: max(float(dual[self.level_row[s]]), 0.0)
+                            for s in lev}
+        xr = np.maximum(x[np.asarray(self.col_index, dtype=np.int64)], 0.0) if self.col_index \
+            else np.zeros(0)
+        per = np.bincount(np.asarray(self.col_slot, dtype=np.int64), weights=xr,
+                          minlength=len(self.keys)) * self.scale
+        rates = {self.keys[s]: float(per[s]) for s in live}
+        level = float(x[0]) * self.scale if lev else 0.0
+        obj = level + sum(g.get(s, 0.0) * float(per[s]) for s in live)
+        return RouteSolution(level=level, objective=obj, rates=rates, routes={},
+                             link_load=np.zeros(self.m),
+                             link_prices=np.maximum(-dual[: self.m], 0.0), rounds=rounds,
+                             lp_optimal=converged)
 
     def _read(self, g: Mapping[int, float], lev: Mapping[int, float], live: Sequence[int],
               rounds: int, converged: bool) -> RouteSolution:
@@ -532,6 +575,8 @@ class RouteMaster:
             rates[key] += r
             link_load[list(links)] += r
             routes[key].append(RouteColumn(demand=s, rate=r, links=links, nodes=nodes))
+        self._level_dual = {self.keys[s]: max(float(dual[self.level_row[s]]), 0.0)
+                            for s in lev}
         level = float(x[0]) * self.scale if lev else 0.0
         obj = level + sum(g.get(self.slot[k], 0.0) * v for k, v in rates.items()
                           if k is not None)
@@ -595,6 +640,7 @@ class CutPool:
         self.cap = cap / self.scale
         self.loop = self.tail == self.head
         self.h = new_highs()
+        self.h.setOptionValue("presolve", "off")
         pass_model(self.h, np.array([0.0]), sp.csc_matrix((0, 1)), np.zeros(0), np.zeros(0),
                    np.zeros(1), np.zeros(1))
         self.keys: list[Hashable | None] = []

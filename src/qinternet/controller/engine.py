@@ -1,0 +1,452 @@
+"""The controller engine: admission with certificates, fair allocation, warm re-solves.
+
+Spec ``controller.md``. One :class:`Controller` holds a network, its link states and the active
+demands, and keeps two warm LPs of :mod:`qinternet.networks.lp.incremental` alive across events:
+the route master (achievable rates, on the lower capacities R_lo) and the cut pool (certified
+upper bounds, on E_up). Every event returns one :class:`~qinternet.controller.records.Decision`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from qinternet.controller.model import (
+    AddDemand,
+    ChangeDemand,
+    DegradeLink,
+    Demand,
+    Event,
+    LinkDown,
+    LinkRef,
+    LinkUp,
+    NodeDown,
+    NodeUp,
+    RemoveDemand,
+    event_from_dict,
+)
+from qinternet.controller.policy import POLICIES, Policy, Spec, allocate, jain_index
+from qinternet.controller.records import Allocation, Certificate, Decision, Outcome, Route
+from qinternet.errors import InvalidParameterError, SolverError
+from qinternet.networks.lp.incremental import CutPool, InfeasibleRatesError, RouteMaster
+from qinternet.networks.network import Network
+from qinternet.networks.usage import Usage
+
+__all__ = ["Controller", "replay"]
+
+#: A floor counts as met within this relative solver tolerance.
+FLOOR_REL_TOL = 1e-9
+
+
+class Controller:
+    """Quantum-IP controller engine over one network.
+
+    Parameters
+    ----------
+    network : Network
+        Links carry E_up / R_lo in ebits per use.
+    usage : Usage
+        ``Usage.flooding()`` (default; rates in ebits per network use) or
+        ``Usage.budget(uses_per_s)`` (ebits per second). Usage frequencies are not supported
+        (their capacities are not fixed numbers).
+    policy : {"maxmin", "throughput"}
+        Allocation policy (spec ``controller.md``).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from qinternet.networks import Network
+    >>> g = nx.MultiGraph()
+    >>> for u, v in [("A", "B"), ("B", "C"), ("C", "D"), ("B", "D")]:
+    ...     _ = g.add_edge(u, v, transmissivity=0.5)
+    >>> ctl = Controller(Network.from_networkx(g))
+    >>> d = ctl.apply_dict({"op": "add_demand", "id": "x", "endpoints": ["A", "C"],
+    ...                     "floor": 0.2})
+    >>> d.outcome, round(d.allocation.rates["x"], 6), d.allocation.unit
+    ('admitted', 1.0, 'ebits per network use')
+    >>> r = ctl.apply_dict({"op": "add_demand", "id": "y", "endpoints": ["A", "D"],
+    ...                     "floor": 0.9})
+    >>> r.outcome, r.certificate.side, r.certificate.capacity, round(r.counter_offer, 6)
+    ('rejected_infeasible', ('A',), 1.0, 0.8)
+
+    References
+    ----------
+    D. Bertsekas, R. Gallager, *Data Networks*, 2nd ed. (1992), §6.5.2 (max-min fairness by
+    progressive filling) [R]; S. Bäuml, K. Azuma, G. Kato, D. Elkouss, Commun. Phys. 3, 55
+    (2020), arXiv:1809.03120 (cut upper bounds and route packing for quantum networks) [R].
+    """
+
+    def __init__(self, network: Network, *, usage: Usage | None = None,
+                 policy: Policy = "maxmin") -> None:
+        usage = usage if usage is not None else Usage.flooding()
+        if usage.model == "frequency":
+            raise InvalidParameterError("usage", "frequency", "is not supported by the "
+                                        "controller (use flooding or a budget)")
+        if policy not in POLICIES:
+            raise InvalidParameterError("policy", policy, "must be 'maxmin' or 'throughput'")
+        self.network = network
+        self.usage = usage
+        self.policy: Policy = policy
+        self.unit = usage.unit
+        up = network.link_arrays("upper")
+        lo = network.link_arrays("lower")
+        budget = (np.asarray(usage.link_budgets, dtype=np.float64) if usage.model == "budget"
+                  else np.ones(up.num_links))
+        if budget.size != up.num_links:
+            raise InvalidParameterError("link_budgets", budget.size,
+                                        f"must have one budget per link ({up.num_links})")
+        self.tail, self.head = up.tail, up.head
+        self.nominal_upper = up.capacity * budget
+        self.nominal_lower = lo.capacity * budget
+        m = up.num_links
+        self.factor = np.ones(m)
+        self.link_down = np.zeros(m, dtype=bool)
+        self.node_down = np.zeros(network.num_nodes, dtype=bool)
+        scale = float(self.nominal_upper.max(initial=0.0)) or 1.0
+        self.master = RouteMaster(network.num_nodes, self.tail, self.head, self.nominal_lower,
+                                  scale=scale)
+        self.pool = CutPool(network.num_nodes, self.tail, self.head, self.nominal_upper,
+                            scale=scale)
+        self.demands: dict[str, Demand] = {}
+        self.terminals: dict[str, tuple[int, ...]] = {}
+        self.floors: dict[str, float] = {}
+        self.admitted_at: dict[str, int] = {}
+        self.seq = 0
+        self.log: list[Decision] = []
+        self.allocation = self._empty_allocation()
+
+    # ---- public API ----------------------------------------------------------------------
+    def apply_dict(self, event: Mapping[str, Any]) -> Decision:
+        """Parse and apply one trace line (see :func:`~qinternet.controller.event_from_dict`)."""
+        return self.apply(event_from_dict(event))
+
+    def apply(self, event: Event) -> Decision:
+        """Apply one event; returns its decision record (also appended to :attr:`log`).
+
+        Raises
+        ------
+        InvalidParameterError
+            Unknown node, link or demand id, or a duplicate id; the state is unchanged.
+        """
+        t0 = time.perf_counter()
+        before = dict(self.allocation.rates)
+        extra: dict[str, Any] = {}
+        if isinstance(event, AddDemand):
+            outcome, reason, extra = self._add(event.demand)
+        elif isinstance(event, ChangeDemand):
+            outcome, reason, extra = self._change(event.demand)
+        elif isinstance(event, RemoveDemand):
+            self._require(event.id)
+            self._drop(event.id)
+            outcome, reason = "applied", f"demand {event.id!r} removed"
+        elif isinstance(event, LinkDown | LinkUp | DegradeLink):
+            e = self.resolve_link(event.link)
+            if isinstance(event, LinkDown):
+                self.link_down[e] = True
+                reason = f"link {e} down"
+            elif isinstance(event, LinkUp):
+                self.link_down[e] = False
+                reason = f"link {e} up"
+            else:
+                self.factor[e] = float(event.factor)
+                reason = f"link {e} degraded to {event.factor:g} of nominal"
+            self._push_capacity(np.array([e]))
+            outcome = "applied"
+        elif isinstance(event, NodeDown | NodeUp):
+            v = self._node(event.node, "node")
+            self.node_down[v] = isinstance(event, NodeDown)
+            touched = np.flatnonzero((self.tail == v) | (self.head == v))
+            self._push_capacity(touched)
+            outcome = "applied"
+            reason = f"node {event.node!r} {'down' if self.node_down[v] else 'up'}"
+        else:  # pragma: no cover - the Event union is closed
+            raise InvalidParameterError("event", event, "is not a controller event")
+        degraded = self._reallocate()
+        if degraded and outcome == "applied":
+            outcome = "degraded"
+            reason += "; floors shed: " + ", ".join(sorted(degraded))
+        after = self.allocation.rates
+        diff = {k: (before.get(k, 0.0), after.get(k, 0.0))
+                for k in sorted(set(before) | set(after))
+                if not _close(before.get(k, 0.0), after.get(k, 0.0))}
+        decision = Decision(
+            seq=self.seq, event=event.to_dict(), outcome=outcome, reason=reason,
+            allocation=self.allocation, diff=diff,
+            solve_ms=(time.perf_counter() - t0) * 1e3, degraded=degraded, **extra)
+        self.seq += 1
+        self.log.append(decision)
+        return decision
+
+    def resolve_link(self, link: LinkRef) -> int:
+        """Index of a link given by index or by its two end nodes (lowest index if parallel)."""
+        m = self.tail.size
+        if isinstance(link, int):
+            if not 0 <= link < m:
+                raise InvalidParameterError("link", link, f"must be a link id in [0, {m})")
+            return link
+        a, b = self._node(link[0], "link"), self._node(link[1], "link")
+        hit = np.flatnonzero(((self.tail == a) & (self.head == b))
+                             | ((self.tail == b) & (self.head == a)))
+        if not hit.size:
+            raise InvalidParameterError("link", list(link), "no link joins these nodes")
+        return int(hit[0])
+
+    def capacities(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Current (upper, lower) link capacities in the controller's unit."""
+        f = self._effective_factor(np.arange(self.tail.size))
+        return self.nominal_upper * f, self.nominal_lower * f
+
+    # ---- events --------------------------------------------------------------------------
+    def _node(self, name: str, field: str) -> int:
+        try:
+            return self.network.node_index(name)
+        except InvalidParameterError as err:
+            raise InvalidParameterError(field, name, err.rule) from None
+
+    def _require(self, ident: str) -> None:
+        if ident not in self.demands:
+            raise InvalidParameterError("id", ident, "is not an active demand")
+
+    def _effective_factor(self, links: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        ok = ~self.link_down[links] & ~self.node_down[self.tail[links]] \
+            & ~self.node_down[self.head[links]]
+        return np.where(ok, self.factor[links], 0.0)
+
+    def _push_capacity(self, links: npt.NDArray[np.int64]) -> None:
+        f = self._effective_factor(links)
+        self.master.set_capacity(links, self.nominal_lower[links] * f)
+        self.pool.set_capacity(links, self.nominal_upper[links] * f)
+
+    def _insert(self, d: Demand, terms: tuple[int, ...]) -> None:
+        self.master.add_demand(d.id, terms, upper=d.cap)
+        self.pool.add_demand(d.id, terms)
+        self.pool.add_cuts([self.pool.demand_min_cut(self.pool.slot[d.id])[1]])
+        self.demands[d.id] = d
+        self.terminals[d.id] = terms
+
+    def _drop(self, ident: str) -> None:
+        self.master.remove_demand(ident)
+        self.pool.remove_demand(ident)
+        del self.demands[ident]
+        del self.terminals[ident]
+        self.floors.pop(ident, None)
+        self.admitted_at.pop(ident, None)
+
+    def _add(self, d: Demand) -> tuple[Outcome, str, dict[str, Any]]:
+        if d.id in self.demands:
+            raise InvalidParameterError("id", d.id, "is already an active demand")
+        terms = tuple(self._node(x, "endpoints") for x in d.endpoints)
+        if len(set(terms)) != len(terms):
+            raise InvalidParameterError("endpoints", list(d.endpoints),
+                                        "name the same node twice")
+        self._insert(d, terms)
+        if d.floor <= 0.0:
+            self.admitted_at[d.id] = self.seq
+            return "admitted", "best effort (no floor)", {}
+        return self._admit(d)
+
+    def _admit(self, d: Demand) -> tuple[Outcome, str, dict[str, Any]]:
+        """Admission test of ``d`` (already inserted with floor 0)."""
+        guard = {k: f for k, f in self.floors.items()
+                 if k != d.id and self.demands[k].priority >= d.priority}
+        for k, dem in self.demands.items():
+            self.master.set_bounds(k, lower=guard.get(k, 0.0), upper=dem.cap)
+        try:
+            offer = float(self.master.solve(rates={d.id: 1.0}).rates[d.id])
+        except InfeasibleRatesError:
+            offer = 0.0
+        if offer >= d.floor * (1.0 - FLOOR_REL_TOL):
+            self.floors[d.id] = d.floor
+            self.admitted_at[d.id] = self.seq
+            return "admitted", f"floor {d.floor:.6g} {self.unit} guaranteed", {}
+        bound, cert = self._upper_given(d.id, guard, d.floor)
+        self._drop(d.id)
+        extra: dict[str, Any] = {"upper_bound": bound, "counter_offer": offer}
+        if cert is not None and cert.holds:
+            extra["certificate"] = cert
+            return ("rejected_infeasible",
+                    f"a cut of capacity {cert.capacity:.6g} {self.unit} cannot carry the "
+                    f"floor {d.floor:.6g} plus {sum(cert.floors_crossing.values()):.6g} of "
+                    "admitted floors", extra)
+        return ("rejected_unroutable",
+                f"no routing meets the floor {d.floor:.6g} {self.unit} (largest achievable "
+                f"{offer:.6g}); the cut bound {bound:.6g} does not exclude it", extra)
+
+    def _change(self, d: Demand) -> tuple[Outcome, str, dict[str, Any]]:
+        self._require(d.id)
+        old = self.demands[d.id]
+        terms = tuple(self._node(x, "endpoints") for x in d.endpoints)
+        old_floor = self.floors.get(d.id, 0.0)
+        seq = self.admitted_at.get(d.id, self.seq)
+        self._drop(d.id)
+        self._insert(d, terms)
+        if d.floor <= old_floor or d.floor <= 0.0:
+            if d.floor > 0:
+                self.floors[d.id] = d.floor
+            self.admitted_at[d.id] = seq
+            return "applied", f"demand {d.id!r} changed", {}
+        outcome, reason, extra = self._admit(d)
+        if outcome != "admitted":
+            # keep the demand as it was
+            self._insert(old, tuple(self._node(x, "endpoints") for x in old.endpoints))
+            if old_floor > 0:
+                self.floors[d.id] = old_floor
+            self.admitted_at[d.id] = seq
+            reason = "change refused, demand kept as before: " + reason
+        else:
+            self.admitted_at[d.id] = seq
+        return outcome, reason, extra
+
+    # ---- bounds and certificates ---------------------------------------------------------
+    def _pool_cut_values(self, ident: str, floors: Mapping[str, float]
+                         ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+        """Per pool cut: capacity minus the floors (other than ``ident``) it carries, and
+        whether it splits ``ident``."""
+        pool = self.pool
+        caps = (pool._crossing @ pool.cap) * pool.scale
+        s = pool.slot[ident]
+        carried = np.zeros(len(pool.cuts))
+        splits = np.zeros(len(pool.cuts), dtype=bool)
+        for i, side in enumerate(pool.cuts):
+            mask = pool.split_mask(side)
+            splits[i] = mask[s]
+            if splits[i]:
+                carried[i] = sum(f for k, f in floors.items() if k != ident
+                                 and mask[pool.slot[k]])
+        return caps - carried, splits
+
+    def _upper_given(self, ident: str, floors: Mapping[str, float], requested: float
+                     ) -> tuple[float, Certificate | None]:
+        """Certified upper bound on demand ``ident`` given ``floors``, and the best cut."""
+        pool = self.pool
+        for k in self.demands:
+            pool.set_bounds(k, lower=floors.get(k, 0.0) if k != ident else 0.0)
+        try:
+            lp = pool.solve(rates={ident: 1.0}).value
+        except SolverError:
+            lp = math.inf
+        finally:
+            for k in self.demands:
+                pool.set_bounds(k)
+        vals, splits = self._pool_cut_values(ident, floors)
+        if not splits.any():
+            return lp, None
+        i = int(np.flatnonzero(splits)[np.argmin(vals[splits])])
+        side = pool.cuts[i]
+        cross = np.flatnonzero((side[self.tail] != side[self.head]) & (self.tail != self.head))
+        upper, _ = self.capacities()
+        mask = pool.split_mask(side)
+        carried = {k: f for k, f in sorted(floors.items())
+                   if k != ident and mask[pool.slot[k]]}
+        names = self.network.node_names
+        cert = Certificate(
+            side=tuple(names[v] for v in np.flatnonzero(side)), links=tuple(int(e) for e in cross),
+            link_capacities=tuple(float(upper[e]) for e in cross),
+            capacity=float(upper[cross].sum()), requested=requested, floors_crossing=carried)
+        return min(lp, float(vals[i])), cert
+
+    # ---- allocation ----------------------------------------------------------------------
+    def _specs(self) -> dict[str, Spec]:
+        return {k: Spec(weight=d.weight, priority=d.priority, floor=self.floors.get(k, 0.0),
+                        cap=d.cap) for k, d in sorted(self.demands.items())}
+
+    def _reallocate(self) -> dict[str, tuple[float, float, float]]:
+        """Allocate by the policy; shed floors (lowest class first, newest first) until the
+        floors are feasible. Returns the shed demands: id -> (old floor, rate, bound)."""
+        shed: dict[str, float] = {}
+        while True:
+            specs = self._specs()
+            try:
+                result = allocate(self.master, specs, self.policy)
+                break
+            except InfeasibleRatesError:
+                if not self.floors:
+                    raise SolverError("Infeasible", "allocation without floors came out "
+                                      "infeasible") from None
+                victim = min(self.floors, key=lambda k: (self.demands[k].priority,
+                                                         -self.admitted_at[k], k))
+                shed[victim] = self.floors.pop(victim)
+        self.allocation = self._allocation(result.rates, result.solution.routes,
+                                           result.solution.link_load)
+        return {k: (f, self.allocation.rates.get(k, 0.0), self.allocation.bounds.get(k, 0.0))
+                for k, f in shed.items()}
+
+    def _allocation(self, rates: Mapping[str, float], routes: Mapping[Any, Any],
+                    load: npt.NDArray[np.float64]) -> Allocation:
+        upper, lower = self.capacities()
+        util = np.where(lower > 0, load / np.where(lower > 0, lower, 1.0), 0.0)
+        names = self.network.node_names
+        out_routes = {
+            k: tuple(Route(rate=r.rate, links=r.links,
+                           nodes=tuple(names[v] for v in r.nodes) if r.nodes else ())
+                     for r in routes.get(k, ()))
+            for k in sorted(rates)}
+        bounds = self._demand_bounds()
+        weights = {k: self.demands[k].weight for k in rates}
+        if self.policy == "maxmin":
+            objective = min((rates[k] / weights[k] for k in rates), default=0.0)
+            level = {k: weights[k] for k in rates}
+            ub = self._objective_bound(level=level) if rates else 0.0
+        else:
+            objective = float(sum(weights[k] * rates[k] for k in rates))
+            ub = self._objective_bound(rates=weights) if rates else 0.0
+        return Allocation(
+            unit=self.unit, policy=self.policy, rates={k: float(rates[k]) for k in sorted(rates)},
+            floors={k: self.floors[k] for k in sorted(self.floors)}, routes=out_routes,
+            bounds=bounds, link_utilisation=tuple(float(u) for u in util),
+            max_link_utilisation=float(util.max(initial=0.0)),
+            jain_index=jain_index([rates[k] / weights[k] for k in sorted(rates)]),
+            objective=objective, objective_upper_bound=ub)
+
+    def _objective_bound(self, **objective: Any) -> float:
+        pool = self.pool
+        for k in self.demands:
+            pool.set_bounds(k, lower=self.floors.get(k, 0.0), upper=self.demands[k].cap)
+        try:
+            return float(pool.solve(**objective).value)
+        except SolverError:
+            return math.inf
+        finally:
+            for k in self.demands:
+                pool.set_bounds(k)
+
+    def _demand_bounds(self) -> dict[str, float]:
+        """Per demand: min over pool cuts splitting it of capacity minus the other floors."""
+        pool = self.pool
+        keys = sorted(self.demands)
+        if not keys or not pool.cuts:
+            return {k: math.inf for k in keys}
+        caps = (pool._crossing @ pool.cap) * pool.scale
+        slots = np.array([pool.slot[k] for k in keys])
+        split = np.array([pool.split_mask(side)[slots] for side in pool.cuts])  # cuts x keys
+        f = np.array([self.floors.get(k, 0.0) for k in keys])
+        carried = split.astype(np.float64) @ f
+        vals = caps[:, None] - carried[:, None] + f[None, :]
+        vals = np.where(split, vals, np.inf)
+        best = vals.min(axis=0)
+        return {k: float(v) for k, v in zip(keys, best, strict=True)}
+
+    def _empty_allocation(self) -> Allocation:
+        m = self.tail.size
+        return Allocation(unit=self.unit, policy=self.policy, rates={}, floors={}, routes={},
+                          bounds={}, link_utilisation=(0.0,) * m, max_link_utilisation=0.0,
+                          jain_index=1.0, objective=0.0, objective_upper_bound=0.0)
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-12 * max(abs(a), abs(b), 1e-300)
+
+
+def replay(network: Network, events: Iterable[Mapping[str, Any]], *,
+           usage: Usage | None = None, policy: Policy = "maxmin") -> Controller:
+    """A fresh controller with ``events`` (trace lines or decision records' ``"event"``)
+    applied in order: the same allocations, bit for bit, as the run that logged them."""
+    ctl = Controller(network, usage=usage, policy=policy)
+    for ev in events:
+        ctl.apply_dict(ev.get("event", ev) if "outcome" in ev else ev)
+    return ctl

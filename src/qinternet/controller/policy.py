@@ -1,0 +1,173 @@
+"""Allocation policies on the warm route master: weighted lexicographic max-min, throughput.
+
+Spec ``controller.md`` (allocation policy). Both serve priority classes in strict order, highest
+first; a class's rates are fixed before the next class is served; admitted floors are hard lower
+bounds throughout and caps upper bounds.
+
+Max-min (progressive filling): for the unfrozen demands U of the class, one LP
+``max t s.t. R_i >= w_i t (i in U)`` (floors, caps, fixed rates as bounds; ``t`` at most the
+next cap breakpoint). A demand whose level row has a positive dual is blocked at this level:
+by complementary slackness every optimal solution, hence every allocation keeping the others at
+the level, has ``R_i = w_i t*`` -- so freezing it is exact, and since the duals of the level rows
+sum to 1/w > 0, each level freezes at least one demand. Demands at their cap are frozen at it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from qinternet.errors import InvalidParameterError
+from qinternet.networks.lp.incremental import RouteMaster, RouteSolution
+
+__all__ = ["POLICIES", "Policy", "PolicyResult", "allocate"]
+
+Policy = Literal["maxmin", "throughput"]
+POLICIES: tuple[Policy, ...] = ("maxmin", "throughput")
+
+#: A frozen rate may move by this relative amount inside later LPs (solver tolerance).
+_FREEZE_REL = 1e-10
+#: Positive dual threshold (dimensionless prices of level rows, scaled LP).
+_DUAL_TOL = 1e-9
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PolicyResult:
+    """Rates of every demand and the last master solution (its routes)."""
+
+    rates: dict[str, float]
+    solution: RouteSolution
+    #: Number of LPs solved (levels, or classes for throughput).
+    lps: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Spec:
+    """What the policy needs of a demand (controller units)."""
+
+    weight: float
+    priority: int
+    floor: float
+    cap: float
+
+
+def _freeze(master: RouteMaster, key: str, value: float, spec: Spec) -> None:
+    lo = max(0.0, min(value * (1.0 - _FREEZE_REL), value - 1e-300))
+    hi = value * (1.0 + _FREEZE_REL) if value > 0 else 0.0
+    master.set_bounds(key, lower=min(lo, spec.cap), upper=min(max(hi, lo), spec.cap))
+
+
+def allocate(master: RouteMaster, specs: Mapping[str, Spec], policy: Policy = "maxmin"
+             ) -> PolicyResult:
+    """Allocate rates to every live demand of ``master`` by ``policy``.
+
+    On return the master's bounds are reset to the floors and caps (``lower = floor``,
+    ``upper = cap``), so the next call starts from the same state whatever happened here.
+
+    Raises
+    ------
+    InfeasibleRatesError
+        The floors cannot all be met (the caller sheds floors and calls again).
+    """
+    if policy not in POLICIES:
+        raise InvalidParameterError("policy", policy, "must be 'maxmin' or 'throughput'")
+    for key, s in specs.items():
+        master.set_bounds(key, lower=s.floor, upper=s.cap)
+    try:
+        if policy == "maxmin":
+            return _maxmin(master, specs)
+        return _throughput(master, specs)
+    finally:
+        for key, s in specs.items():
+            master.set_bounds(key, lower=s.floor, upper=s.cap)
+
+
+def _classes(specs: Mapping[str, Spec]) -> list[list[str]]:
+    by: dict[int, list[str]] = {}
+    for key in sorted(specs):
+        by.setdefault(specs[key].priority, []).append(key)
+    return [by[c] for c in sorted(by, reverse=True)]
+
+
+def _maxmin(master: RouteMaster, specs: Mapping[str, Spec]) -> PolicyResult:
+    rates: dict[str, float] = {}
+    lps = 0
+    last: RouteSolution | None = None
+    for members in _classes(specs):
+        unfrozen = list(members)
+        while unfrozen:
+            breakpoint_t = min(specs[k].cap / specs[k].weight for k in unfrozen)
+            sol = master.solve(level={k: specs[k].weight for k in unfrozen},
+                               level_max=breakpoint_t, routes=False)
+            lps += 1
+            last = sol
+            t = sol.level
+            duals = master.level_duals()
+            at_cap = math.isfinite(breakpoint_t) and t >= breakpoint_t * (1.0 - 1e-9)
+            frozen = []
+            for k in unfrozen:
+                s = specs[k]
+                target = max(s.floor, min(s.cap, s.weight * t))
+                if duals.get(k, 0.0) > _DUAL_TOL or (at_cap and s.weight * t >= s.cap
+                                                      * (1.0 - 1e-9)):
+                    frozen.append((k, target))
+            if not frozen:
+                # numerically flat duals: the LP optimum is a level nobody exceeds alone;
+                # freeze every demand at the level (never loop)
+                frozen = [(k, max(specs[k].floor, min(specs[k].cap, specs[k].weight * t)))
+                          for k in unfrozen]
+            done = set()
+            for k, value in frozen:
+                rates[k] = value
+                _freeze(master, k, value, specs[k])
+                done.add(k)
+            unfrozen = [k for k in unfrozen if k not in done]
+    last = master.solve()  # every demand fixed: one feasibility solve gives the routes
+    lps += 1
+    return PolicyResult(rates=_delivered(last, rates), solution=last, lps=lps)
+
+
+def _delivered(sol: RouteSolution, target: Mapping[str, float]) -> dict[str, float]:
+    """The rates the routes deliver (exactly feasible), keyed like ``target``."""
+    out = {}
+    for k in target:
+        r = float(sol.rates.get(k, 0.0))
+        out[k] = r
+    return out
+
+
+def _throughput(master: RouteMaster, specs: Mapping[str, Spec]) -> PolicyResult:
+    rates: dict[str, float] = {}
+    lps = 0
+    last: RouteSolution | None = None
+    for members in _classes(specs):
+        sol = master.solve(rates={k: specs[k].weight for k in members}, routes=False)
+        lps += 1
+        last = sol
+        for k in members:
+            v = float(sol.rates.get(k, 0.0))
+            rates[k] = v
+            _freeze(master, k, max(v, 0.0), specs[k])
+    last = master.solve()
+    lps += 1
+    return PolicyResult(rates={k: float(last.rates.get(k, 0.0)) for k in rates},
+                        solution=last, lps=lps)
+
+
+def jain_index(values: Sequence[float]) -> float:
+    """Jain's fairness index ``(sum x)^2 / (n sum x^2)`` (1 = equal; 1.0 when all are 0).
+
+    References
+    ----------
+    R. Jain, D.-M. Chiu, W. Hawe, "A quantitative measure of fairness and discrimination for
+    resource allocation in shared computer systems", DEC-TR-301 (1984), arXiv:cs/9809099, Eq. 1.
+    """
+    x = np.asarray(values, dtype=np.float64)
+    if x.size == 0:
+        return 1.0
+    sq = float(np.dot(x, x))
+    return 1.0 if sq == 0.0 else float(x.sum() ** 2 / (x.size * sq))
