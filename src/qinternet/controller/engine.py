@@ -182,6 +182,22 @@ class Controller:
         self.log.append(decision)
         return decision
 
+    def cold_copy(self) -> Controller:
+        """A fresh engine in the same state (link states, demands, admitted floors), solved
+        from scratch: what every warm allocation must equal (tests, audits)."""
+        c = Controller(self.network, usage=self.usage, policy=self.policy)
+        c.factor[:] = self.factor
+        c.link_down[:] = self.link_down
+        c.node_down[:] = self.node_down
+        c._push_capacity(np.arange(self.tail.size))
+        for k, d in self.demands.items():
+            c._insert(d, self.terminals[k])
+        c.floors = dict(self.floors)
+        c.admitted_at = dict(self.admitted_at)
+        c.seq = self.seq
+        c._reallocate()
+        return c
+
     def resolve_link(self, link: LinkRef) -> int:
         """Index of a link given by index or by its two end nodes (lowest index if parallel)."""
         m = self.tail.size
