@@ -32,6 +32,12 @@ def _channel() -> ModuleType:
     return channel
 
 
+def _controller() -> ModuleType:
+    from qinternet.cli import controller
+
+    return controller
+
+
 def _demo() -> ModuleType:
     from qinternet.cli import demo
 
@@ -55,6 +61,7 @@ def _repeater() -> ModuleType:
 COMMANDS: dict[str, Callable[[], ModuleType]] = {
     "bounds": _bounds,
     "channel": _channel,
+    "controller": _controller,
     "demo": _demo,
     "keyrate": _keyrate,
     "repeater": _repeater,

@@ -117,6 +117,8 @@ class Controller:
         self.floors: dict[str, float] = {}
         self.admitted_at: dict[str, int] = {}
         self.seq = 0
+        #: Every demand id ever added (removing a rejected or removed one is a no-op).
+        self.seen_ids: set[str] = set()
         self.log: list[Decision] = []
         self.allocation = self._empty_allocation()
 
@@ -141,9 +143,12 @@ class Controller:
         elif isinstance(event, ChangeDemand):
             outcome, reason, extra = self._change(event.demand)
         elif isinstance(event, RemoveDemand):
-            self._require(event.id)
-            self._drop(event.id)
-            outcome, reason = "applied", f"demand {event.id!r} removed"
+            if event.id not in self.demands and event.id in self.seen_ids:
+                outcome, reason = "applied", f"demand {event.id!r} is not active (nothing to do)"
+            else:
+                self._require(event.id)
+                self._drop(event.id)
+                outcome, reason = "applied", f"demand {event.id!r} removed"
         elif isinstance(event, LinkDown | LinkUp | DegradeLink):
             e = self.resolve_link(event.link)
             if isinstance(event, LinkDown):
@@ -261,6 +266,7 @@ class Controller:
             raise InvalidParameterError("endpoints", list(d.endpoints),
                                         "name the same node twice")
         self._insert(d, terms)
+        self.seen_ids.add(d.id)
         if d.floor <= 0.0:
             self.admitted_at[d.id] = self.seq
             return "admitted", "best effort (no floor)", {}
@@ -394,7 +400,7 @@ class Controller:
 
     def _allocation(self, rates: Mapping[str, float], routes: Mapping[Any, Any],
                     load: npt.NDArray[np.float64]) -> Allocation:
-        upper, lower = self.capacities()
+        _, lower = self.capacities()
         util = np.where(lower > 0, load / np.where(lower > 0, lower, 1.0), 0.0)
         names = self.network.node_names
         out_routes = {

@@ -1,7 +1,8 @@
 """Seeded random event traces for the controller (arrivals, departures, failures, repairs).
 
-A trace is a list of trace-line dicts (the contract of :func:`~qinternet.controller.event_from_dict`),
-written one JSON object per line by ``qinternet controller trace``.
+A trace is a list of trace-line dicts (the contract of
+:func:`~qinternet.controller.event_from_dict`), written one JSON object per line by
+``qinternet controller trace``.
 """
 
 from __future__ import annotations
