@@ -74,7 +74,7 @@ def random_events(seed: int, net: Network, count: int) -> list[dict[str, Any]]:
 
 # ---- independent reference ---------------------------------------------------------------
 def reference_lexmaxmin(ctl: Controller) -> dict[str, float]:
-    upper, lower = ctl.capacities()
+    _, lower = ctl.capacities()
     tail, head = ctl.tail, ctl.head
     keys = sorted(ctl.demands)
     routes: list[tuple[int, tuple[int, ...]]] = []
@@ -141,8 +141,8 @@ def reference_lexmaxmin(ctl: Controller) -> dict[str, float]:
             assert frozen, "progressive filling made no progress"
             for j, value in frozen:
                 out[keys[j]] = value
-                lo[j] = value * (1 - 1e-9)
-                hi[j] = value * (1 + 1e-9)
+                lo[j] = value * (1 - 1e-12)
+                hi[j] = value
             unfrozen = [j for j in unfrozen if keys[j] not in out]
     return out
 

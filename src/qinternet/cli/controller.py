@@ -150,7 +150,7 @@ def register(app: typer.Typer) -> None:
         plot_path = check_output_path("--plot", plot) if plot is not None else None
         network = _load(topology)
         lines = load_trace(trace_file)
-        ctl = Controller(network, policy=policy)  # type: ignore[arg-type]
+        ctl = Controller(network, policy=policy)
         decisions = []
         for no, obj in lines:
             try:

@@ -107,11 +107,8 @@ class Controller:
         self.factor = np.ones(m)
         self.link_down = np.zeros(m, dtype=bool)
         self.node_down = np.zeros(network.num_nodes, dtype=bool)
-        scale = float(self.nominal_upper.max(initial=0.0)) or 1.0
-        self.master = RouteMaster(network.num_nodes, self.tail, self.head, self.nominal_lower,
-                                  scale=scale)
-        self.pool = CutPool(network.num_nodes, self.tail, self.head, self.nominal_upper,
-                            scale=scale)
+        self.master = RouteMaster(network.num_nodes, self.tail, self.head, self.nominal_lower)
+        self.pool = CutPool(network.num_nodes, self.tail, self.head, self.nominal_upper)
         self.demands: dict[str, Demand] = {}
         self.terminals: dict[str, tuple[int, ...]] = {}
         self.floors: dict[str, float] = {}
@@ -245,8 +242,7 @@ class Controller:
 
     def _insert(self, d: Demand, terms: tuple[int, ...]) -> None:
         self.master.add_demand(d.id, terms, upper=d.cap)
-        self.pool.add_demand(d.id, terms)
-        self.pool.add_cuts([self.pool.demand_min_cut(self.pool.slot[d.id])[1]])
+        self.pool.add_demand(d.id, terms)  # adds the demand's minimum cut to the pool
         self.demands[d.id] = d
         self.terminals[d.id] = terms
 

@@ -42,8 +42,13 @@ from qinternet.networks.lp._steiner import SteinerGraph
 
 __all__ = ["CutPool", "CutPoolSolution", "InfeasibleRatesError", "RouteMaster", "RouteSolution"]
 
-#: Scaled capacities below this are unusable for the achievable LP.
-_PRUNE = 1e-13
+#: Largest coefficient of a route column (demand scale / link nominal capacity).
+_MAX_COEF = 1e9
+#: Level coefficients below this (a demand 1e12 above the level's scale) are dropped.
+_MIN_LEVEL_COEF = 1e-12
+#: Cut rows: largest coefficient kept and largest right-hand side (above: dropped, weaker).
+_MAX_CUT_COEF = 1e12
+_MAX_RHS = 1e15
 _RED_TOL = 1e-9
 _MAX_ROUNDS = 2000
 #: Phase 1 ends "feasible" below this total deficit (scaled units).
@@ -100,9 +105,17 @@ def _rows_bounds(h: highspy.Highs, rows: npt.NDArray[np.int64] | npt.NDArray[np.
                        np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64))
 
 
-def _default_scale(c: npt.NDArray[np.float64]) -> float:
-    pos = c[c > 0]
-    return float(pos.max()) if pos.size else 1.0
+def _widest_scale(n: int, tail: npt.NDArray[np.int64], head: npt.NDArray[np.int64],
+                  cap: npt.NDArray[np.float64], terminals: Sequence[int],
+                  fallback: float) -> float:
+    """Scale of a demand: the smallest widest-path rate from its first terminal to the others
+    (the fallback when a terminal is unreachable)."""
+    from qinternet.networks.lp._arrays import LinkArrays
+    from qinternet.networks.single_pair import widest_path
+
+    arrays = LinkArrays(num_nodes=n, tail=tail, head=head, capacity=cap)
+    best = min(widest_path(arrays, terminals[0], t).value for t in terminals[1:])
+    return float(best) if best > 0 else fallback
 
 
 def _path_nodes(tail: npt.NDArray[np.int64], head: npt.NDArray[np.int64],
@@ -140,6 +153,14 @@ class RouteSolution:
 class RouteMaster:
     """Warm path / Steiner-tree packing LP over a fixed topology with changing data.
 
+    Scaling (the LP sees O(1) numbers whatever the capacities): route column c of demand i
+    carries ``x_c = s_i z_c`` with ``s_i`` the demand's widest-path rate at insertion; link row
+    e is divided by its nominal capacity ``rho_e`` (coefficients ``s_i / rho_e``, right-hand
+    side ``c_e / rho_e``); demand rows are divided by ``s_i``; the level is ``t = tau_ref tau``
+    with ``tau_ref = min_i s_i / w_i`` over the level's demands. A column whose coefficient on
+    one of its links exceeds 1e9 (a route through a link a billion times narrower than the
+    demand's widest path: it can carry at most 1e-9 of ``s_i``) is not added.
+
     Parameters
     ----------
     num_nodes : int
@@ -147,9 +168,8 @@ class RouteMaster:
     tail, head : array of int
         Link endpoints (undirected; parallel links allowed).
     capacity : array of float
-        Achievable link capacities R_lo (any unit; rates come out in it).
-    scale : float, optional
-        Unit of the internal LP (default: the largest capacity).
+        Achievable link capacities R_lo (any unit; rates come out in it); also the nominal
+        capacities that scale the link rows.
 
     Examples
     --------
@@ -168,34 +188,32 @@ class RouteMaster:
     ----------
     S. Bäuml, K. Azuma, G. Kato, D. Elkouss, Commun. Phys. 3, 55 (2020), arXiv:1809.03120
     (path and Steiner-tree packing lower bounds) [R]; spec ``network_bounds.md`` §5.1, §6.1, §7
-    (column generation with exact pricing) [D].
+    (column generation with exact pricing), §11 (scaling) [D].
     """
 
     def __init__(self, num_nodes: int, tail: npt.ArrayLike, head: npt.ArrayLike,
-                 capacity: npt.ArrayLike, *, scale: float | None = None) -> None:
+                 capacity: npt.ArrayLike) -> None:
         self.n = int(num_nodes)
         self.tail, self.head, cap = _validate_graph(self.n, tail, head, capacity)
         self.m = int(self.tail.size)
-        self.scale = float(scale) if scale is not None else _default_scale(cap)
-        if not (self.scale > 0 and np.isfinite(self.scale)):
-            raise InvalidParameterError("scale", scale, "must be finite and > 0")
-        self.cap = cap / self.scale
-        self.usable = (self.cap > _PRUNE) & (self.tail != self.head)
+        self.cap = cap.copy()
+        pos = cap[cap > 0]
+        self._fallback = float(pos.max()) if pos.size else 1.0
+        self.rho = np.where(cap > 0, cap, self._fallback)
+        self.usable = (self.cap > 0) & (self.tail != self.head)
         self.h = new_highs()
         self.h.setOptionValue("presolve", "off")  # warm re-solves of a small, changing LP
-        # rows 0..m-1: link capacities; column 0: the level t
+        # rows 0..m-1: link capacities (scaled by rho); column 0: the level tau
         a = sp.csc_matrix((self.m, 1))
         pass_model(self.h, np.array([0.0]), a, np.full(self.m, -INF),
-                   np.where(self.usable, self.cap, 0.0), np.zeros(1), np.zeros(1))
+                   np.where(self.usable, self.cap / self.rho, 0.0), np.zeros(1), np.zeros(1))
         self.keys: list[Hashable | None] = []          # slot -> key (None: removed)
         self.slot: dict[Hashable, int] = {}
         self.terminals: list[tuple[int, ...]] = []
+        self.dscale: list[float] = []                  # s_i per slot
         self.rate_row: list[int] = []
         self.level_row: list[int] = []
         self.art_col: list[int] = []
-        self.lower = np.zeros(0)
-        self.upper = np.zeros(0)
-        # route columns: (slot, links, nodes); HiGHS column index = 1 + #artificials before...
         self.col_slot: list[int] = []
         self.col_links: list[tuple[int, ...]] = []
         self.col_nodes: list[tuple[int, ...] | None] = []
@@ -204,10 +222,11 @@ class RouteMaster:
         self._graph: ig.Graph | None = None
         self._graph_ids = np.zeros(0, dtype=np.int64)
         self._steiner: SteinerGraph | None = None
-        self._cur_level: dict[int, float] = {}
-        self._cur_cost: dict[int, float] = {}
+        self._cur_level: dict[int, float] = {}       # slot -> coefficient of tau
+        self._cur_cost: dict[int, float] = {}        # slot -> column cost (scaled, negated)
         self._cur_phase1 = False
         self._level_dual: dict[Hashable, float] = {}
+        self._tau_ref = 1.0
 
     # ---- changes -------------------------------------------------------------------------
     def set_capacity(self, links: Sequence[int] | npt.NDArray[np.int64],
@@ -222,13 +241,13 @@ class RouteMaster:
         _check_capacity(c)
         if not ids.size:
             return
-        self.cap[ids] = c / self.scale
+        self.cap[ids] = c
         old = self.usable[ids].copy()
-        self.usable[ids] = (self.cap[ids] > _PRUNE) & (self.tail[ids] != self.head[ids])
+        self.usable[ids] = (c > 0) & (self.tail[ids] != self.head[ids])
         if np.any(old != self.usable[ids]):
             self._graph = None
             self._steiner = None
-        hi = np.where(self.usable[ids], self.cap[ids], 0.0)
+        hi = np.where(self.usable[ids], c / self.rho[ids], 0.0)
         _rows_bounds(self.h, ids, np.full(ids.size, -INF), hi)
 
     def add_demand(self, key: Hashable, terminals: Sequence[int], *, lower: float = 0.0,
@@ -244,6 +263,8 @@ class RouteMaster:
         self.keys.append(key)
         self.slot[key] = s
         self.terminals.append(t)
+        self.dscale.append(_widest_scale(self.n, self.tail, self.head, self.cap, t,
+                                         self._fallback))
         r0 = self.h.getNumRow()
         self.h.addRows(2, np.full(2, -INF), np.full(2, INF), 0, np.zeros(2, dtype=np.int32),
                        np.zeros(0, dtype=np.int32), np.zeros(0))
@@ -252,12 +273,10 @@ class RouteMaster:
         c = self.h.getNumCol()
         self.h.addCol(0.0, 0.0, 0.0, 1, np.array([r0], dtype=np.int32), np.array([1.0]))
         self.art_col.append(c)
-        self.lower = np.append(self.lower, 0.0)
-        self.upper = np.append(self.upper, INF)
         self.set_bounds(key, lower=lower, upper=upper)
 
     def remove_demand(self, key: Hashable) -> None:
-        """Remove a demand; its columns are switched off (kept for a possible re-add)."""
+        """Remove a demand; its columns are switched off."""
         s = self._slot(key)
         del self.slot[key]
         self.keys[s] = None
@@ -266,9 +285,10 @@ class RouteMaster:
         _rows_bounds(self.h, np.array([self.rate_row[s], self.level_row[s]]), np.full(2, -INF),
                      np.full(2, INF))
         cols = [self.col_index[i] for i, js in enumerate(self.col_slot) if js == s]
-        if cols:
-            n = len(cols)
-            self.h.changeColsBounds(n, np.array(cols, dtype=np.int32), np.zeros(n), np.zeros(n))
+        cols.append(self.art_col[s])
+        n = len(cols)
+        self.h.changeColsBounds(n, np.array(cols, dtype=np.int32), np.zeros(n), np.zeros(n))
+        self.h.changeColsCost(n, np.array(cols, dtype=np.int32), np.zeros(n))
 
     def set_bounds(self, key: Hashable, *, lower: float = 0.0,
                    upper: float = float("inf")) -> None:
@@ -278,10 +298,9 @@ class RouteMaster:
             raise InvalidParameterError("lower", lower, "must be finite and >= 0")
         if not (upper >= lower):
             raise InvalidParameterError("upper", upper, f"must be >= lower ({lower})")
-        lo = lower / self.scale
-        hi = upper / self.scale if np.isfinite(upper) else INF
-        self.lower[s], self.upper[s] = lo, hi
-        self.h.changeRowBounds(self.rate_row[s], lo, hi)
+        d = self.dscale[s]
+        hi = upper / d if np.isfinite(upper) else INF
+        self.h.changeRowBounds(self.rate_row[s], lower / d, min(hi, INF))
 
     def live(self) -> list[Hashable]:
         """Keys of the live demands, in insertion order."""
@@ -351,25 +370,28 @@ class RouteMaster:
             key = (s, tuple(sorted(links)))
             if key in self.seen:
                 continue
+            coef = self.dscale[s] / self.rho[list(links)]
+            if float(coef.max()) > _MAX_COEF:
+                continue
             self.seen.add(key)
-            fresh.append((s, links, nodes))
+            fresh.append((s, links, nodes, coef))
         if not fresh:
             return 0
         starts: list[int] = []
         idx: list[int] = []
         vals: list[float] = []
         cost: list[float] = []
-        for s, links, _ in fresh:
+        for s, links, _, coef in fresh:
             starts.append(len(idx))
             idx += [*links, self.rate_row[s], self.level_row[s]]
-            vals += [1.0] * (len(links) + 2)
-            cost.append(-self._cur_cost.get(s, 0.0))
+            vals += [*coef.tolist(), 1.0, 1.0]
+            cost.append(self._cur_cost.get(s, 0.0))
         nf = len(fresh)
         c0 = self.h.getNumCol()
         self.h.addCols(nf, np.array(cost), np.zeros(nf), np.full(nf, INF), len(idx),
                        np.array(starts, dtype=np.int32), np.array(idx, dtype=np.int32),
                        np.array(vals))
-        for i, (s, links, nodes) in enumerate(fresh):
+        for i, (s, links, nodes, _) in enumerate(fresh):
             self.col_slot.append(s)
             self.col_links.append(links)
             self.col_nodes.append(nodes)
@@ -377,12 +399,12 @@ class RouteMaster:
         return nf
 
     # ---- solving -------------------------------------------------------------------------
-    def _set_objective(self, rate_weights: Mapping[int, float], level: Mapping[int, float],
+    def _set_objective(self, costs: Mapping[int, float], level: Mapping[int, float],
                        phase1: bool) -> None:
-        """Set costs, level rows and artificials; only what differs from the last call changes
-        (a coefficient change makes HiGHS refactorise)."""
+        """Set column costs (scaled), level coefficients and artificials; only what differs
+        from the last call changes (a coefficient change makes HiGHS refactorise)."""
         live = [s for s, k in enumerate(self.keys) if k is not None]
-        want_level = {} if phase1 else {s: float(w) for s, w in level.items()}
+        want_level = {} if phase1 else dict(level)
         self.h.changeColCost(0, -1.0 if want_level else 0.0)
         self.h.changeColBounds(0, 0.0, INF if want_level else 0.0)
         for s in live:
@@ -396,17 +418,17 @@ class RouteMaster:
             else:
                 self.h.changeCoeff(row, 0, 0.0)
                 self.h.changeRowBounds(row, -INF, INF)
-        self._cur_level = {s: want_level[s] for s in want_level}
-        want_cost = {} if phase1 else {s: float(v) for s, v in rate_weights.items() if v}
+        self._cur_level = want_level
+        want_cost = {} if phase1 else {s: v for s, v in costs.items() if v}
         changed = {s for s in set(want_cost) | set(self._cur_cost)
                    if want_cost.get(s) != self._cur_cost.get(s)}
         if changed:
-            cols = [c for c, s in zip(self.col_index, self.col_slot, strict=True)
-                    if s in changed]
-            if cols:
-                cost = np.array([-want_cost.get(s, 0.0) for c, s in
-                                 zip(self.col_index, self.col_slot, strict=True) if s in changed])
-                self.h.changeColsCost(len(cols), np.array(cols, dtype=np.int32), cost)
+            pairs = [(c, want_cost.get(s, 0.0)) for c, s in
+                     zip(self.col_index, self.col_slot, strict=True) if s in changed]
+            if pairs:
+                self.h.changeColsCost(len(pairs), np.array([c for c, _ in pairs],
+                                                           dtype=np.int32),
+                                      np.array([v for _, v in pairs]))
         self._cur_cost = want_cost
         if phase1 != self._cur_phase1:
             arts = np.array([self.art_col[s] for s in live], dtype=np.int32)
@@ -417,11 +439,11 @@ class RouteMaster:
                                         else np.zeros(n))
             self._cur_phase1 = phase1
 
-    def _generate(self, rate_weights: Mapping[int, float], live: Sequence[int],
-                  phase1: bool, what: str) -> tuple[int, bool]:
+    def _generate(self, live: Sequence[int], phase1: bool, what: str) -> tuple[int, bool]:
         """Column generation to convergence on the current objective; (rounds, converged)."""
-        g = {} if phase1 else rate_weights
         rounds = 0
+        inv_rho = 1.0 / self.rho
+        tie = 1e-6 * inv_rho / float(inv_rho.max(initial=1.0))
         while rounds < _MAX_ROUNDS:
             rounds += 1
             self.h.run()
@@ -432,24 +454,22 @@ class RouteMaster:
                 run_checked(self.h, what)
             sol = self.h.getSolution()
             dual = np.asarray(sol.row_dual, dtype=np.float64)
-            y = np.maximum(-dual[: self.m], 0.0)
-            theta = {s: g.get(s, 0.0) + dual[self.rate_row[s]] + dual[self.level_row[s]]
-                     for s in live}
+            price = np.maximum(-dual[: self.m], 0.0) * inv_rho  # per unit of rate
+            theta = {s: -self._cur_cost.get(s, 0.0) + dual[self.rate_row[s]]
+                     + dual[self.level_row[s]] for s in live}
             todo = [s for s in live if theta[s] > _RED_TOL]
             if not todo:
                 return rounds, True
             new = []
-            tie = 1e-6 * self._unit_cost()
             # partial pricing: pairs first (cheap Dijkstra); groups (Dreyfus-Wagner) only in a
-            # round where no pair column prices out; convergence is declared only when both
-            # found nothing
+            # round where no pair column prices out; convergence needs both to find nothing
             pairs = [s for s in todo if len(self.terminals[s]) == 2]
             groups = [s for s in todo if len(self.terminals[s]) > 2]
-            for batch, passes in ((pairs, (y + tie, y)), (groups, (y,))):
+            for batch, passes in ((pairs, (price + tie, price)), (groups, (price,))):
                 for w_link in passes if batch else ():
                     for s, _, links, nodes in self._price(w_link, batch):
-                        if float(y[list(links)].sum()) < theta[s] - _RED_TOL * max(1.0,
-                                                                                     theta[s]):
+                        cost = self.dscale[s] * float(price[list(links)].sum())
+                        if cost < theta[s] - _RED_TOL * max(1.0, theta[s]):
                             new.append((s, links, nodes))
                     if new:
                         break
@@ -459,17 +479,13 @@ class RouteMaster:
                 return rounds, True
         return rounds, False
 
-    def _unit_cost(self) -> npt.NDArray[np.float64]:
-        u = np.zeros(self.m)
-        u[self.usable] = 1.0 / self.cap[self.usable]
-        return u / max(1.0, float(u.max(initial=1.0)))
-
     def _seed(self, live: Sequence[int]) -> None:
-        have = {s for s in self.col_slot}
+        have = set(self.col_slot)
         todo = [s for s in live if s not in have]
         if todo:
+            inv = np.where(self.usable, 1.0 / self.rho, 0.0)
             self._add_columns([(s, lk, nd) for s, _, lk, nd in
-                               self._price(self._unit_cost(), todo)])
+                               self._price(inv / float(inv.max(initial=1.0)), todo)])
 
     def solve(self, *, rates: Mapping[Hashable, float] | None = None,
               level: Mapping[Hashable, float] | None = None,
@@ -495,62 +511,68 @@ class RouteMaster:
                                             "must be finite and > 0")
         live = [s for s, k in enumerate(self.keys) if k is not None]
         self._seed(live)
+        # objective scaling: rates g_i R_i = g_i s_i sum z; the level t = tau_ref tau
+        ref = max((abs(v) * self.dscale[s] for s, v in g.items()), default=1.0) or 1.0
+        costs = {s: -v * self.dscale[s] / ref for s, v in g.items()}
+        tau_ref = min((self.dscale[s] / w for s, w in lev.items()), default=1.0)
+        coef = {}
+        for s, w in lev.items():
+            c = w * tau_ref / self.dscale[s]
+            coef[s] = c if c >= _MIN_LEVEL_COEF else 0.0
+        self._tau_ref = tau_ref
+        tau_max = level_max / tau_ref if np.isfinite(level_max) else INF
         what = "route master LP (achievable rates)"
-        rounds = 0
-        self._set_objective(g, lev, phase1=False)
-        if lev:
-            self.h.changeColBounds(0, 0.0, level_max / self.scale if np.isfinite(level_max)
-                                   else INF)
-        r, ok = self._generate(g, live, False, what)
-        rounds += r
+        self._set_objective(costs, coef, phase1=False)
+        self._level_bounds(coef, tau_max)
+        rounds, ok = self._generate(live, False, what)
         if not ok and self.h.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
-            self._set_objective(g, lev, phase1=True)
-            r, _ = self._generate(g, live, True, what + ", phase 1")
+            self._set_objective(costs, coef, phase1=True)
+            r, _ = self._generate(live, True, what + ", phase 1")
             rounds += r
             x = np.asarray(self.h.getSolution().col_value, dtype=np.float64)
-            deficit = {self.keys[s]: float(x[self.art_col[s]]) * self.scale for s in live
+            deficit = {self.keys[s]: float(x[self.art_col[s]]) * self.dscale[s] for s in live
                        if x[self.art_col[s]] > _PHASE1_TOL}
+            self._set_objective(costs, coef, phase1=False)
+            self._level_bounds(coef, tau_max)
             if deficit:
-                self._set_objective(g, lev, phase1=False)
                 raise InfeasibleRatesError(deficit)
-            self._set_objective(g, lev, phase1=False)
-            if lev:
-                self.h.changeColBounds(0, 0.0, level_max / self.scale
-                                       if np.isfinite(level_max) else INF)
-            r, ok = self._generate(g, live, False, what)
+            r, ok = self._generate(live, False, what)
             rounds += r
             if not ok and self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
                 run_checked(self.h, what)
-        if not routes:
-            return self._read_fast(g, lev, live, rounds, ok)
-        return self._read(g, lev, live, rounds, ok)
+        return self._read(g, lev, coef, live, rounds, ok, routes)
 
-    def _read_fast(self, g: Mapping[int, float], lev: Mapping[int, float],
-                   live: Sequence[int], rounds: int, converged: bool) -> RouteSolution:
+    def _level_bounds(self, coef: Mapping[int, float], tau_max: float) -> None:
+        if coef:
+            self.h.changeColBounds(0, 0.0, tau_max)
+        # level rows whose coefficient rounds to 0 are free (the demand is 1e12 above)
+        for s, c in coef.items():
+            if c == 0.0:
+                self.h.changeRowBounds(self.level_row[s], -INF, INF)
+
+    def _read(self, g: Mapping[int, float], lev: Mapping[int, float],
+              coef: Mapping[int, float], live: Sequence[int], rounds: int, converged: bool,
+              routes: bool) -> RouteSolution:
         sol = self.h.getSolution()
         x = np.asarray(sol.col_value, dtype=np.float64)
         dual = np.asarray(sol.row_dual, dtype=np.float64)
         self._level_dual = {self.keys[s]: max(float(dual[self.level_row[s]]), 0.0)
-                            for s in lev}
-        xr = np.maximum(x[np.asarray(self.col_index, dtype=np.int64)], 0.0) if self.col_index \
+                            if coef.get(s, 0.0) > 0 else 0.0 for s in lev}
+        level = float(x[0]) * self._tau_ref if lev else 0.0
+        z = np.maximum(x[np.asarray(self.col_index, dtype=np.int64)], 0.0) if self.col_index \
             else np.zeros(0)
-        per = np.bincount(np.asarray(self.col_slot, dtype=np.int64), weights=xr,
-                          minlength=len(self.keys)) * self.scale
-        rates = {self.keys[s]: float(per[s]) for s in live}
-        level = float(x[0]) * self.scale if lev else 0.0
-        obj = level + sum(g.get(s, 0.0) * float(per[s]) for s in live)
-        return RouteSolution(level=level, objective=obj, rates=rates, routes={},
-                             link_load=np.zeros(self.m),
-                             link_prices=np.maximum(-dual[: self.m], 0.0), rounds=rounds,
-                             lp_optimal=converged)
-
-    def _read(self, g: Mapping[int, float], lev: Mapping[int, float], live: Sequence[int],
-              rounds: int, converged: bool) -> RouteSolution:
-        sol = self.h.getSolution()
-        x = np.asarray(sol.col_value, dtype=np.float64)
-        dual = np.asarray(sol.row_dual, dtype=np.float64)
-        xr = np.maximum(x[np.asarray(self.col_index, dtype=np.int64)], 0.0) if self.col_index \
-            else np.zeros(0)
+        ds = np.asarray(self.dscale)
+        cs = np.asarray(self.col_slot, dtype=np.int64)
+        xr = z * ds[cs] if z.size else z
+        prices = np.maximum(-dual[: self.m], 0.0) / self.rho
+        if not routes:
+            per = np.bincount(cs, weights=xr, minlength=len(self.keys)) if xr.size \
+                else np.zeros(len(self.keys))
+            rates0 = {self.keys[s]: float(per[s]) for s in live}
+            obj = level + sum(g.get(s, 0.0) * float(per[s]) for s in live)
+            return RouteSolution(level=level, objective=obj, rates=rates0, routes={},
+                                 link_load=np.zeros(self.m), link_prices=prices,
+                                 rounds=rounds, lp_optimal=converged)
         loads = np.zeros(self.m)
         for links, v in zip(self.col_links, xr, strict=True):
             if v > 0:
@@ -559,7 +581,7 @@ class RouteMaster:
         over = loads > self.cap
         factor[over] = np.where(self.usable[over], self.cap[over] / loads[over], 0.0)
         rates = {self.keys[s]: 0.0 for s in live}
-        routes: dict[Hashable, list[RouteColumn]] = {self.keys[s]: [] for s in live}
+        out: dict[Hashable, list[RouteColumn]] = {self.keys[s]: [] for s in live}
         own = np.zeros(len(self.keys))
         for s, v in zip(self.col_slot, xr, strict=True):
             own[s] = max(own[s], float(v))
@@ -569,21 +591,18 @@ class RouteMaster:
             key = self.keys[s]
             if key is None or v <= 1e-12 * own[s]:
                 continue
-            r = float(v) * float(factor[list(links)].min()) * self.scale
+            r = float(v) * float(factor[list(links)].min())
             if r <= 0.0:
                 continue
             rates[key] += r
             link_load[list(links)] += r
-            routes[key].append(RouteColumn(demand=s, rate=r, links=links, nodes=nodes))
-        self._level_dual = {self.keys[s]: max(float(dual[self.level_row[s]]), 0.0)
-                            for s in lev}
-        level = float(x[0]) * self.scale if lev else 0.0
+            out[key].append(RouteColumn(demand=s, rate=r, links=links, nodes=nodes))
         obj = level + sum(g.get(self.slot[k], 0.0) * v for k, v in rates.items()
                           if k is not None)
         return RouteSolution(
             level=level, objective=obj, rates={k: v for k, v in rates.items() if k is not None},
-            routes={k: tuple(v) for k, v in routes.items() if k is not None},
-            link_load=link_load, link_prices=np.maximum(-dual[: self.m], 0.0), rounds=rounds,
+            routes={k: tuple(v) for k, v in out.items() if k is not None},
+            link_load=link_load, link_prices=prices, rounds=rounds,
             lp_optimal=converged and all(len(self.terminals[s]) <= _EXACT_TERMINALS
                                          for s in live),
         )
@@ -610,9 +629,16 @@ class CutPoolSolution:
 class CutPool:
     """Warm cut LP over a persistent pool of cuts (a certified upper bound at every step).
 
+    Every row is a true cut constraint ``sum_{i split by S} R_i <= sum_{e in delta(S)} E_up[e]``
+    (or a weakening of one), so the optimum over the pool is a valid upper bound whatever the
+    pool holds. Scaling: ``R_i = s_i r_i`` with ``s_i`` the demand's minimum cut at insertion;
+    a cut row is divided by ``max(cap(S), max s_i)`` at its insertion; coefficients above 1e12
+    and right-hand sides above 1e15 (after capacities grew a lot) are dropped, which only
+    weakens the row.
+
     Parameters
     ----------
-    num_nodes, tail, head, capacity, scale
+    num_nodes, tail, head, capacity
         As :class:`RouteMaster`, with ``capacity`` the upper values E_up.
 
     Examples
@@ -629,15 +655,17 @@ class CutPool:
     §1.4, §5.2 [D].
     """
 
+    #: Capacities are held unscaled (kept for callers that multiply by it).
+    scale = 1.0
+
     def __init__(self, num_nodes: int, tail: npt.ArrayLike, head: npt.ArrayLike,
-                 capacity: npt.ArrayLike, *, scale: float | None = None) -> None:
+                 capacity: npt.ArrayLike) -> None:
         self.n = int(num_nodes)
         self.tail, self.head, cap = _validate_graph(self.n, tail, head, capacity)
         self.m = int(self.tail.size)
-        self.scale = float(scale) if scale is not None else _default_scale(cap)
-        if not (self.scale > 0 and np.isfinite(self.scale)):
-            raise InvalidParameterError("scale", scale, "must be finite and > 0")
-        self.cap = cap / self.scale
+        self.cap = cap.copy()
+        pos = cap[cap > 0]
+        self._fallback = float(pos.max()) if pos.size else 1.0
         self.loop = self.tail == self.head
         self.h = new_highs()
         self.h.setOptionValue("presolve", "off")
@@ -646,12 +674,12 @@ class CutPool:
         self.keys: list[Hashable | None] = []
         self.slot: dict[Hashable, int] = {}
         self.terminals: list[tuple[int, ...]] = []
+        self.dscale: list[float] = []
         self.col: list[int] = []
         self.level_row: list[int] = []
-        self.lower = np.zeros(0)
-        self.upper = np.zeros(0)
         self.cuts: list[npt.NDArray[np.bool_]] = []
         self.cut_row: list[int] = []
+        self.cut_norm: list[float] = []
         self.cut_seen: set[bytes] = set()
         self._crossing = sp.csr_matrix((0, self.m))
         self._graph = ig.Graph(n=self.n, edges=list(zip(self.tail.tolist(), self.head.tolist(),
@@ -660,11 +688,12 @@ class CutPool:
         self._term_slot = np.zeros(0, dtype=np.int64)
         self._sizes = np.zeros(0, dtype=np.int64)
         self._alive = np.zeros(0, dtype=bool)
-        #: Per slot: a lower bound on the demand's minimum cut (scaled) and the last min cut.
+        #: Per slot: a lower bound on the demand's minimum cut and the last min cut found.
         self._mincut_lb = np.zeros(0)
         self._mincut_side: list[npt.NDArray[np.bool_] | None] = []
         self._cur_level: dict[int, float] = {}
         self._gh_done = False
+        self._tau_ref = 1.0
 
     # ---- changes -------------------------------------------------------------------------
     def set_capacity(self, links: Sequence[int] | npt.NDArray[np.int64],
@@ -679,15 +708,17 @@ class CutPool:
         _check_capacity(c)
         if not ids.size:
             return
-        new = c / self.scale
         # a min cut drops by at most the total capacity removed (a valid lower bound stays one)
-        drop = float(np.maximum(self.cap[ids] - new, 0.0).sum())
+        drop = float(np.maximum(self.cap[ids] - c, 0.0).sum())
         self._mincut_lb = np.maximum(self._mincut_lb - drop, 0.0)
-        self.cap[ids] = new
+        self.cap[ids] = c
         if self.cut_row:
-            rhs = self._crossing @ self.cap
             rows = np.array(self.cut_row, dtype=np.int32)
-            _rows_bounds(self.h, rows, np.full(rows.size, -INF), rhs)
+            _rows_bounds(self.h, rows, np.full(rows.size, -INF), self._cut_rhs())
+
+    def _cut_rhs(self) -> npt.NDArray[np.float64]:
+        rhs = (self._crossing @ self.cap) / np.asarray(self.cut_norm)
+        return np.where(rhs > _MAX_RHS, INF, rhs)
 
     def add_demand(self, key: Hashable, terminals: Sequence[int], *, lower: float = 0.0,
                    upper: float = float("inf")) -> None:
@@ -706,20 +737,27 @@ class CutPool:
         self._term_slot = np.concatenate([self._term_slot, np.full(len(t), s, dtype=np.int64)])
         self._sizes = np.append(self._sizes, len(t))
         self._alive = np.append(self._alive, True)
-        self._mincut_lb = np.append(self._mincut_lb, 0.0)
-        self._mincut_side.append(None)
+        val, side = self._min_cut_of(t)
+        self._mincut_lb = np.append(self._mincut_lb, val)
+        self._mincut_side.append(side)
+        self.dscale.append(val if val > 0 else self._fallback)
         r0 = self.h.getNumRow()
         self.h.addRow(-INF, INF, 0, np.zeros(0, dtype=np.int32), np.zeros(0))
         self.level_row.append(r0)
-        rows = [r0] + [self.cut_row[i] for i, side in enumerate(self.cuts)
-                       if side[list(t)].any() and not side[list(t)].all()]
+        rows = [r0]
+        vals = [1.0]
+        for i, cut in enumerate(self.cuts):
+            if cut[list(t)].any() and not cut[list(t)].all():
+                coef = self.dscale[s] / self.cut_norm[i]
+                if coef <= _MAX_CUT_COEF:  # dropping a term only weakens the cut row
+                    rows.append(self.cut_row[i])
+                    vals.append(coef)
         c = self.h.getNumCol()
         self.h.addCol(0.0, 0.0, INF, len(rows), np.array(rows, dtype=np.int32),
-                      np.ones(len(rows)))
+                      np.array(vals))
         self.col.append(c)
-        self.lower = np.append(self.lower, 0.0)
-        self.upper = np.append(self.upper, INF)
         self.set_bounds(key, lower=lower, upper=upper)
+        self.add_cuts([side])
 
     def remove_demand(self, key: Hashable) -> None:
         """Remove a demand (its rate column is fixed at 0)."""
@@ -741,9 +779,9 @@ class CutPool:
             raise InvalidParameterError("lower", lower, "must be finite and >= 0")
         if not (upper >= lower):
             raise InvalidParameterError("upper", upper, f"must be >= lower ({lower})")
-        self.lower[s] = lower / self.scale
-        self.upper[s] = upper / self.scale if np.isfinite(upper) else INF
-        self.h.changeColBounds(self.col[s], self.lower[s], self.upper[s])
+        d = self.dscale[s]
+        hi = upper / d if np.isfinite(upper) else INF
+        self.h.changeColBounds(self.col[s], lower / d, min(hi, INF))
 
     def live(self) -> list[Hashable]:
         """Keys of the live demands, in insertion order."""
@@ -769,16 +807,18 @@ class CutPool:
         return np.flatnonzero(self.split_mask(side)).tolist()
 
     def cut_capacity(self, side: npt.NDArray[np.bool_]) -> float:
-        """Capacity of the cut (unscaled): sum of E_up over the links crossing it."""
+        """Capacity of the cut: sum of E_up over the links crossing it."""
         cross = (side[self.tail] != side[self.head]) & ~self.loop
-        return float(self.cap[cross].sum()) * self.scale
+        return float(self.cap[cross].sum())
 
     def add_cuts(self, sides: Sequence[npt.NDArray[np.bool_]]) -> int:
         """Add cuts to the pool (duplicates skipped); returns how many were new."""
         starts: list[int] = []
         idx: list[int] = []
-        rhs: list[float] = []
+        vals: list[float] = []
         rows_c: list[npt.NDArray[np.int64]] = []
+        norms: list[float] = []
+        ds = np.asarray(self.dscale)
         for side in sides:
             s = np.asarray(side, dtype=bool)
             s = ~s if s[-1] else s
@@ -789,28 +829,36 @@ class CutPool:
                 continue
             self.cut_seen.add(key)
             cross = np.flatnonzero((s[self.tail] != s[self.head]) & ~self.loop)
+            split = self.splits(s)
+            norm = max(float(self.cap[cross].sum()), float(ds[split].max()) if split else 0.0)
+            norm = norm if norm > 0 else 1.0
             starts.append(len(idx))
-            idx += [self.col[j] for j in self.splits(s)]
-            rhs.append(float(self.cap[cross].sum()))
+            for j in split:
+                coef = float(ds[j]) / norm
+                if coef <= _MAX_CUT_COEF:
+                    idx.append(self.col[j])
+                    vals.append(coef)
             rows_c.append(cross)
+            norms.append(norm)
             self.cuts.append(s)
-        k = len(rhs)
+        k = len(norms)
         if not k:
             return 0
-        r0 = self.h.getNumRow()
-        self.h.addRows(k, np.full(k, -INF), np.array(rhs), len(idx),
-                       np.array(starts, dtype=np.int32), np.array(idx, dtype=np.int32),
-                       np.ones(len(idx)))
-        self.cut_row.extend(range(r0, r0 + k))
         data = [np.ones(c.size) for c in rows_c]
         new = sp.csr_matrix((np.concatenate(data), np.concatenate(rows_c),
                              np.cumsum([0] + [c.size for c in rows_c])), shape=(k, self.m))
+        rhs = (new @ self.cap) / np.asarray(norms)
+        rhs = np.where(rhs > _MAX_RHS, INF, rhs)
+        r0 = self.h.getNumRow()
+        self.h.addRows(k, np.full(k, -INF), rhs, len(idx),
+                       np.array(starts, dtype=np.int32), np.array(idx, dtype=np.int32),
+                       np.array(vals))
+        self.cut_row.extend(range(r0, r0 + k))
+        self.cut_norm.extend(norms)
         self._crossing = sp.vstack([self._crossing, new], format="csr")
         return k
 
-    def demand_min_cut(self, s: int) -> tuple[float, npt.NDArray[np.bool_]]:
-        """Minimum Steiner cut of demand slot ``s`` (scaled value, source side)."""
-        t = self.terminals[s]
+    def _min_cut_of(self, t: Sequence[int]) -> tuple[float, npt.NDArray[np.bool_]]:
         capl = self.cap.tolist()
         best: tuple[float, npt.NDArray[np.bool_]] | None = None
         for v in t[1:]:
@@ -821,6 +869,10 @@ class CutPool:
                 best = (float(cut.value), side)
         assert best is not None
         return best
+
+    def demand_min_cut(self, s: int) -> tuple[float, npt.NDArray[np.bool_]]:
+        """Minimum Steiner cut of demand slot ``s`` under the current capacities."""
+        return self._min_cut_of(self.terminals[s])
 
     def _gomory_hu(self) -> list[npt.NDArray[np.bool_]]:
         tree = self._graph.gomory_hu_tree(capacity=self.cap.tolist())
@@ -834,8 +886,7 @@ class CutPool:
                 sides[p] |= sides[v]
         return [sides[v].copy() for v in order[1:] if parent[v] >= 0 and parent[v] != v]
 
-    def _violated(self, r: npt.NDArray[np.float64], tol: float
-                  ) -> list[npt.NDArray[np.bool_]]:
+    def _violated(self, r: npt.NDArray[np.float64]) -> list[npt.NDArray[np.bool_]]:
         """Violated per-demand minimum cuts under the current rates (exact per demand).
 
         A demand whose rate is below a known lower bound on its min cut is skipped (its own
@@ -843,14 +894,14 @@ class CutPool:
         """
         found: list[tuple[float, npt.NDArray[np.bool_]]] = []
         for s in np.flatnonzero(self._alive):
-            if r[s] <= tol or r[s] <= self._mincut_lb[s] * (1.0 - 1e-12):
+            if r[s] <= 0 or r[s] <= self._mincut_lb[s] * (1.0 + 1e-9):
                 continue
             val, side = self.demand_min_cut(int(s))
             self._mincut_lb[s] = val
             self._mincut_side[s] = side
             dem = float(np.dot(r, self.split_mask(side)))
-            if dem - val > tol:
-                found.append((dem - val, side))
+            if dem - val > 1e-9 * max(val, dem):
+                found.append(((dem - val) / max(val, dem), side))
         found.sort(key=lambda f: -f[0])
         return [side for _, side in found[:_MAX_CUTS_PER_ROUND]]
 
@@ -875,42 +926,52 @@ class CutPool:
         if gomory_hu and not self._gh_done:
             self.add_cuts(self._gomory_hu())
             self._gh_done = True
+        ds = self.dscale
+        ref = max((abs(v) * ds[s] for s, v in g.items()), default=1.0) or 1.0
+        tau_ref = min((ds[s] / w for s, w in lev.items()), default=1.0)
+        coef = {}
+        for s, w in lev.items():
+            c = w * tau_ref / ds[s]
+            coef[s] = c if c >= _MIN_LEVEL_COEF else 0.0
         self.h.changeColCost(0, -1.0 if lev else 0.0)
-        self.h.changeColBounds(0, 0.0, (level_max / self.scale if np.isfinite(level_max)
-                                        else INF) if lev else 0.0)
+        tau_max = level_max / tau_ref if np.isfinite(level_max) else INF
+        self.h.changeColBounds(0, 0.0, tau_max if lev else 0.0)
         cols = np.array([self.col[s] for s in live], dtype=np.int32)
         if cols.size:
-            self.h.changeColsCost(cols.size, cols, np.array([-g.get(s, 0.0) for s in live]))
+            self.h.changeColsCost(cols.size, cols,
+                                  np.array([-g.get(s, 0.0) * ds[s] / ref for s in live]))
         for s in live:
-            w = lev.get(s)
-            if self._cur_level.get(s) == w:
+            # a level 1e12 below the demand's scale (coefficient 0): the row is dropped (weaker)
+            c = coef.get(s, 0.0)
+            if self._cur_level.get(s, 0.0) == c:
                 continue
-            if w is not None:
-                self.h.changeCoeff(self.level_row[s], 0, -w)
+            if c > 0.0:
+                self.h.changeCoeff(self.level_row[s], 0, -c)
                 self.h.changeRowBounds(self.level_row[s], 0.0, INF)
+                self._cur_level[s] = c
             else:
                 self.h.changeCoeff(self.level_row[s], 0, 0.0)
                 self.h.changeRowBounds(self.level_row[s], -INF, INF)
-        self._cur_level = dict(lev)
+                self._cur_level.pop(s, None)
         rounds = 0
         separated = False
+        x = np.zeros(0)
         while rounds < _MAX_ROUNDS:
             rounds += 1
             run_checked(self.h, "cut pool LP (upper bound)")
             x = np.asarray(self.h.getSolution().col_value, dtype=np.float64)
             r = np.zeros(len(self.keys))
             for s in live:
-                r[s] = max(float(x[self.col[s]]), 0.0)
-            new = self._violated(r, 1e-9 * max(1.0, float(r.max(initial=0.0))))
+                r[s] = max(float(x[self.col[s]]), 0.0) * ds[s]
+            new = self._violated(r)
             if not new or self.add_cuts(new) == 0:
                 separated = True
                 break
-        obj = -float(self.h.getInfo().objective_function_value) * self.scale
         dual = np.asarray(self.h.getSolution().row_dual, dtype=np.float64)
         binding = tuple(self.cuts[i] for i, row in enumerate(self.cut_row)
                         if dual[row] < -1e-12)
-        x = np.asarray(self.h.getSolution().col_value, dtype=np.float64)
-        return CutPoolSolution(
-            value=obj, rates={self.keys[s]: max(float(x[self.col[s]]), 0.0) * self.scale
-                              for s in live},
-            binding=binding, pool_size=len(self.cuts), rounds=rounds, separated=separated)
+        out_rates = {self.keys[s]: max(float(x[self.col[s]]), 0.0) * ds[s] for s in live}
+        value = (float(x[0]) * tau_ref if lev else 0.0) + sum(
+            g.get(s, 0.0) * out_rates[self.keys[s]] for s in live)
+        return CutPoolSolution(value=value, rates=out_rates, binding=binding,
+                               pool_size=len(self.cuts), rounds=rounds, separated=separated)
