@@ -193,9 +193,12 @@ def test_invariants_warm_equals_cold_and_reference(seed: int, count: int, policy
         decision = ctl.apply_dict(ev)
         check_invariants(ctl, decision)
         cold = ctl.cold_copy()
+        # warm = cold to 1e-9 relative; a rate that is 0 in one of them may differ by 1e-9 of
+        # the largest rate (the LP's feasibility tolerance)
+        big = max(decision.allocation.rates.values(), default=0.0)
         if policy == "maxmin":
             for k, r in decision.allocation.rates.items():
-                assert cold.allocation.rates[k] == pytest.approx(r, rel=1e-9, abs=1e-12)
+                assert cold.allocation.rates[k] == pytest.approx(r, rel=1e-9, abs=1e-9 * big)
             ref = reference_lexmaxmin(ctl)
             for k, r in decision.allocation.rates.items():
                 assert r == pytest.approx(ref[k], rel=1e-6, abs=1e-9), (k, ref)

@@ -29,8 +29,9 @@ __all__ = ["POLICIES", "Policy", "PolicyResult", "allocate"]
 Policy = Literal["maxmin", "throughput"]
 POLICIES: tuple[Policy, ...] = ("maxmin", "throughput")
 
-#: A frozen rate may move by this relative amount inside later LPs (solver tolerance).
-_FREEZE_REL = 1e-10
+#: A frozen rate may move down by this relative amount inside later LPs (never up: the
+#: slack would go to other demands and differ between warm and cold solves).
+_FREEZE_REL = 1e-12
 #: Positive dual threshold (dimensionless prices of level rows, scaled LP).
 _DUAL_TOL = 1e-9
 
@@ -56,9 +57,8 @@ class Spec:
 
 
 def _freeze(master: RouteMaster, key: str, value: float, spec: Spec) -> None:
-    lo = max(0.0, min(value * (1.0 - _FREEZE_REL), value - 1e-300))
-    hi = value * (1.0 + _FREEZE_REL) if value > 0 else 0.0
-    master.set_bounds(key, lower=min(lo, spec.cap), upper=min(max(hi, lo), spec.cap))
+    hi = min(max(value, 0.0), spec.cap)
+    master.set_bounds(key, lower=hi * (1.0 - _FREEZE_REL), upper=hi)
 
 
 def allocate(master: RouteMaster, specs: Mapping[str, Spec], policy: Policy = "maxmin"

@@ -227,6 +227,7 @@ class RouteMaster:
         self._cur_phase1 = False
         self._level_dual: dict[Hashable, float] = {}
         self._tau_ref = 1.0
+        self._coef: dict[int, float] = {}            # slot -> coefficient of tau in the matrix
 
     # ---- changes -------------------------------------------------------------------------
     def set_capacity(self, links: Sequence[int] | npt.NDArray[np.int64],
@@ -339,6 +340,10 @@ class RouteMaster:
             d = self.terminals[s]
             if len(d) == 2:
                 by_source.setdefault(d[0], []).append(s)
+            elif len(d) == 3:
+                star = self._three_terminal_tree(g, d, weights)
+                if star is not None:
+                    out.append((s, star[0], star[1], None))
             else:
                 if len(d) <= _EXACT_TERMINALS:
                     c, tree = steiner.dreyfus_wagner(d, weights)
@@ -362,6 +367,39 @@ class RouteMaster:
                                     _path_nodes(self.tail, self.head, links, src)))
         out.sort(key=lambda r: r[0])
         return out
+
+    def _three_terminal_tree(self, g: ig.Graph, terms: Sequence[int],
+                             weights: npt.NDArray[np.float64]
+                             ) -> tuple[float, tuple[int, ...]] | None:
+        """Exact minimum Steiner tree of 3 terminals: it has at most one branch node v, so it
+        is the union of shortest paths from the best centre ``argmin_v sum_i d(t_i, v)``
+        (taken from one shortest-path tree rooted at v, hence a tree)."""
+        w = weights[self._graph_ids].tolist()
+        dist = np.asarray(g.distances(source=list(terms), weights=w), dtype=np.float64)
+        total = dist.sum(axis=0)
+        v = int(np.argmin(total))
+        if not np.isfinite(total[v]):
+            return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            paths = g.get_shortest_paths(v, to=list(terms), weights=w, output="epath")
+        links: set[int] = set()
+        for path in paths:
+            links.update(int(e) for e in self._graph_ids[np.asarray(path, dtype=np.int64)])
+        # drop non-terminal leaves (possible only through zero-weight links)
+        term = set(terms)
+        while True:
+            deg: dict[int, int] = {}
+            for e in links:
+                for x in (int(self.tail[e]), int(self.head[e])):
+                    deg[x] = deg.get(x, 0) + 1
+            drop = {e for e in links if any(deg[x] == 1 and x not in term
+                                            for x in (int(self.tail[e]), int(self.head[e])))}
+            if not drop:
+                break
+            links -= drop
+        tree = tuple(sorted(links))
+        return float(weights[list(tree)].sum()), tree
 
     def _add_columns(self, new: list[tuple[int, tuple[int, ...], tuple[int, ...] | None]]
                      ) -> int:
@@ -407,16 +445,18 @@ class RouteMaster:
         want_level = {} if phase1 else dict(level)
         self.h.changeColCost(0, -1.0 if want_level else 0.0)
         self.h.changeColBounds(0, 0.0, INF if want_level else 0.0)
+        # a demand leaving the level only gets its row freed (a bound change, no refactorising);
+        # its coefficient stays until it is needed with another value
         for s in live:
             w = want_level.get(s)
-            if self._cur_level.get(s) == w:
-                continue
             row = self.level_row[s]
             if w is not None:
-                self.h.changeCoeff(row, 0, -w)
-                self.h.changeRowBounds(row, 0.0, INF)
-            else:
-                self.h.changeCoeff(row, 0, 0.0)
+                if self._coef.get(s) != w:
+                    self.h.changeCoeff(row, 0, -w)
+                    self._coef[s] = w
+                if s not in self._cur_level:
+                    self.h.changeRowBounds(row, 0.0, INF)
+            elif s in self._cur_level:
                 self.h.changeRowBounds(row, -INF, INF)
         self._cur_level = want_level
         want_cost = {} if phase1 else {s: v for s, v in costs.items() if v}
@@ -515,11 +555,14 @@ class RouteMaster:
         ref = max((abs(v) * self.dscale[s] for s, v in g.items()), default=1.0) or 1.0
         costs = {s: -v * self.dscale[s] / ref for s, v in g.items()}
         tau_ref = min((self.dscale[s] / w for s, w in lev.items()), default=1.0)
+        if lev and tau_ref / 1e3 <= self._tau_ref <= tau_ref:
+            tau_ref = self._tau_ref  # keep the coefficients (they stay in [1e-3, 1] of usual)
         coef = {}
         for s, w in lev.items():
             c = w * tau_ref / self.dscale[s]
             coef[s] = c if c >= _MIN_LEVEL_COEF else 0.0
-        self._tau_ref = tau_ref
+        if lev:
+            self._tau_ref = tau_ref
         tau_max = level_max / tau_ref if np.isfinite(level_max) else INF
         what = "route master LP (achievable rates)"
         self._set_objective(costs, coef, phase1=False)
