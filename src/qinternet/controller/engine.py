@@ -117,6 +117,9 @@ class Controller:
         #: Every demand id ever added (removing a rejected or removed one is a no-op).
         self.seen_ids: set[str] = set()
         self.log: list[Decision] = []
+        self._lower_now = self.nominal_lower.copy()
+        self._load = np.zeros(m)
+        self._routes: dict[Any, Any] = {}
         self.allocation = self._empty_allocation()
 
     # ---- public API ----------------------------------------------------------------------
@@ -135,6 +138,7 @@ class Controller:
         t0 = time.perf_counter()
         before = dict(self.allocation.rates)
         extra: dict[str, Any] = {}
+        keep = False
         if isinstance(event, AddDemand):
             outcome, reason, extra = self._add(event.demand)
         elif isinstance(event, ChangeDemand):
@@ -157,18 +161,26 @@ class Controller:
             else:
                 self.factor[e] = float(event.factor)
                 reason = f"link {e} degraded to {event.factor:g} of nominal"
-            self._push_capacity(np.array([e]))
+            keep = self._push_capacity(np.array([e]))
             outcome = "applied"
         elif isinstance(event, NodeDown | NodeUp):
             v = self._node(event.node, "node")
             self.node_down[v] = isinstance(event, NodeDown)
             touched = np.flatnonzero((self.tail == v) | (self.head == v))
-            self._push_capacity(touched)
+            keep = self._push_capacity(touched)
             outcome = "applied"
             reason = f"node {event.node!r} {'down' if self.node_down[v] else 'up'}"
         else:  # pragma: no cover - the Event union is closed
             raise InvalidParameterError("event", event, "is not a controller event")
-        degraded = self._reallocate()
+        if keep:
+            # capacity only shrank on links no route uses: the allocation stays feasible, and
+            # an optimum of a larger feasible set that remains feasible stays optimal (the
+            # lexicographic max-min vector is unique); only the bounds are recomputed
+            degraded: dict[str, tuple[float, float, float]] = {}
+            self.allocation = self._allocation(self.allocation.rates, self._routes, self._load)
+            extra["reused"] = True
+        else:
+            degraded = self._reallocate()
         if degraded and outcome == "applied":
             outcome = "degraded"
             reason += "; floors shed: " + ", ".join(sorted(degraded))
@@ -235,10 +247,16 @@ class Controller:
             & ~self.node_down[self.head[links]]
         return np.where(ok, self.factor[links], 0.0)
 
-    def _push_capacity(self, links: npt.NDArray[np.int64]) -> None:
+    def _push_capacity(self, links: npt.NDArray[np.int64]) -> bool:
+        """Send the links' current capacities to both LPs. True when the change cannot
+        alter the allocation: no lower capacity grew and no route uses the links."""
         f = self._effective_factor(links)
-        self.master.set_capacity(links, self.nominal_lower[links] * f)
+        new = self.nominal_lower[links] * f
+        old = self._lower_now[links]
+        self.master.set_capacity(links, new)
         self.pool.set_capacity(links, self.nominal_upper[links] * f)
+        self._lower_now[links] = new
+        return bool(np.all(new <= old) and np.all(self._load[links] <= 0.0))
 
     def _insert(self, d: Demand, terms: tuple[int, ...]) -> None:
         self.master.add_demand(d.id, terms, upper=d.cap)
@@ -389,8 +407,9 @@ class Controller:
                 victim = min(self.floors, key=lambda k: (self.demands[k].priority,
                                                          -self.admitted_at[k], k))
                 shed[victim] = self.floors.pop(victim)
-        self.allocation = self._allocation(result.rates, result.solution.routes,
-                                           result.solution.link_load)
+        self._routes = dict(result.solution.routes)
+        self._load = np.asarray(result.solution.link_load, dtype=np.float64)
+        self.allocation = self._allocation(result.rates, self._routes, self._load)
         return {k: (f, self.allocation.rates.get(k, 0.0), self.allocation.bounds.get(k, 0.0))
                 for k, f in shed.items()}
 

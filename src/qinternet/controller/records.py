@@ -114,6 +114,8 @@ class Decision:
     #: Rejections: largest floor that would be admitted now.
     counter_offer: float | None = None
     certificate: Certificate | None = None
+    #: True when the event provably left the allocation unchanged and it was reused.
+    reused: bool = False
 
     def to_dict(self, *, routes: bool = False) -> dict[str, Any]:
         """Plain data; ``routes`` adds every demand's routes (large)."""
@@ -126,6 +128,7 @@ class Decision:
             "max_link_utilisation": a.max_link_utilisation, "jain_index": a.jain_index,
             "objective": a.objective, "objective_upper_bound": _num(a.objective_upper_bound),
             "diff": {k: [v[0], v[1]] for k, v in self.diff.items()},
+            "reused": self.reused,
         }
         if self.degraded:
             out["degraded"] = {k: {"old_floor": v[0], "rate": v[1], "bound": _num(v[2])}

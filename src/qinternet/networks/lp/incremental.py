@@ -42,6 +42,8 @@ from qinternet.networks.lp._steiner import SteinerGraph
 
 __all__ = ["CutPool", "CutPoolSolution", "InfeasibleRatesError", "RouteMaster", "RouteSolution"]
 
+#: Alternative trees (next-best centres) priced per 3-terminal group and round.
+_TREES_PER_ROUND = 4
 #: Largest coefficient of a route column (demand scale / link nominal capacity).
 _MAX_COEF = 1e9
 #: Level coefficients below this (a demand 1e12 above the level's scale) are dropped.
@@ -341,9 +343,8 @@ class RouteMaster:
             if len(d) == 2:
                 by_source.setdefault(d[0], []).append(s)
             elif len(d) == 3:
-                star = self._three_terminal_tree(g, d, weights)
-                if star is not None:
-                    out.append((s, star[0], star[1], None))
+                for cost, tree in self._three_terminal_trees(g, d, weights, _TREES_PER_ROUND):
+                    out.append((s, cost, tree, None))
             else:
                 if len(d) <= _EXACT_TERMINALS:
                     c, tree = steiner.dreyfus_wagner(d, weights)
@@ -368,38 +369,43 @@ class RouteMaster:
         out.sort(key=lambda r: r[0])
         return out
 
-    def _three_terminal_tree(self, g: ig.Graph, terms: Sequence[int],
-                             weights: npt.NDArray[np.float64]
-                             ) -> tuple[float, tuple[int, ...]] | None:
-        """Exact minimum Steiner tree of 3 terminals: it has at most one branch node v, so it
-        is the union of shortest paths from the best centre ``argmin_v sum_i d(t_i, v)``
-        (taken from one shortest-path tree rooted at v, hence a tree)."""
+    def _three_terminal_trees(self, g: ig.Graph, terms: Sequence[int],
+                              weights: npt.NDArray[np.float64], k: int = 1
+                              ) -> list[tuple[float, tuple[int, ...]]]:
+        """Minimum Steiner trees of 3 terminals through the ``k`` best centres, cheapest
+        first. A tree of 3 terminals has at most one branch node v, so the optimum is the
+        union of shortest paths from ``argmin_v sum_i d(t_i, v)`` (taken from one shortest-path
+        tree rooted at v, hence a tree): the first tree is exact, the others are alternatives
+        (more columns per pricing round)."""
         w = weights[self._graph_ids].tolist()
         dist = np.asarray(g.distances(source=list(terms), weights=w), dtype=np.float64)
         total = dist.sum(axis=0)
-        v = int(np.argmin(total))
-        if not np.isfinite(total[v]):
-            return None
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            paths = g.get_shortest_paths(v, to=list(terms), weights=w, output="epath")
-        links: set[int] = set()
-        for path in paths:
-            links.update(int(e) for e in self._graph_ids[np.asarray(path, dtype=np.int64)])
-        # drop non-terminal leaves (possible only through zero-weight links)
+        order = np.argsort(total, kind="stable")[:k]
+        out: list[tuple[float, tuple[int, ...]]] = []
         term = set(terms)
-        while True:
-            deg: dict[int, int] = {}
-            for e in links:
-                for x in (int(self.tail[e]), int(self.head[e])):
-                    deg[x] = deg.get(x, 0) + 1
-            drop = {e for e in links if any(deg[x] == 1 and x not in term
-                                            for x in (int(self.tail[e]), int(self.head[e])))}
-            if not drop:
+        for v in order.tolist():
+            if not np.isfinite(total[v]):
                 break
-            links -= drop
-        tree = tuple(sorted(links))
-        return float(weights[list(tree)].sum()), tree
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                paths = g.get_shortest_paths(v, to=list(terms), weights=w, output="epath")
+            ids = np.unique(np.concatenate(
+                [self._graph_ids[np.asarray(p, dtype=np.int64)] for p in paths]
+                + [np.zeros(0, dtype=np.int64)]))
+            while ids.size:  # drop non-terminal leaves (possible only through zero weights)
+                ends = np.concatenate([self.tail[ids], self.head[ids]])
+                deg = np.bincount(ends, minlength=self.n)
+                leaf = (deg == 1)
+                leaf[list(term)] = False
+                bad = leaf[self.tail[ids]] | leaf[self.head[ids]]
+                if not bad.any():
+                    break
+                ids = ids[~bad]
+            links = set(ids.tolist())
+            tree = tuple(sorted(links))
+            if tree and all(t != tree for _, t in out):
+                out.append((float(weights[list(tree)].sum()), tree))
+        return out
 
     def _add_columns(self, new: list[tuple[int, tuple[int, ...], tuple[int, ...] | None]]
                      ) -> int:
@@ -505,14 +511,13 @@ class RouteMaster:
             # round where no pair column prices out; convergence needs both to find nothing
             pairs = [s for s in todo if len(self.terminals[s]) == 2]
             groups = [s for s in todo if len(self.terminals[s]) > 2]
-            for batch, passes in ((pairs, (price + tie, price)), (groups, (price,))):
+            # both pricing passes (tie-broken and plain) contribute columns: more per round
+            for batch, passes in ((pairs, (price + tie, price)), (groups, (price + tie, price))):
                 for w_link in passes if batch else ():
                     for s, _, links, nodes in self._price(w_link, batch):
                         cost = self.dscale[s] * float(price[list(links)].sum())
                         if cost < theta[s] - _RED_TOL * max(1.0, theta[s]):
                             new.append((s, links, nodes))
-                    if new:
-                        break
                 if new:
                     break
             if not new or self._add_columns(new) == 0:
