@@ -141,8 +141,10 @@ class Controller:
         keep = False
         if isinstance(event, AddDemand):
             outcome, reason, extra = self._add(event.demand)
+            extra["admission_ms"] = (time.perf_counter() - t0) * 1e3
         elif isinstance(event, ChangeDemand):
             outcome, reason, extra = self._change(event.demand)
+            extra["admission_ms"] = (time.perf_counter() - t0) * 1e3
         elif isinstance(event, RemoveDemand):
             if event.id not in self.demands and event.id in self.seen_ids:
                 outcome, reason = "applied", f"demand {event.id!r} is not active (nothing to do)"

@@ -116,6 +116,8 @@ class Decision:
     certificate: Certificate | None = None
     #: True when the event provably left the allocation unchanged and it was reused.
     reused: bool = False
+    #: Demand events: time of the admission decision alone (before reallocation), ms.
+    admission_ms: float = 0.0
 
     def to_dict(self, *, routes: bool = False) -> dict[str, Any]:
         """Plain data; ``routes`` adds every demand's routes (large)."""
@@ -130,6 +132,8 @@ class Decision:
             "diff": {k: [v[0], v[1]] for k, v in self.diff.items()},
             "reused": self.reused,
         }
+        if self.event.get("op") in ("add_demand", "change_demand"):
+            out["admission_ms"] = self.admission_ms
         if self.degraded:
             out["degraded"] = {k: {"old_floor": v[0], "rate": v[1], "bound": _num(v[2])}
                                for k, v in self.degraded.items()}
