@@ -66,7 +66,8 @@ def schema(spec: SweepSpec, computation: Computation) -> pa.Schema:
 
     fields = [pa.field("point_index", pa.int64()), pa.field("task_key", pa.string()),
               pa.field("status", pa.string()), pa.field("error", pa.string())]
-    fields += [pa.field(name, _arrow_type(spec.kind(name))) for name in spec.inputs]
+    fields += [pa.field(name, _arrow_type(spec.kind(name))) for name in spec.inputs
+               if name != "seed"]  # a given seed is the seed column
     if spec.zipped:
         fields.append(pa.field("zip_index", pa.int64()))
     if spec.sampled:
