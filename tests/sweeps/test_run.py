@@ -11,14 +11,13 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
+from sweeps_helpers import BOUNDS_SPEC, comparable
 
 from qinternet.channels import plob_bound
 from qinternet.errors import InvalidParameterError
 from qinternet.sweeps import load, parse_spec, run_sweep, to_xarray
 from qinternet.sweeps._executors import Job, SerialExecutor
 from qinternet.sweeps._store import MANIFEST, part_files
-
-from sweeps_helpers import BOUNDS_SPEC, comparable
 
 
 def channel_spec(transmissivities: Sequence[float]) -> Any:

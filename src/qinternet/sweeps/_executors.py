@@ -100,7 +100,7 @@ class DaskExecutor:
         if self._n is not None:
             self._cluster = LocalCluster(
                 n_workers=self._n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                dashboard_address=None, worker_dashboard_address=None,
+                dashboard_address=":0", worker_dashboard_address=None,
                 silence_logs=logging.ERROR)
             self._client = Client(self._cluster)
         else:
