@@ -90,13 +90,19 @@ class DaskExecutor:
         self._timeout = connect_timeout_s
         self._cluster: Any = None
         self._client: Any = None
+        self._depth = 0
         self.workers = workers or 1
         self.description = (f"local dask cluster, {workers} workers" if workers
                             else f"dask scheduler {scheduler}")
 
     def __enter__(self) -> DaskExecutor:
+        """Start (or connect to) the cluster; nested ``with`` blocks share it, so one cluster
+        can run several sweeps."""
         from distributed import Client, LocalCluster
 
+        self._depth += 1
+        if self._client is not None:
+            return self
         if self._n is not None:
             self._cluster = LocalCluster(
                 n_workers=self._n, threads_per_worker=1, processes=True, host="127.0.0.1",
@@ -107,6 +113,7 @@ class DaskExecutor:
             try:
                 self._client = Client(self._address, timeout=self._timeout)
             except (OSError, TimeoutError) as err:
+                self._depth -= 1
                 raise InvalidParameterError(
                     "scheduler", self._address,
                     f"cannot be reached ({type(err).__name__}: {' '.join(str(err).split())})"
@@ -118,6 +125,9 @@ class DaskExecutor:
 
     def __exit__(self, kind: type[BaseException] | None, err: BaseException | None,
                  tb: TracebackType | None) -> None:
+        self._depth = max(self._depth - 1, 0)
+        if self._depth:
+            return
         if self._client is not None:
             self._client.close()
         if self._cluster is not None:
