@@ -171,3 +171,28 @@ def test_rows_do_not_depend_on_the_batch_size(tmp_path: Path) -> None:
     run_sweep(spec, tmp_path / "a", batch_size=1)
     run_sweep(spec, tmp_path / "b", batch_size=7)
     assert comparable(load(tmp_path / "a")).equals(comparable(load(tmp_path / "b")))
+
+
+def test_bounds_on_a_file_topology(tmp_path: Path) -> None:
+    path = tmp_path / "line.json"
+    path.write_text('{"nodes": [{"id": "A"}, {"id": "B"}, {"id": "C"}], "links": ['
+                    '{"source": "A", "target": "B", "length_km": 50}, '
+                    '{"source": "B", "target": "C", "length_km": 50}]}')
+    spec = parse_spec({"computation": "bounds", "fixed": {"topology": str(path)},
+                       "parameters": {"pair": [[["A", "B"]], [["A", "C"]]],
+                                      "usage": ["flooding", "frequency"]}})
+    run_sweep(spec, tmp_path / "out")
+    frame = load(tmp_path / "out")
+    assert set(frame["status"]) == {"ok"}
+    flooding = frame[frame["usage"] == "flooding"].set_index("pair")
+    # One 50 km fibre on the way: the PLOB bound of 50 km, whichever pair (A-C: two in series).
+    for pair in ('[["A","B"]]', '[["A","C"]]'):
+        assert flooding.loc[pair, "upper_ebits_per_use"] == pytest.approx(
+            plob_bound(10 ** (-1.0)), rel=1e-9)
+
+
+def test_fixed_inputs_are_scalar_coordinates(tmp_path: Path) -> None:
+    run_sweep(channel_spec([0.1, 0.5]), tmp_path)
+    ds = to_xarray(tmp_path)
+    assert ds.coords["model"].ndim == 0 and str(ds.coords["model"].values) == "pure-loss"
+    assert ds["upper_ebits_per_use"].dims == ("transmissivity",)

@@ -144,3 +144,27 @@ def test_invalid_toml_names_the_file(tmp_path: Path) -> None:
         load_spec(path)
     with pytest.raises(InvalidParameterError, match=r"^SPEC cannot be read"):
         load_spec(tmp_path / "absent.toml")
+
+
+def _line_network(tmp_path: Path) -> Path:
+    path = tmp_path / "line.json"
+    path.write_text('{"nodes": [{"id": "A"}, {"id": "B"}, {"id": "C"}], "links": ['
+                    '{"source": "A", "target": "B", "length_km": 50}, '
+                    '{"source": "B", "target": "C", "length_km": 50}]}')
+    return path
+
+
+def test_node_names_of_a_file_topology_are_checked_before_running(tmp_path: Path) -> None:
+    path = _line_network(tmp_path)
+    good = parse_spec({"computation": "bounds", "fixed": {"topology": str(path)},
+                       "parameters": {"pair": [[["A", "B"]], [["A", "C"]]]}})
+    assert len(good.points) == 2
+    with pytest.raises(InvalidParameterError,
+                       match=r"^parameters\.pair names a node that .* does not have"):
+        parse_spec({"computation": "bounds", "fixed": {"topology": str(path)},
+                    "parameters": {"pair": [[["A", "B"]], [["A", "X"]]]}})
+    broken = tmp_path / "broken.json"
+    broken.write_text("{")
+    with pytest.raises(InvalidParameterError, match=r"^fixed\.topology cannot be loaded"):
+        parse_spec({"computation": "bounds", "fixed": {"topology": str(broken),
+                                                       "random_pairs": 1}})

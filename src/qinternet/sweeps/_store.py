@@ -244,7 +244,7 @@ def to_xarray(data: pd.DataFrame | str | os.PathLike[str],
     -------
     xarray.Dataset
         Every other column is a variable over the dimensions (missing grid points are NaN);
-        zipped and sampled inputs are coordinates.
+        zipped and sampled inputs are coordinates, inputs with one value scalar coordinates.
 
     Raises
     ------
@@ -271,5 +271,8 @@ def to_xarray(data: pd.DataFrame | str | os.PathLike[str],
     dataset = xr.Dataset.from_dataframe(indexed)
     coords = [c for c in inputs if c in dataset.data_vars]
     dataset = dataset.set_coords(coords)
+    for name in coords:  # an input with one value ([fixed]) is a scalar coordinate
+        if frame[name].nunique(dropna=False) == 1:
+            dataset = dataset.assign_coords({name: frame[name].iloc[0]})
     dataset.attrs["computation"] = str(frame.attrs.get("computation"))
     return dataset

@@ -169,6 +169,28 @@ def _check(point: Mapping[str, Any]) -> None:
                         raise InvalidParameterError(
                             key, [list(d) for d in point[key]],
                             f"names node {name!r}; generated nodes are named 0..nodes-1")
+    else:
+        _check_loaded(point)
+
+
+def _check_loaded(point: Mapping[str, Any]) -> None:
+    """Load a file / topohub topology (once per process: cached) and resolve every named node,
+    so that a typo in a node name stops the sweep before it runs."""
+    try:
+        network = _network(point, 0)
+    except InvalidParameterError as err:
+        raise InvalidParameterError("topology", point["topology"],
+                                    f"cannot be loaded: {err}") from None
+    for key in ("pair", "group"):
+        for demand in point.get(key, ()):
+            for name in demand:
+                try:
+                    network.node_index(name)
+                except InvalidParameterError as err:
+                    raise InvalidParameterError(
+                        key, [list(d) for d in point[key]],
+                        f"names a node that {point['topology']!r} does not have: "
+                        f"{err}") from None
 
 
 def _demands(network: Any, point: Mapping[str, Any], seed: int) -> list[list[str]]:
