@@ -36,14 +36,23 @@ def trivial_spec(points: int) -> object:
                        "fixed": {"model": "pure-loss"}})
 
 
+def cpu_seconds(executor: object) -> float:
+    """CPU time consumed so far by whatever computes: this process, or the dask workers."""
+    if isinstance(executor, DaskExecutor):
+        return float(sum(executor.client.run(time.process_time).values()))
+    return time.process_time()
+
+
 def timed(spec: object, executor: object, folder: Path, batch_size: int | None = None
-          ) -> tuple[float, float, int]:
-    """(elapsed s, summed per-point compute s, tasks) of one run."""
+          ) -> tuple[float, float, int, float]:
+    """(elapsed s, summed per-point wall s, tasks, CPU s of the computing processes)."""
+    cpu = cpu_seconds(executor)
     start = time.perf_counter()
     summary = run_sweep(spec, folder, executor=executor, batch_size=batch_size)  # type: ignore[arg-type]
     elapsed = time.perf_counter() - start
+    cpu = cpu_seconds(executor) - cpu
     assert summary.errors == 0, load(folder)["error"].dropna().head()
-    return elapsed, float(load(folder)["wall_time_s"].sum()), summary.batches
+    return elapsed, float(load(folder)["wall_time_s"].sum()), summary.batches, cpu
 
 
 def main() -> int:
@@ -51,23 +60,27 @@ def main() -> int:
     load_before = os.getloadavg()
     serial = SerialExecutor()
     timed(lp_spec(4, 10_000), serial, root / "warm-serial")
-    t_serial, c_serial, _ = timed(lp_spec(200), serial, root / "lp-serial")
+    t_serial, c_serial, _, cpu_serial = timed(lp_spec(200), serial, root / "lp-serial")
     start = time.perf_counter()
     with DaskExecutor(workers=2) as cluster:
         startup = time.perf_counter() - start
         timed(lp_spec(4, 10_000), cluster, root / "warm-dask")
-        t_dask, c_dask, tasks = timed(lp_spec(200), cluster, root / "lp-dask")
+        t_dask, c_dask, tasks, cpu_dask = timed(lp_spec(200), cluster, root / "lp-dask")
         n = 2000
-        t_triv_serial, c_triv_serial, b1 = timed(trivial_spec(n), serial, root / "t-serial")
-        t_triv_auto, c_triv_auto, b2 = timed(trivial_spec(n), cluster, root / "t-auto")
+        t_triv_serial, c_triv_serial, b1, _ = timed(trivial_spec(n), serial, root / "t-serial")
+        t_triv_auto, c_triv_auto, b2, _ = timed(trivial_spec(n), cluster, root / "t-auto")
         m = 400
-        t_triv_one, c_triv_one, b3 = timed(trivial_spec(m), cluster, root / "t-one", 1)
+        t_triv_one, c_triv_one, b3, _ = timed(trivial_spec(m), cluster, root / "t-one", 1)
     load_after = os.getloadavg()
     speedup = t_serial / t_dask
     print(f"(a) 200 network-LP points: serial {t_serial:.2f} s, 2 workers {t_dask:.2f} s "
           f"({tasks} tasks) -> {speedup:.2f}x (target >= {TARGET_SPEEDUP}x); cluster start-up "
           f"{startup:.2f} s (with it: {t_serial / (t_dask + startup):.2f}x); compute "
           f"{c_serial:.2f} s serial, {c_dask:.2f} s summed on the workers")
+    print(f"    CPU: serial {cpu_serial:.2f} s ({cpu_serial / t_serial:.2f} cores obtained), "
+          f"workers {cpu_dask:.2f} s ({cpu_dask / t_dask:.2f} cores obtained); CPU per point "
+          f"{5 * cpu_serial:.1f} ms serial, {5 * cpu_dask:.1f} ms on the workers: on 2 free "
+          f"cores the speed-up would be about {2 * cpu_serial / cpu_dask:.2f}x")
     print(f"(b) trivial points: serial {1e3 * t_triv_serial / n:.3f} ms/point "
           f"(compute {1e3 * c_triv_serial / n:.3f} ms, {b1} files); 2 workers, automatic "
           f"batches ({b2} tasks): {1e3 * t_triv_auto / n:.3f} ms/point, overhead "
