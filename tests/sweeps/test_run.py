@@ -196,3 +196,29 @@ def test_fixed_inputs_are_scalar_coordinates(tmp_path: Path) -> None:
     ds = to_xarray(tmp_path)
     assert ds.coords["model"].ndim == 0 and str(ds.coords["model"].values) == "pure-loss"
     assert ds["upper_ebits_per_use"].dims == ("transmissivity",)
+
+
+def test_rows_equal_the_cli_numbers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A sweep row and the matching ``qinternet repeater`` / ``keyrate`` call agree."""
+    from qinternet.cli.main import main
+
+    chain = {"levels": 1, "p_swap": 0.5, "segment_length_km": 25.0,
+             "memory_coherence_time_s": 1.0, "source_clock_rate_hz": 1e9,
+             "distillation_rounds": [1, 0], "cutoffs": [20, "none"]}
+    run_sweep(parse_spec({"computation": "repeater", "fixed": chain}), tmp_path / "r")
+    row = load(tmp_path / "r").iloc[0]
+    assert main(["repeater", "--levels", "1", "--p-swap", "0.5", "--segment-length-km", "25",
+                 "--memory-coherence-time-s", "1", "--source-clock-rate-hz", "1e9",
+                 "--distillation-rounds", "1,0", "--cutoffs", "20,none", "--json"]) == 0
+    cli = json.loads(capsys.readouterr().out)
+    for key in ("secret_key_rate_bits_per_s", "mean_waiting_time_steps", "mean_fidelity",
+                "plob_bits_per_s_at_source_clock", "coverage"):
+        assert row[key] == pytest.approx(cli[key], rel=1e-12), key
+    run_sweep(parse_spec({"computation": "keyrate", "fixed": {
+        "protocol": "tf-cal19", "distance_km": 200, "misalignment": 0.02}}), tmp_path / "k")
+    row = load(tmp_path / "k").iloc[0]
+    assert main(["keyrate", "tf-cal19", "--distance-km", "200", "--misalignment", "0.02",
+                 "--json"]) == 0
+    point = json.loads(capsys.readouterr().out)["points"][0]
+    assert row["key_rate_bits_per_pulse"] == pytest.approx(point["key_rate_bits_per_pulse"],
+                                                           rel=1e-9)

@@ -5,8 +5,9 @@ Parameters are options of ``qinternet repeater`` (dashes as underscores): ``leve
 ``attenuation_db_per_km``, ``source_efficiency``, ``detector_efficiency``, ``heralding``),
 ``cutoff`` (one cut-off in steps for every level), ``coherence_time`` (steps) or
 ``coherence_time_s``, ``werner``, ``truncation_steps``, ``six_state``, ``optimize_cutoff``,
-``per_level``, ``clock_rate_hz`` / ``attempt_time_s``. Per-level ``cutoffs`` and distillation
-are not sweepable yet (use the CLI).
+``per_level``, ``clock_rate_hz`` / ``attempt_time_s``, ``cutoffs`` (per protocol step, e.g.
+``[16, 31, "none"]``), ``distillation_rounds``, ``memory_coherence_time_s`` and
+``source_clock_rate_hz``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,28 @@ from qinternet.sweeps._computation import (
 
 __all__ = ["COMPUTATION"]
 
+def _cutoffs(where: str, value: Any) -> tuple[int | None, ...]:
+    rule = "must be a list of cut-offs in steps (integers >= 0) or \"none\", e.g. [16, 31]"
+    if not isinstance(value, list | tuple) or not value:
+        raise InvalidParameterError(where, value, rule)
+    out: list[int | None] = []
+    for item in value:
+        if isinstance(item, str) and item.lower() == "none":
+            out.append(None)
+        elif isinstance(item, int) and not isinstance(item, bool) and item >= 0:
+            out.append(item)
+        else:
+            raise InvalidParameterError(where, value, rule)
+    return tuple(out)
+
+
+def _rounds(where: str, value: Any) -> tuple[int, ...]:
+    if not isinstance(value, list | tuple) or not value or any(
+            isinstance(v, bool) or not isinstance(v, int) or v < 0 for v in value):
+        raise InvalidParameterError(where, value, "must be a list of integers >= 0")
+    return tuple(value)
+
+
 _PARAMETERS: tuple[Parameter, ...] = (
     integer("levels", "nesting levels n (2^n segments)", minimum=0, maximum=20),
     number("p_swap", "entanglement-swap success probability in (0, 1]", minimum=0.0,
@@ -45,8 +68,14 @@ _PARAMETERS: tuple[Parameter, ...] = (
     choice("heralding", "attempt time from fibre: node (2 L0/c) or midpoint (L0/c)",
            ("node", "midpoint")),
     integer("cutoff", "memory cut-off in steps at every level", minimum=0),
+    Parameter(name="cutoffs", kind="json", coerce=_cutoffs,
+              help="per-step cut-offs in steps, bottom level first, \"none\" for none"),
+    Parameter(name="distillation_rounds", kind="json", coerce=_rounds,
+              help="BBPSSW rounds before swap level 1..n and after the last swap"),
     number("coherence_time", "link coherence time in steps", minimum=0.0, strict_minimum=True),
     number("coherence_time_s", "link coherence time in s", minimum=0.0, strict_minimum=True),
+    number("memory_coherence_time_s", "per-qubit memory coherence time in s (link: half)",
+           minimum=0.0, strict_minimum=True),
     number("werner", "Werner parameter w0 of a fresh link in [0, 1]", minimum=0.0, maximum=1.0),
     integer("truncation_steps", "truncation window in steps (default automatic)", minimum=2),
     boolean("six_state", "report the six-state key rate as secret_key_rate_*"),
@@ -55,6 +84,8 @@ _PARAMETERS: tuple[Parameter, ...] = (
     number("clock_rate_hz", "attempts per second (sets the time step)", minimum=0.0,
            strict_minimum=True),
     number("attempt_time_s", "duration of one attempt in s", minimum=0.0, strict_minimum=True),
+    number("source_clock_rate_hz", "physical mode: pulse rate of a source through the whole "
+           "fibre, Hz", minimum=0.0, strict_minimum=True),
 )
 
 _OUTPUTS = (
@@ -76,6 +107,8 @@ _OUTPUTS = (
     Output(name="secret_key_rate_bits_per_s", kind="float", help="secret-key rate, bits per s"),
     Output(name="plob_bits_per_use", kind="float",
            help="PLOB bound of the whole fibre, bits per channel use (physical mode)"),
+    Output(name="plob_bits_per_s_at_source_clock", kind="float",
+           help="PLOB bound times source_clock_rate_hz, bits per s"),
     Output(name="optimal_cutoff_steps", kind="json",
            help="optimised cut-offs, steps (with optimize_cutoff)"),
 )
@@ -87,6 +120,7 @@ def _chain(point: Mapping[str, Any]) -> tuple[Any, float | None]:
         attempt_time_s,
         coherence_time_steps,
         elementary_link_probability,
+        link_coherence_time_s,
     )
 
     for key in ("levels", "p_swap"):
@@ -96,20 +130,24 @@ def _chain(point: Mapping[str, Any]) -> tuple[Any, float | None]:
         raise InvalidParameterError("p_gen/segment_length_km",
                                     "both" if "p_gen" in point else "neither",
                                     "exactly one of the two must be given")
-    for a, b in (("clock_rate_hz", "attempt_time_s"), ("coherence_time", "coherence_time_s")):
+    for a, b in (("clock_rate_hz", "attempt_time_s"), ("cutoff", "cutoffs")):
         if a in point and b in point:
             raise InvalidParameterError(f"{a}/{b}", "both", "give at most one of the two")
+    times = [k for k in ("coherence_time", "coherence_time_s", "memory_coherence_time_s")
+             if k in point]
+    if len(times) > 1:
+        raise InvalidParameterError("/".join(times), "all", "give at most one of these")
     if point.get("per_level") and not point.get("optimize_cutoff"):
         raise InvalidParameterError("per_level", True, "needs optimize_cutoff = true")
-    if point.get("optimize_cutoff") and "cutoff" in point:
-        raise InvalidParameterError("cutoff", point["cutoff"],
-                                    "cannot be combined with optimize_cutoff")
+    for key in ("cutoff", "cutoffs"):
+        if point.get("optimize_cutoff") and key in point:
+            raise InvalidParameterError(key, point[key], "cannot be combined with optimize_cutoff")
     if point.get("optimize_cutoff") and point["levels"] == 0:
         raise InvalidParameterError("levels", 0, "must be >= 1 with optimize_cutoff")
     length = point.get("segment_length_km")
     if length is None:
         for key in ("attenuation_db_per_km", "source_efficiency", "detector_efficiency",
-                    "heralding"):
+                    "heralding", "source_clock_rate_hz"):
             if key in point:
                 raise InvalidParameterError(key, point[key], "needs segment_length_km")
         p_gen = point["p_gen"]
@@ -126,15 +164,28 @@ def _chain(point: Mapping[str, Any]) -> tuple[Any, float | None]:
     elif length is not None:
         step_s = attempt_time_s(length, point.get("heralding", "node"))
     coherence = point.get("coherence_time")
-    if "coherence_time_s" in point:
+    link_s = point.get("coherence_time_s")
+    if "memory_coherence_time_s" in point:
+        link_s = link_coherence_time_s(point["memory_coherence_time_s"])
+    if link_s is not None:
         if step_s is None:
-            raise InvalidParameterError("coherence_time_s", point["coherence_time_s"],
-                                        "needs clock_rate_hz, attempt_time_s or "
-                                        "segment_length_km")
-        coherence = coherence_time_steps(point["coherence_time_s"], step_s)
+            name = times[0]
+            raise InvalidParameterError(name, point[name], "needs clock_rate_hz, attempt_time_s "
+                                        "or segment_length_km")
+        coherence = coherence_time_steps(link_s, step_s)
+    rounds = tuple(point.get("distillation_rounds", ()))
+    if rounds and len(rounds) != point["levels"] + 1:
+        raise InvalidParameterError("distillation_rounds", list(rounds),
+                                    f"must have levels + 1 = {point['levels'] + 1} entries")
+    cutoffs = point.get("cutoffs")
+    steps = point["levels"] + sum(rounds)
+    if cutoffs is not None and len(cutoffs) != steps:
+        raise InvalidParameterError("cutoffs", list(cutoffs), f"must have one value per "
+                                    f"protocol step ({steps}: one per swap level, plus one "
+                                    "per distillation round)")
     chain = NestedChain(levels=point["levels"], p_gen=p_gen, p_swap=point["p_swap"],
                         werner_w0=point.get("werner", 1.0), coherence_time_steps=coherence,
-                        cutoff_steps=point.get("cutoff"))
+                        cutoff_steps=point.get("cutoff", cutoffs), distillation_rounds=rounds)
     return chain, step_s
 
 
@@ -177,19 +228,23 @@ def _evaluate(point: Mapping[str, Any], seed: int) -> dict[str, Any]:
         "secret_key_rate_six_state_bits_per_step":
             float(result.secret_key_rate_six_state_bits_per_step),
         "attempt_time_s": None, "mean_waiting_time_s": None, "secret_key_rate_bits_per_s": None,
-        "plob_bits_per_use": None,
+        "plob_bits_per_use": None, "plob_bits_per_s_at_source_clock": None,
         "optimal_cutoff_steps": None if optimal is None else json.loads(json.dumps(optimal)),
     }
     if step_s is not None:
         length = point.get("segment_length_km")
         physical = physical_result(
             result, attempt_time_s=step_s, segment_length_km=length,
-            attenuation_db_per_km=point.get("attenuation_db_per_km", 0.2) if length else None)
+            attenuation_db_per_km=point.get("attenuation_db_per_km", 0.2) if length else None,
+            source_clock_rate_hz=point.get("source_clock_rate_hz"))
         out.update(attempt_time_s=float(step_s),
                    mean_waiting_time_s=float(physical.mean_waiting_time_s),
                    secret_key_rate_bits_per_s=float(physical.secret_key_rate_bits_per_s),
                    plob_bits_per_use=None if physical.plob_bits_per_use is None
-                   else float(physical.plob_bits_per_use))
+                   else float(physical.plob_bits_per_use),
+                   plob_bits_per_s_at_source_clock=None
+                   if physical.plob_bits_per_s_at_source_clock is None
+                   else float(physical.plob_bits_per_s_at_source_clock))
     return out
 
 
