@@ -222,3 +222,21 @@ def test_rows_equal_the_cli_numbers(tmp_path: Path, capsys: pytest.CaptureFixtur
     point = json.loads(capsys.readouterr().out)["points"][0]
     assert row["key_rate_bits_per_pulse"] == pytest.approx(point["key_rate_bits_per_pulse"],
                                                            rel=1e-9)
+
+
+def test_one_run_per_folder(tmp_path: Path) -> None:
+    import fcntl
+
+    from qinternet.sweeps._run import LOCK
+
+    with open(tmp_path / LOCK, "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # another run holds it
+        with pytest.raises(InvalidParameterError, match="being written by another running"):
+            run_sweep(channel_spec([0.1]), tmp_path)
+    assert run_sweep(channel_spec([0.1]), tmp_path).ok == 1  # released: runs
+
+
+def test_out_dir_must_be_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(InvalidParameterError, match="is an existing file"):
+        run_sweep(channel_spec([0.1]), tmp_path / "file")

@@ -7,7 +7,8 @@ import json
 import math
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -92,11 +93,33 @@ def _batch_id(points: Sequence[Point]) -> str:
     return hashlib.sha256("".join(p.key for p in points).encode()).hexdigest()[:20]
 
 
+#: Lock file of a results folder: held (``flock``) by the run writing into it; the kernel
+#: releases it when that process dies, even by ``kill -9``.
+LOCK = ".lock"
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold the folder's lock, refusing a second run into the same folder."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: no lock
+        yield
+        return
+    with open(folder / LOCK, "a+b") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InvalidParameterError("out_dir", str(folder), "is being written by another "
+                                        "running sweep (one run per folder)") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
 def _prepare(spec: SweepSpec, folder: Path, resume: bool) -> set[str]:
     """Check the folder, remove stale temporary files; return the keys already done."""
-    if folder.exists() and not folder.is_dir():
-        raise InvalidParameterError("out_dir", str(folder), "is an existing file, not a folder")
-    folder.mkdir(parents=True, exist_ok=True)
     has_manifest = (folder / MANIFEST).exists()
     if not resume:
         if has_manifest or part_files(folder):
@@ -170,8 +193,8 @@ def run_sweep(spec: SweepSpec, out_dir: str | os.PathLike[str], *,
     Raises
     ------
     InvalidParameterError
-        ``out_dir`` unusable, holding results without ``resume``, or holding results of
-        another computation; a bad ``batch_size``.
+        ``out_dir`` unusable, holding results without ``resume``, holding results of
+        another computation, or being written by another run; a bad ``batch_size``.
 
     Notes
     -----
@@ -185,35 +208,39 @@ def run_sweep(spec: SweepSpec, out_dir: str | os.PathLike[str], *,
     start = time.perf_counter()
     folder = Path(out_dir).expanduser()
     computation = get_computation(spec.computation)
-    done = _prepare(spec, folder, resume)
-    todo = [p for p in spec.points if p.key not in done]
-    _write_manifest(spec, folder)
-    table_schema = schema(spec, computation)
-    runner = executor if executor is not None else SerialExecutor()
-    ok = errors = batches = lost = 0
-    size = 1
-    with runner:
-        size = batch_size or batch_size_for(len(todo), runner.workers)
-        groups = [todo[i:i + size] for i in range(0, len(todo), size)]
-        jobs: list[Job] = [
-            (f"qinternet-sweep-{_batch_id(g)}",
-             (spec.computation, [(p.key, dict(p.inputs), p.seed) for p in g]))
-            for g in groups]
-        finished = 0
-        if progress is not None:
-            progress(0, len(todo))
-        for i, result in runner.run(run_batch, jobs):
-            group = groups[i]
-            values = result if isinstance(result, list) else _failed_rows(group, result)
-            lost += 0 if isinstance(result, list) else len(group)
-            rows = [_row(p, v, spec) for p, v in zip(group, values, strict=True)]
-            write_part(folder, _batch_id(group), rows, table_schema)
-            batches += 1
-            finished += len(group)
-            ok += sum(r["status"] == "ok" for r in rows)
-            errors += sum(r["status"] != "ok" for r in rows)
+    if folder.exists() and not folder.is_dir():
+        raise InvalidParameterError("out_dir", str(folder), "is an existing file, not a folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    with _locked(folder):
+        done = _prepare(spec, folder, resume)
+        todo = [p for p in spec.points if p.key not in done]
+        _write_manifest(spec, folder)
+        table_schema = schema(spec, computation)
+        runner = executor if executor is not None else SerialExecutor()
+        ok = errors = batches = lost = 0
+        size = 1
+        with runner:
+            size = batch_size or batch_size_for(len(todo), runner.workers)
+            groups = [todo[i:i + size] for i in range(0, len(todo), size)]
+            jobs: list[Job] = [
+                (f"qinternet-sweep-{_batch_id(g)}",
+                 (spec.computation, [(p.key, dict(p.inputs), p.seed) for p in g]))
+                for g in groups]
+            finished = 0
             if progress is not None:
-                progress(finished, len(todo))
+                progress(0, len(todo))
+            for i, result in runner.run(run_batch, jobs):
+                group = groups[i]
+                values = result if isinstance(result, list) else _failed_rows(group, result)
+                lost += 0 if isinstance(result, list) else len(group)
+                rows = [_row(p, v, spec) for p, v in zip(group, values, strict=True)]
+                write_part(folder, _batch_id(group), rows, table_schema)
+                batches += 1
+                finished += len(group)
+                ok += sum(r["status"] == "ok" for r in rows)
+                errors += sum(r["status"] != "ok" for r in rows)
+                if progress is not None:
+                    progress(finished, len(todo))
     return SweepSummary(out_dir=str(folder), computation=spec.computation,
                         points=len(spec.points), skipped=len(spec.points) - len(todo),
                         computed=len(todo), ok=ok, errors=errors, lost=lost, batches=batches,
