@@ -3,6 +3,7 @@ that name the key before anything runs."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
 from typing import Any
@@ -80,14 +81,25 @@ def test_load_spec_reads_toml(tmp_path: Path) -> None:
     assert len(load_spec(path).points) == 2
 
 
-def test_every_computation_of_the_contract_but_controller_is_registered() -> None:
-    assert sorted(COMPUTATIONS) == ["bounds", "channel", "keyrate", "repeater"]
+CONTROLLER = importlib.util.find_spec("qinternet.controller") is not None
+
+
+def test_every_computation_of_the_contract_is_registered() -> None:
+    """``controller`` (trace statistics) only where qinternet.controller exists."""
+    expected = ["bounds", "channel", "keyrate", "repeater", *(["controller"] * CONTROLLER)]
+    assert sorted(COMPUTATIONS) == sorted(expected)
+
+
+@pytest.mark.skipif(CONTROLLER, reason="qinternet.controller is installed")
+def test_controller_without_its_library_is_refused_with_the_reason() -> None:
+    with pytest.raises(InvalidParameterError, match=r"^computation is not available: needs "
+                       r"the routing controller"):
+        parse_spec({"computation": "controller"})
 
 
 BAD: list[tuple[dict[str, Any], str]] = [
     ({"parameters": {"distance_km": [1]}}, r"^computation is required"),
-    ({"computation": "nope"}, r"^computation must be one of bounds, channel, keyrate, repeater"),
-    ({"computation": "controller"}, r"^computation is not available"),
+    ({"computation": "nope"}, r"^computation must be one of bounds, channel, "),
     ({**keyrate(), "extra": 1}, r"^extra is not a spec key"),
     (keyrate(parameters={"distance": [1]}), r"^parameters\.distance is not a parameter of "
                                             r"computation 'keyrate'"),

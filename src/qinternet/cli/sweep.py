@@ -73,7 +73,7 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option(
             "--json", help="Print one JSON summary instead of text.")] = False,
     ) -> None:
-        """Run a parameter sweep (channel, bounds, keyrate or repeater) into Parquet files."""
+        """Run a sweep (channel, bounds, keyrate, repeater or controller) into Parquet files."""
         import sys
 
         from qinternet.sweeps import DaskExecutor, SerialExecutor, load_spec, run_sweep

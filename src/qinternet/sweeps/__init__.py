@@ -6,7 +6,7 @@
 - :func:`load`: the results as a pandas DataFrame; :func:`to_xarray`: as an xarray Dataset.
 - :func:`write_report`: a self-contained HTML report of a results folder.
 - :data:`COMPUTATIONS`: the sweepable computations (``channel``, ``bounds``, ``keyrate``,
-  ``repeater``).
+  ``repeater``, and ``controller`` where :mod:`qinternet.controller` is installed).
 
 Needs the ``sweeps`` extra (``pip install 'qinternet[sweeps]'``: dask[distributed], pyarrow,
 pandas, xarray); those libraries are imported only when used, so importing this package is

@@ -1,12 +1,14 @@
 """Registry of sweepable computations.
 
 Adding a computation: write ``_computations/NAME.py`` exposing ``COMPUTATION`` (a
-:class:`~qinternet.sweeps._computation.Computation`) and add it to ``_BUILTIN``. A computation
-whose library is optional (``controller``: trace statistics of :mod:`qinternet.controller`)
-is listed in ``_PLANNED`` until its module exists, so that a spec naming it gets a clear error.
+:class:`~qinternet.sweeps._computation.Computation`) and add it to ``_BUILTIN``. The
+``controller`` computation (trace statistics) is registered only when
+:mod:`qinternet.controller` is importable; otherwise a spec naming it gets a clear error.
 """
 
 from __future__ import annotations
+
+import importlib.util
 
 from qinternet.errors import InvalidParameterError
 from qinternet.sweeps._computation import Computation
@@ -21,10 +23,16 @@ _BUILTIN: tuple[Computation, ...] = (
     repeater.COMPUTATION,
 )
 
-#: Computations named by the sweep contract that this version cannot run yet, with the reason.
-_PLANNED: dict[str, str] = {
-    "controller": "needs the routing controller (qinternet.controller), not in this version",
-}
+#: Computations named by the sweep contract that this version cannot run, with the reason.
+_PLANNED: dict[str, str] = {}
+
+if importlib.util.find_spec("qinternet.controller") is not None:
+    from qinternet.sweeps._computations import controller
+
+    _BUILTIN = (*_BUILTIN, controller.COMPUTATION)
+else:  # pragma: no cover - depends on the installed version
+    _PLANNED["controller"] = ("needs the routing controller (qinternet.controller), not in "
+                              "this version")
 
 #: Name -> computation.
 COMPUTATIONS: dict[str, Computation] = {c.name: c for c in _BUILTIN}
@@ -35,10 +43,10 @@ def get_computation(name: str, where: str = "computation") -> Computation:
 
     >>> get_computation("keyrate").name
     'keyrate'
-    >>> get_computation("controller")
+    >>> get_computation("nope")
     Traceback (most recent call last):
     ...
-    qinternet.errors.InvalidParameterError: computation is not available: needs the routing ...
+    qinternet.errors.InvalidParameterError: computation must be one of bounds, channel, ...
     """
     if isinstance(name, str) and name in COMPUTATIONS:
         return COMPUTATIONS[name]

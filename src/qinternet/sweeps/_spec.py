@@ -2,7 +2,7 @@
 
 A spec (the contract of ``qinternet sweep``)::
 
-    computation = "keyrate"          # channel, bounds, keyrate or repeater
+    computation = "keyrate"          # channel, bounds, keyrate, repeater (controller)
 
     [parameters]                     # grid: the product of these lists
     protocol = ["bb84-decoy", "tf-cal19"]

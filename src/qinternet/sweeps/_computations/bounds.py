@@ -41,20 +41,31 @@ from qinternet.sweeps._topologies import (
     sample_pairs,
 )
 
-__all__ = ["COMPUTATION"]
+__all__ = ["COMPUTATION", "TOPOLOGY_PARAMETERS", "check_topology", "network_of"]
 
 #: Default side of the square of generated topologies, km.
 DEFAULT_AREA_KM = 1000.0
 
 _FILE_SUFFIXES = (".json", ".graphml", ".xml", ".gml")
 
-_PARAMETERS: tuple[Parameter, ...] = (
+#: Parameters naming the topology (shared with the ``controller`` computation).
+TOPOLOGY_PARAMETERS: tuple[Parameter, ...] = (
     text("topology", "file, topohub:KEY, or generator 'gabriel' / 'random-geometric'"),
     integer("nodes", "number of nodes of a generated topology", minimum=2, maximum=100_000),
     number("area_km", "side of the square of a generated topology, km", minimum=0.0,
            strict_minimum=True),
     number("radius_km", "link radius of a random-geometric topology, km", minimum=0.0,
            strict_minimum=True),
+    boolean("estimate_lengths", "estimate missing link lengths from node coordinates"),
+    number("detour_factor", "fibre length / great-circle distance", minimum=0.0,
+           strict_minimum=True),
+    number("attenuation_db_per_km", "attenuation of links without their own, dB/km",
+           minimum=0.0, strict_minimum=True),
+    text("zero_length", "zero-length links: contract, error or min-km:X"),
+)
+
+_PARAMETERS: tuple[Parameter, ...] = (
+    *TOPOLOGY_PARAMETERS,
     name_lists("pair", "pairs of nodes, [[\"A\", \"B\"], ...]", size=2),
     name_lists("group", "GHZ groups of >= 2 nodes, [[\"A\", \"B\", \"C\"], ...]"),
     integer("random_pairs", "number of node pairs sampled with the point's seed", minimum=1),
@@ -62,12 +73,6 @@ _PARAMETERS: tuple[Parameter, ...] = (
            ("flooding", "frequency")),
     choice("objective", "worst (max-min), total or weighted", ("worst", "total", "weighted")),
     numbers("weights", "one weight per demand", minimum=0.0),
-    boolean("estimate_lengths", "estimate missing link lengths from node coordinates"),
-    number("detour_factor", "fibre length / great-circle distance", minimum=0.0,
-           strict_minimum=True),
-    number("attenuation_db_per_km", "attenuation of links without their own, dB/km",
-           minimum=0.0, strict_minimum=True),
-    text("zero_length", "zero-length links: contract, error or min-km:X"),
     number("clock_rate_hz", "uses per second: adds *_ebits_per_s", minimum=0.0,
            strict_minimum=True),
 )
@@ -106,7 +111,8 @@ def _zero_length(value: str) -> str | float:
     return km
 
 
-def _network(point: Mapping[str, Any], seed: int) -> Any:
+def network_of(point: Mapping[str, Any], seed: int) -> Any:
+    """The network of a point (generated with ``seed``, or loaded; cached per process)."""
     topology = point["topology"]
     attenuation = point.get("attenuation_db_per_km")
     if topology in GENERATORS:
@@ -118,7 +124,8 @@ def _network(point: Mapping[str, Any], seed: int) -> Any:
                           _zero_length(point.get("zero_length", "contract")))
 
 
-def _check(point: Mapping[str, Any]) -> None:
+def check_topology(point: Mapping[str, Any]) -> bool:
+    """Check the topology parameters of a point; return whether the topology is generated."""
     topology = point.get("topology")
     if topology is None:
         raise InvalidParameterError("topology", None, "is required (a file, topohub:KEY, "
@@ -152,6 +159,11 @@ def _check(point: Mapping[str, Any]) -> None:
             raise InvalidParameterError("topology", topology, "must name a key after topohub:")
     if "zero_length" in point:
         _zero_length(point["zero_length"])
+    return generated
+
+
+def _check(point: Mapping[str, Any]) -> None:
+    generated = check_topology(point)
     if not any(k in point for k in ("pair", "group", "random_pairs")):
         raise InvalidParameterError("pair/group/random_pairs", None,
                                     "at least one demand is required")
@@ -177,7 +189,7 @@ def _check_loaded(point: Mapping[str, Any]) -> None:
     """Load a file / topohub topology (once per process: cached) and resolve every named node,
     so that a typo in a node name stops the sweep before it runs."""
     try:
-        network = _network(point, 0)
+        network = network_of(point, 0)
     except InvalidParameterError as err:
         raise InvalidParameterError("topology", point["topology"],
                                     f"cannot be loaded: {err}") from None
@@ -203,7 +215,7 @@ def _demands(network: Any, point: Mapping[str, Any], seed: int) -> list[list[str
 def _evaluate(point: Mapping[str, Any], seed: int) -> dict[str, Any]:
     from qinternet.networks import Usage, network_bounds
 
-    network = _network(point, seed)
+    network = network_of(point, seed)
     demands = _demands(network, point, seed)
     usage = Usage.frequency() if point.get("usage") == "frequency" else Usage.flooding()
     result = network_bounds(network, demands, usage=usage,
