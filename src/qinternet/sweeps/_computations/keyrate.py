@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from qinternet.errors import InvalidParameterError
-from qinternet.sweeps._computation import Computation, Output, Parameter, number, numbers, text
+from qinternet.sweeps._computation import Computation, Output, Parameter, number, numbers
 
 __all__ = ["COMPUTATION"]
 
@@ -25,8 +25,7 @@ def _protocol() -> Parameter:
             raise InvalidParameterError(where, value, "must be one of " + ", ".join(PROTOCOLS))
         return value
 
-    base = text("protocol", "")
-    return Parameter(name="protocol", kind=base.kind, coerce=coerce,
+    return Parameter(name="protocol", kind="str", coerce=coerce,
                      help="protocol name, e.g. bb84-decoy, mdi, sns, pm, adaptive-mdi, tf-cal19")
 
 

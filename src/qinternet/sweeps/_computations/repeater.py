@@ -12,7 +12,6 @@ Parameters are options of ``qinternet repeater`` (dashes as underscores): ``leve
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -229,7 +228,7 @@ def _evaluate(point: Mapping[str, Any], seed: int) -> dict[str, Any]:
             float(result.secret_key_rate_six_state_bits_per_step),
         "attempt_time_s": None, "mean_waiting_time_s": None, "secret_key_rate_bits_per_s": None,
         "plob_bits_per_use": None, "plob_bits_per_s_at_source_clock": None,
-        "optimal_cutoff_steps": None if optimal is None else json.loads(json.dumps(optimal)),
+        "optimal_cutoff_steps": optimal,
     }
     if step_s is not None:
         length = point.get("segment_length_km")
