@@ -56,6 +56,18 @@ def _repeater() -> ModuleType:
     return repeater
 
 
+def _report() -> ModuleType:
+    from qinternet.cli import report
+
+    return report
+
+
+def _sweep() -> ModuleType:
+    from qinternet.cli import sweep
+
+    return sweep
+
+
 #: Command name -> loader of its module (imported only when the command runs, so that
 #: ``qinternet channel ...`` does not pay for importing the QKD or network stacks).
 COMMANDS: dict[str, Callable[[], ModuleType]] = {
@@ -65,6 +77,8 @@ COMMANDS: dict[str, Callable[[], ModuleType]] = {
     "demo": _demo,
     "keyrate": _keyrate,
     "repeater": _repeater,
+    "report": _report,
+    "sweep": _sweep,
 }
 
 
