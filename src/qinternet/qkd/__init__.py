@@ -10,6 +10,8 @@ One module per protocol, each exposing ``SPEC`` (:class:`ProtocolSpec`) for the 
   the interim finite-key model FK-v0 (``finite_key``: concentration inequalities);
 - ``sns``, ``pm``, ``pm_loss_only``, ``tf_original``, ``adaptive_mdi`` -- the other twin-field
   and relay protocols;
+- ``decoy_optimisation`` -- decoy intensities optimised per point (``--decoys N``) for BB84
+  and CAL19, and the sifting factor of a biased basis choice (efficient BB84);
 - ``analysis`` -- PLOB crossing and maximum distance of any protocol.
 
 Rates are in secret bits per pulse (per pulse pair for relay protocols); ``evaluate`` of every
@@ -43,6 +45,12 @@ from qinternet.qkd.bb84_finite import (
     lim2014_key_length,
     lim2014_key_rate,
 )
+from qinternet.qkd.decoy_optimisation import (
+    BB84DecoyOptimum,
+    bb84_optimised_two_decoys,
+    cal19_optimised_decoys,
+    efficient_bb84_sifting_factor,
+)
 from qinternet.qkd.finite_key import kato_coefficients, kato_deviation
 from qinternet.qkd.mdi import MDIParams, mdi_key_rate, mdi_quantities
 from qinternet.qkd.options import KeyRateOptions, ProtocolSpec
@@ -55,6 +63,7 @@ from qinternet.qkd.tf_cal19 import Cal19Device, cal19_finite_key_rate, cal19_key
 from qinternet.qkd.tf_original import lucamarini2018_key_rate
 
 __all__ = [
+    "BB84DecoyOptimum",
     "Cal19Device",
     "DecoyBB84Params",
     "KeyRateOptions",
@@ -70,8 +79,11 @@ __all__ = [
     "bb84_gain_and_qber",
     "bb84_key_rate_infinite_decoys",
     "bb84_key_rate_two_decoys",
+    "bb84_optimised_two_decoys",
     "cal19_finite_key_rate",
     "cal19_key_rate",
+    "cal19_optimised_decoys",
+    "efficient_bb84_sifting_factor",
     "get_protocol",
     "ideal_bell_pair_source",
     "ideal_single_photon_source",
