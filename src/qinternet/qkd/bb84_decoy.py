@@ -406,7 +406,10 @@ def evaluate(
         ``detector_efficiency`` = eta_Bob, ``dark_count`` = background yield Y0,
         ``misalignment`` = e_det, ``ec_efficiency`` = f, ``intensity`` = mu (optimised on
         [1e-3, 1.5] when None, jointly for all transmissivities), ``decoys`` = None (infinite) or
-        two intensities. ``pulses`` switches to the Lim et al. 2014 finite-key model
+        two intensities, ``decoy_count`` = 2 (both decoys and mu optimised per point,
+        :func:`~qinternet.qkd.decoy_optimisation.bb84_optimised_two_decoys`),
+        ``key_basis_probability`` = p (sifting factor p^2 + (1 - p)^2; default 1/2).
+        ``pulses`` switches to the Lim et al. 2014 finite-key model
         (:mod:`qinternet.qkd.bb84_finite`).
 
     Returns
@@ -518,16 +521,21 @@ SPEC = ProtocolSpec(
     relay=False,
     help=(
         "Decoy-state BB84 (Lo-Ma-Chen 2005; GYS parameter set). Rate in secret bits per pulse "
-        "with standard sifting 1/2. --distance-km: whole fibre, eta = 10^(-A L/10), "
+        "with standard sifting 1/2 unless --key-basis-probability p sets it to p^2 + (1-p)^2 "
+        "(efficient BB84; with --pulses p = q_x is fixed instead of optimised). "
+        "--distance-km: whole fibre, eta = 10^(-A L/10), "
         "A = 0.2 dB/km by default (the GYS experiment had 0.21); --detector-efficiency: "
         "Bob's whole detection efficiency eta_Bob (default 0.045), multiplying the channel; "
         "--dark-count: background yield Y0 per pulse, both detectors together (default "
         "1.7e-6); --misalignment: e_det (default 0.033); "
         "--ec-efficiency: f (default 1.22); --intensity: signal mu (optimised when omitted); "
-        "--decoys: 'infinite' (exact single-photon yield) or nu1,nu2 (0,nu = vacuum + weak); "
+        "--decoys: 'infinite' (exact single-photon yield), nu1,nu2 fixed (0,nu = vacuum + "
+        "weak) or 2 (nu1, nu2 and mu optimised per point; asymptotically nu2 -> vacuum and "
+        "nu1 -> its floor 1e-4); "
         "--pulses N: Lim et al. 2014 finite key (three intensities mu > nu1 + nu2, "
-        "default decoys: nu1 optimised, nu2 = 2e-4; basis and intensity probabilities "
-        "optimised). --phase-mismatch is not used. qber = E_mu, phase_error_rate = e1."
+        "default decoys: nu1 optimised, nu2 = 2e-4; --decoys 2: both optimised; basis and "
+        "intensity probabilities optimised). --phase-mismatch is not used. qber = E_mu, "
+        "phase_error_rate = e1."
     ),
     supports_finite_decoys=True,
     supports_finite_key=True,

@@ -352,7 +352,9 @@ _HELP = (
     "X-basis error floor (default 0.02); --phase-mismatch delta: phi = delta*pi (default 0); "
     "--ec-efficiency f (default 1.16); --intensity: alpha^2, key-round mean photon number per "
     "party (optimised in [1e-4, 0.3] when omitted); --decoys infinite (exact photon-number "
-    "yields, truncation S = 8) or v1,v2,... (same set for both parties, LP bounds, S = 6); "
+    "yields, truncation S = 8), v1,v2,... (same set for both parties, LP bounds, S = 6) or a "
+    "count N >= 2 (the vacuum and N-1 intensities optimised per point, LP bounds; seconds per "
+    "point); --key-basis-probability p_X: fixed with --pulses (default optimised); "
     "--pulses N: pulse pairs sent, finite key with the INTERIM model FK-v0 (not the bound of "
     "Currás-Lorenzo et al. 2021), "
     "p_X and alpha^2 optimised, decoys default 0,0.02,0.1,0.5, S = 5. Asymptotic p_X -> 1. "
@@ -381,8 +383,11 @@ def evaluate(channel_transmissivity: npt.NDArray[np.float64],
         ``detector_efficiency`` (default 1), ``dark_count`` (pd per detector per pulse,
         default 1e-8), ``misalignment`` (m = X error floor, default 0.02), ``phase_mismatch``
         (delta, default 0), ``ec_efficiency`` (default 1.16), ``intensity`` (alpha^2, default
-        optimised), ``decoys`` (None = infinite), ``pulses`` (None = asymptotic; otherwise
-        FK-v0).
+        optimised), ``decoys`` (None = infinite), ``decoy_count`` (N >= 2: the vacuum and N - 1
+        intensities optimised per point by
+        :func:`~qinternet.qkd.decoy_optimisation.cal19_optimised_decoys`; asymptotic only),
+        ``pulses`` (None = asymptotic; otherwise FK-v0) and
+        ``key_basis_probability`` (p_X, fixed; FK-v0 only, optimised when None).
 
     Returns
     -------
