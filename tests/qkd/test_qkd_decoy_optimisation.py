@@ -168,7 +168,7 @@ def test_cal19_decoy_count_through_protocol_options() -> None:
         (lambda: bb84_decoy.evaluate([0.1], KeyRateOptions(pulses=1e10,
                                                            key_basis_probability=1.0)),
          "key_basis_probability"),
-        (lambda: mdi.evaluate([0.1], KeyRateOptions(decoy_count=2)), "decoys"),
+        (lambda: mdi.evaluate([0.1], KeyRateOptions(decoy_count=1)), "decoy_count"),
         (lambda: mdi.evaluate([0.1], KeyRateOptions(key_basis_probability=0.9)),
          "key_basis_probability"),
         (lambda: sns.evaluate(np.array([0.1]), KeyRateOptions(decoy_count=2)), "decoys"),

@@ -5,7 +5,8 @@ One module per protocol, each exposing ``SPEC`` (:class:`ProtocolSpec`) for the 
 
 - ``bb84_decoy`` -- decoy-state BB84, infinite decoys or two decoys (GYS parameters);
   ``bb84_finite`` -- its finite-key analysis after Lim et al. 2014;
-- ``mdi`` -- MDI-QKD with infinite decoys;
+- ``mdi`` -- MDI-QKD with infinite decoys; ``mdi_decoys`` -- with finite (fixed or optimised)
+  decoy sets, LP bounds over both bases;
 - ``tf_cal19`` -- twin-field QKD of Curty, Azuma, Lo (2019), infinite and finite decoys, and
   the interim finite-key model FK-v0 (``finite_key``: concentration inequalities);
 - ``sns``, ``pm``, ``pm_loss_only``, ``tf_original``, ``adaptive_mdi`` -- the other twin-field
@@ -53,6 +54,7 @@ from qinternet.qkd.decoy_optimisation import (
 )
 from qinternet.qkd.finite_key import kato_coefficients, kato_deviation
 from qinternet.qkd.mdi import MDIParams, mdi_key_rate, mdi_quantities
+from qinternet.qkd.mdi_decoys import mdi_key_rate_finite_decoys, mdi_optimised_decoys
 from qinternet.qkd.options import KeyRateOptions, ProtocolSpec
 from qinternet.qkd.pm import pm_key_rate
 from qinternet.qkd.pm_loss_only import loss_only_key_rate
@@ -96,6 +98,8 @@ __all__ = [
     "maximum_distance",
     "maximum_loss_db",
     "mdi_key_rate",
+    "mdi_key_rate_finite_decoys",
+    "mdi_optimised_decoys",
     "mdi_quantities",
     "plob_crossing_distance",
     "plob_crossing_loss_db",
