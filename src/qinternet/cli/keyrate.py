@@ -315,7 +315,8 @@ def _seconds_per_point(spec: ProtocolSpec, options: KeyRateOptions) -> tuple[flo
     if options.decoy_count is not None and spec.name == "tf-cal19":
         k = options.decoy_count - 1
         return 0.4 * k * k, "decoy intensities optimised (LPs per trial set)"
-    if spec.name == "mdi" and (options.decoys is not None or options.decoy_count is not None):
+    if spec.name in ("mdi", "pm") and (options.decoys is not None
+                                       or options.decoy_count is not None):
         k = 1 if options.decoy_count is None else options.decoy_count - 1
         return 1.0 * k, "finite decoys (three LPs per trial set)"
     if options.decoy_count is not None:

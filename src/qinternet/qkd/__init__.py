@@ -9,6 +9,7 @@ One module per protocol, each exposing ``SPEC`` (:class:`ProtocolSpec`) for the 
   decoy sets, LP bounds over both bases;
 - ``tf_cal19`` -- twin-field QKD of Curty, Azuma, Lo (2019), infinite and finite decoys, and
   the interim finite-key model FK-v0 (``finite_key``: concentration inequalities);
+- ``pm_decoys`` -- PM-QKD with finite (fixed or optimised) decoy sets;
 - ``sns``, ``pm``, ``pm_loss_only``, ``tf_original``, ``adaptive_mdi`` -- the other twin-field
   and relay protocols;
 - ``decoy_optimisation`` -- decoy intensities optimised per point (``--decoys N``) for BB84
@@ -57,6 +58,7 @@ from qinternet.qkd.mdi import MDIParams, mdi_key_rate, mdi_quantities
 from qinternet.qkd.mdi_decoys import mdi_key_rate_finite_decoys, mdi_optimised_decoys
 from qinternet.qkd.options import KeyRateOptions, ProtocolSpec
 from qinternet.qkd.pm import pm_key_rate
+from qinternet.qkd.pm_decoys import pm_key_rate_finite_decoys, pm_optimised_decoys
 from qinternet.qkd.pm_loss_only import loss_only_key_rate
 from qinternet.qkd.registry import PROTOCOLS, get_protocol
 from qinternet.qkd.results import KeyRateResult
@@ -104,6 +106,8 @@ __all__ = [
     "plob_crossing_distance",
     "plob_crossing_loss_db",
     "pm_key_rate",
+    "pm_key_rate_finite_decoys",
+    "pm_optimised_decoys",
     "poisson_source",
     "sns_key_rate",
     "spdc_thermal_source",
