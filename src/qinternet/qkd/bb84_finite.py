@@ -161,14 +161,35 @@ def polish_nelder_mead(
     ``fatol = 1e-18`` the stop test compared rounding noise: whether it ever passed depended
     on digits of the inputs as far out as the 7th of the background yield, and the runs that
     missed it went on to the 4000-iteration cap (26 000 evaluations, 2.3 s per start instead
-    of 0.06 s; issue 15). Scaling by ``|objective(z0)|`` makes the tolerance relative.
+    of 0.06 s; issue 15). Scaling by ``|objective(z0)|`` makes the tolerance relative. From a
+    no-key start (positive penalty) a loose, capped search for a key comes first.
     """
-    scale = abs(objective(z0))
+    start = objective(z0)
+    if start > 0.0:
+        # No key at the start: the objective is the no-key penalty, and the search is only
+        # for *some* key. A loose search first (a tight one on the penalty plateau ran to
+        # the iteration cap beyond the maximum distance); polish only if it finds a key.
+        z1, val = _nelder_mead_scaled(objective, z0, start, 1e-6, NELDER_MEAD_PENALTY_MAXITER)
+        if not val < 0.0:
+            return z1, val
+        z0, start = z1, val
+    return _nelder_mead_scaled(objective, z0, start, NELDER_MEAD_RELATIVE_FATOL,
+                               NELDER_MEAD_MAXITER)
+
+
+#: Iteration cap of the loose search for a key from a no-key start (typically 100-300).
+NELDER_MEAD_PENALTY_MAXITER = 600
+
+
+def _nelder_mead_scaled(
+    objective: Callable[[npt.NDArray[np.float64]], float], z0: npt.NDArray[np.float64],
+    start: float, fatol: float, maxiter: int,
+) -> tuple[npt.NDArray[np.float64], float]:
+    scale = abs(start)
     if not (math.isfinite(scale) and scale > 0.0):
         scale = 1.0
     res = minimize(lambda z: objective(z) / scale, z0, method="Nelder-Mead",
-                   options={"xatol": 1e-7, "fatol": NELDER_MEAD_RELATIVE_FATOL,
-                            "maxiter": NELDER_MEAD_MAXITER})
+                   options={"xatol": 1e-7, "fatol": fatol, "maxiter": maxiter})
     return np.asarray(res.x, dtype=np.float64), float(res.fun) * scale
 
 
