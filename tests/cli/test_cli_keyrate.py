@@ -184,7 +184,7 @@ def test_compare_table(capsys: pytest.CaptureFixture[str]) -> None:
          "--attenuation-db-per-km"),
         (["keyrate", "mdi", "--distance-km", "3", "--attenuation-db-per-km", "-1"],
          "--attenuation-db-per-km"),
-        (["keyrate", "mdi", "--loss-db", "3", "--decoys", "0,0.1"], "--decoys"),
+        (["keyrate", "mdi", "--loss-db", "3", "--decoys", "0,0,0.1"], "--decoys"),
         (["keyrate", "mdi", "--loss-db", "3", "--pulses", "1e10"], "--pulses"),
         (["keyrate", "mdi", "--loss-db", "3", "--dark-count", "1.5"], "--dark-count"),
         (["keyrate", "bb84-decoy", "--loss-db", "3", "--decoys", "a,b"], "--decoys"),

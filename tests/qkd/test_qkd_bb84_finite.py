@@ -138,3 +138,48 @@ def test_bad_settings() -> None:
     with pytest.raises(InvalidParameterError):
         lim2014_key_rate(0.01, Lim2014Params(), pulses=1e10, block_size_n_x=1e4)
     assert np.isfinite(lim2014_asymptotic_rate(0.01, _SETTINGS, Lim2014Params()))
+
+
+@pytest.mark.parametrize("background_yield", [1.7e-6, 1.700001e-6, 1.700004e-6])
+def test_issue15_polish_converges_whatever_the_7th_digit(
+    background_yield: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15 item 3: every Nelder-Mead polish stops on its tolerance, not the iteration cap.
+
+    With the former absolute fatol = 1e-18 the cold start at 0 km hit the 4000-iteration cap
+    for Y0 = 1.700001e-6 (rounding noise decided the stop test) but not for 1.7e-6."""
+    from qinternet.qkd import bb84_finite
+
+    statuses: list[tuple[int, int]] = []
+    real = bb84_finite.minimize
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        res = real(*args, **kwargs)
+        statuses.append((int(res.status), int(res.nit)))
+        return res
+
+    monkeypatch.setattr(bb84_finite, "minimize", recording)
+    [r] = bb84_decoy.evaluate([1.0], KeyRateOptions(pulses=1e10, dark_count=background_yield))
+    assert r.key_rate_bits_per_pulse == pytest.approx(2.0297237e-03, rel=1e-6)
+    assert statuses and all(status == 0 for status, _ in statuses), statuses
+    assert max(nit for _, nit in statuses) < bb84_finite.NELDER_MEAD_MAXITER // 2
+
+
+def test_issue15_no_key_point_costs_a_bounded_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beyond the maximum distance the objective is the no-key penalty: the loose, capped
+    search (NELDER_MEAD_PENALTY_MAXITER) keeps the cost bounded (was two 2000+-iteration
+    polishes, about 10 000 evaluations); 1666 evaluations with the defaults."""
+    from qinternet.qkd import bb84_finite
+
+    evaluations = [0]
+    real = bb84_finite.minimize
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        res = real(*args, **kwargs)
+        evaluations[0] += int(res.nfev)
+        return res
+
+    monkeypatch.setattr(bb84_finite, "minimize", counting)
+    [r] = bb84_decoy.evaluate([10 ** (-0.2 * 200 / 10)], KeyRateOptions(pulses=1e8))
+    assert r.key_rate_bits_per_pulse == 0.0
+    assert evaluations[0] < 3 * (bb84_finite.NELDER_MEAD_PENALTY_MAXITER * 2)

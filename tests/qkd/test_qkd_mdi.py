@@ -136,14 +136,17 @@ def test_rate_falls_with_misalignment(km: float, ed: float, delta: float) -> Non
 def test_spec_registered() -> None:
     spec = get_protocol("mdi")
     assert spec is mdi.SPEC and spec.relay
-    assert not spec.supports_finite_decoys and not spec.supports_finite_key
+    # Finite decoy sets since issue 15 (LP bounds, qinternet.qkd.mdi_decoys).
+    assert spec.supports_finite_decoys and not spec.supports_finite_key
     assert "--dark-count" in spec.help and "each arm" in spec.help
 
 
 @pytest.mark.parametrize(
     ("options", "name"),
     [
-        (KeyRateOptions(decoys=(0.0, 0.1)), "decoys"),
+        (KeyRateOptions(decoys=(0.1, 0.1)), "decoys"),
+        (KeyRateOptions(decoys=(0.0, -0.1)), "decoys"),
+        (KeyRateOptions(decoy_count=1), "decoy_count"),
         (KeyRateOptions(pulses=1e10), "pulses"),
         (KeyRateOptions(phase_mismatch=0.05), "phase_mismatch"),
         (KeyRateOptions(dark_count=1.0), "dark_count"),

@@ -65,6 +65,8 @@ _OPTION_NAMES = {
     "intensity": "--intensity",
     "decoys": "--decoys",
     "pulses": "--pulses",
+    "decoy_count": "--decoys",
+    "key_basis_probability": "--key-basis-probability",
     "channel_transmissivity": "--loss-db/--distance-km",
     "attenuation_db_per_km": "--attenuation-db-per-km",
 }
@@ -197,12 +199,19 @@ MAX_DECOYS = 16
 INFINITE = "infinite"
 
 
-def _decoys(text: str | None) -> tuple[float, ...] | str | None:
-    """None (not given), ``INFINITE`` (given as 'infinite') or the decoy intensities."""
+def _decoys(text: str | None) -> tuple[float, ...] | int | str | None:
+    """None (not given), ``INFINITE`` (given as 'infinite'), a count (a bare integer >= 1:
+    that many intensities optimised per point) or the fixed decoy intensities."""
     if text is None:
         return None
     if text.strip().lower() == INFINITE:
         return INFINITE
+    if text.strip().isdigit() and int(text.strip()) >= 1:
+        count = int(text.strip())
+        if count > MAX_DECOYS:
+            raise InvalidParameterError("--decoys", text,
+                                        f"must be a count of at most {MAX_DECOYS}")
+        return count
     values = parse_float_list("--decoys", text)
     if any(v < 0 for v in values):
         raise InvalidParameterError("--decoys", text, "must be 'infinite' or intensities >= 0")
@@ -213,9 +222,34 @@ def _decoys(text: str | None) -> tuple[float, ...] | str | None:
     return values
 
 
-def _options(decoys: str | None, pulses: float | None, **device: float | None
-             ) -> KeyRateOptions:
+def _basis(text: str | None, pulses: float | None) -> float | None:
+    """``--key-basis-probability``: a probability, or 'optimised' (finite key only)."""
+    if text is None:
+        return None
+    if text.strip().lower() in ("optimised", "optimized"):
+        if pulses is None:
+            raise InvalidParameterError(
+                "--key-basis-probability", text,
+                "can be 'optimised' only with --pulses (asymptotically the optimum is p -> 1; "
+                "give a value such as 0.9)")
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise InvalidParameterError("--key-basis-probability", text,
+                                    "must be a probability in (0, 1] or 'optimised'") from None
+    if not 0.0 < value <= 1.0:
+        raise InvalidParameterError("--key-basis-probability", text, "must be in (0, 1]")
+    return value
+
+
+def _options(decoys: str | None, pulses: float | None, key_basis: str | None = None,
+             **device: float | None) -> KeyRateOptions:
     parsed = _decoys(decoys)
+    basis = _basis(key_basis, pulses)
+    if isinstance(parsed, int):
+        return KeyRateOptions(decoys=None, decoy_count=parsed, pulses=pulses,
+                              key_basis_probability=basis, **device)
     if parsed == INFINITE and pulses is not None:
         # The finite-key models need finite decoy sets; silently switching to the default
         # finite set would answer another question than the one asked.
@@ -224,8 +258,8 @@ def _options(decoys: str | None, pulses: float | None, **device: float | None
             "cannot be combined: a finite key (--pulses) needs finite decoy intensities; give "
             "--decoys v1,v2,... or omit --decoys for the protocol's default finite set",
         )
-    return KeyRateOptions(decoys=None if isinstance(parsed, str) else parsed, pulses=pulses,
-                          **device)
+    return KeyRateOptions(decoys=None if isinstance(parsed, str) else parsed, decoy_count=None,
+                          pulses=pulses, key_basis_probability=basis, **device)
 
 
 def _max_pulses(spec: ProtocolSpec) -> float | None:
@@ -246,6 +280,14 @@ def _check_supported(spec: ProtocolSpec, options: KeyRateOptions) -> None:
             "--decoys", ",".join(f"{v:g}" for v in options.decoys),
             f"must be 'infinite' for {spec.name} (finite decoy sets are not supported)",
         )
+    if options.decoy_count is not None and not spec.supports_decoy_optimisation:
+        raise InvalidParameterError(
+            "--decoys", options.decoy_count,
+            f"must be 'infinite' for {spec.name} (no finite decoy intensities to optimise)")
+    if options.key_basis_probability is not None and not spec.supports_basis_probability:
+        raise InvalidParameterError(
+            "--key-basis-probability", options.key_basis_probability,
+            f"is not supported for {spec.name}")
     if options.pulses is not None and not spec.supports_finite_key:
         raise InvalidParameterError(
             "--pulses", options.pulses, f"is not supported for {spec.name} (asymptotic only)"
@@ -270,6 +312,15 @@ _CHUNK_ABOVE_SECONDS = 10.0
 def _seconds_per_point(spec: ProtocolSpec, options: KeyRateOptions) -> tuple[float, str]:
     if options.pulses is not None:
         return _SECONDS_PER_POINT["finite-key"], "finite key"
+    if options.decoy_count is not None and spec.name == "tf-cal19":
+        k = options.decoy_count - 1
+        return 0.4 * k * k, "decoy intensities optimised (LPs per trial set)"
+    if spec.name in ("mdi", "pm") and (options.decoys is not None
+                                       or options.decoy_count is not None):
+        k = 1 if options.decoy_count is None else options.decoy_count - 1
+        return 1.0 * k, "finite decoys (three LPs per trial set)"
+    if options.decoy_count is not None:
+        return _SECONDS_PER_POINT["finite-decoys"], "decoy intensities optimised"
     if options.decoys is not None and spec.name == "tf-cal19":
         return _SECONDS_PER_POINT["finite-decoys"], "finite decoys (one LP per yield)"
     if spec.name == "sns":
@@ -462,9 +513,18 @@ def _make_command(spec: ProtocolSpec) -> Any:
         ] = None,
         decoys: Annotated[
             str | None,
-            typer.Option("--decoys", help="'infinite' (default without --pulses) or v1,v2,... "
-                         "(same set for both parties); with --pulses the default is the "
-                         "protocol's finite set, and 'infinite' is refused."),
+            typer.Option("--decoys", help="'infinite' (default without --pulses), v1,v2,... "
+                         "(fixed intensities, same set for both parties) or a count N (an "
+                         "integer: N intensities optimised per point, warm-started along the "
+                         "curve); with --pulses the default is the protocol's finite set, and "
+                         "'infinite' is refused."),
+        ] = None,
+        key_basis_probability: Annotated[
+            str | None,
+            typer.Option("--key-basis-probability",
+                         help="Probability of the key basis (biased basis choice, efficient "
+                         "BB84): a value in (0, 1] or 'optimised' (with --pulses; the finite-key "
+                         "default). Asymptotic default 1/2 (sifting factor 1/2)."),
         ] = None,
         pulses: Annotated[
             float | None,
@@ -480,7 +540,8 @@ def _make_command(spec: ProtocolSpec) -> Any:
         if clock_rate_hz is not None and not (np.isfinite(clock_rate_hz) and clock_rate_hz > 0):
             raise InvalidParameterError("--clock-rate-hz", clock_rate_hz, "must be > 0")
         options = _options(
-            decoys, pulses, detector_efficiency=detector_efficiency, dark_count=dark_count,
+            decoys, pulses, key_basis_probability,
+            detector_efficiency=detector_efficiency, dark_count=dark_count,
             misalignment=misalignment, phase_mismatch=phase_mismatch,
             ec_efficiency=ec_efficiency, intensity=intensity,
         )

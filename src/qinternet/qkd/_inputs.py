@@ -12,6 +12,7 @@ from qinternet.qkd.options import KeyRateOptions
 __all__ = [
     "channel_transmissivity_array",
     "plob_with_unit_eta",
+    "reject_decoy_count_and_basis",
     "reject_finite_decoys",
     "reject_finite_key",
 ]
@@ -46,8 +47,27 @@ def plob_with_unit_eta(eta: FloatArray) -> FloatArray:
         return np.asarray(-np.log1p(-eta) / np.log(2.0), dtype=np.float64)
 
 
+def reject_decoy_count_and_basis(options: KeyRateOptions, protocol: str) -> None:
+    """Raise if ``decoy_count`` or ``key_basis_probability`` is set for a protocol without them.
+
+    The infinite-decoy models (mdi, sns, pm, adaptive-mdi) have no decoy intensities to
+    optimise and no basis bias (their asymptotic sifting is already ignored)."""
+    if options.decoy_count is not None:
+        raise InvalidParameterError(
+            "decoys", options.decoy_count,
+            f"must be 'infinite' for {protocol} (its model has infinite decoys only; an "
+            "optimised finite decoy set is not supported)",
+        )
+    if options.key_basis_probability is not None:
+        raise InvalidParameterError(
+            "key_basis_probability", options.key_basis_probability,
+            f"is not supported by {protocol} (asymptotic model: the basis choice is ignored)",
+        )
+
+
 def reject_finite_decoys(options: KeyRateOptions, protocol: str) -> None:
     """Raise if ``options.decoys`` is a finite decoy set for a protocol that has none."""
+    reject_decoy_count_and_basis(options, protocol)
     if options.decoys is not None:
         raise InvalidParameterError(
             "decoys",

@@ -18,6 +18,7 @@ from scipy.optimize import minimize, minimize_scalar
 from qinternet._validation import require_in_range
 from qinternet.channels.capacities import plob_bound
 from qinternet.errors import InvalidParameterError, SolverError
+from qinternet.qkd._inputs import reject_decoy_count_and_basis
 from qinternet.qkd.options import KeyRateOptions
 
 __all__ = [
@@ -80,6 +81,7 @@ class RelayDeviceParams:
 
 def reject_unsupported(options: KeyRateOptions, protocol: str, *, phase_mismatch: bool) -> None:
     """Raise for options a protocol does not support (CLI option names)."""
+    reject_decoy_count_and_basis(options, protocol)
     if options.decoys is not None:
         raise InvalidParameterError(
             "--decoys",

@@ -352,11 +352,17 @@ def params_from_options(options: KeyRateOptions) -> DecoyBB84Params:
     """Decoy-BB84 device parameters from CLI-level options (``None`` fields -> GYS defaults)."""
     _check_options(options)
     base = DecoyBB84Params()
+    sifting = base.sifting_factor
+    if options.key_basis_probability is not None:
+        from qinternet.qkd.decoy_optimisation import efficient_bb84_sifting_factor
+
+        sifting = efficient_bb84_sifting_factor(options.key_basis_probability)
     return DecoyBB84Params(
         detector_efficiency=_pick(options.detector_efficiency, base.detector_efficiency),
         background_yield=_pick(options.dark_count, base.background_yield),
         misalignment=_pick(options.misalignment, base.misalignment),
         ec_efficiency=_pick(options.ec_efficiency, base.ec_efficiency),
+        sifting_factor=sifting,
     )
 
 
@@ -400,7 +406,10 @@ def evaluate(
         ``detector_efficiency`` = eta_Bob, ``dark_count`` = background yield Y0,
         ``misalignment`` = e_det, ``ec_efficiency`` = f, ``intensity`` = mu (optimised on
         [1e-3, 1.5] when None, jointly for all transmissivities), ``decoys`` = None (infinite) or
-        two intensities. ``pulses`` switches to the Lim et al. 2014 finite-key model
+        two intensities, ``decoy_count`` = 2 (both decoys and mu optimised per point,
+        :func:`~qinternet.qkd.decoy_optimisation.bb84_optimised_two_decoys`),
+        ``key_basis_probability`` = p (sifting factor p^2 + (1 - p)^2; default 1/2).
+        ``pulses`` switches to the Lim et al. 2014 finite-key model
         (:mod:`qinternet.qkd.bb84_finite`).
 
     Returns
@@ -435,13 +444,25 @@ def evaluate(
     eta_ch = channel_transmissivity_array(channel_transmissivity)
     eta = params.detector_efficiency * eta_ch
     decoys = None if opts.decoys is None else _check_two_decoys(opts.decoys)
+    decoy_sets: list[tuple[float, float]] | None = None
+    if opts.decoy_count is not None:
+        if opts.decoy_count != 2:
+            raise InvalidParameterError(
+                "decoys", opts.decoy_count,
+                "must be 2 (or 'infinite', or two fixed intensities) for asymptotic bb84-decoy")
+        from qinternet.qkd.decoy_optimisation import bb84_optimised_two_decoys
+
+        best = bb84_optimised_two_decoys(eta, params, intensity=opts.intensity)
+        decoy_sets = list(zip(best.decoy_nu1.tolist(), best.decoy_nu2.tolist(), strict=True))
 
     def rate_of(mu: FloatArray, eta_col: FloatArray) -> FloatArray:
         if decoys is None:
             return bb84_key_rate_infinite_decoys(eta_col, mu, params)
         return bb84_key_rate_two_decoys(eta_col, mu, decoys, params)
 
-    if opts.intensity is not None:
+    if decoy_sets is not None:
+        mu_opt, rates = best.intensity_mu, best.key_rate_bits_per_pulse
+    elif opts.intensity is not None:
         mu_opt = np.full_like(eta, opts.intensity)
         rates = rate_of(mu_opt, eta)
     else:
@@ -450,7 +471,10 @@ def evaluate(
             lambda mu: rate_of(mu, eta[:, None]), eta.size, low, _MU_SEARCH[1]
         )
     gain, qber = bb84_gain_and_qber(eta, mu_opt, params)
-    if decoys is None:
+    if decoy_sets is not None:
+        e1 = np.array([bb84_single_photon_bounds_two_decoys(e, m, d, params)[1]
+                       for e, m, d in zip(eta, mu_opt, decoy_sets, strict=True)])
+    elif decoys is None:
         _, e1 = _single_photon_exact(eta, params)
     else:
         _, e1 = bb84_single_photon_bounds_two_decoys(eta, mu_opt, decoys, params)
@@ -470,12 +494,15 @@ def evaluate(
                 parameters={
                     "intensity_mu": float(mu_opt[i]),
                     "intensity_optimised": opts.intensity is None,
-                    "decoys": decoy_label,
+                    "decoys": decoy_label if decoy_sets is None else
+                    "optimised: " + ",".join(f"{v:.6g}" for v in decoy_sets[i]),
+                    "decoys_optimised": decoy_sets is not None,
                     "detector_efficiency_eta_bob": params.detector_efficiency,
                     "background_yield_y0": params.background_yield,
                     "misalignment_e_det": params.misalignment,
                     "ec_efficiency_f": params.ec_efficiency,
                     "sifting_factor_q": params.sifting_factor,
+                    "key_basis_probability": opts.key_basis_probability or 0.5,
                     "total_transmissivity": float(eta[i]),
                     "eta_includes_detector": True,
                     "plob_includes_detector": False,
@@ -494,17 +521,24 @@ SPEC = ProtocolSpec(
     relay=False,
     help=(
         "Decoy-state BB84 (Lo-Ma-Chen 2005; GYS parameter set). Rate in secret bits per pulse "
-        "with standard sifting 1/2. --distance-km: whole fibre, eta = 10^(-A L/10), "
+        "with standard sifting 1/2 unless --key-basis-probability p sets it to p^2 + (1-p)^2 "
+        "(efficient BB84; with --pulses p = q_x is fixed instead of optimised). "
+        "--distance-km: whole fibre, eta = 10^(-A L/10), "
         "A = 0.2 dB/km by default (the GYS experiment had 0.21); --detector-efficiency: "
         "Bob's whole detection efficiency eta_Bob (default 0.045), multiplying the channel; "
         "--dark-count: background yield Y0 per pulse, both detectors together (default "
         "1.7e-6); --misalignment: e_det (default 0.033); "
         "--ec-efficiency: f (default 1.22); --intensity: signal mu (optimised when omitted); "
-        "--decoys: 'infinite' (exact single-photon yield) or nu1,nu2 (0,nu = vacuum + weak); "
+        "--decoys: 'infinite' (exact single-photon yield), nu1,nu2 fixed (0,nu = vacuum + "
+        "weak) or 2 (nu1, nu2 and mu optimised per point; asymptotically nu2 -> vacuum and "
+        "nu1 -> its floor 1e-4); "
         "--pulses N: Lim et al. 2014 finite key (three intensities mu > nu1 + nu2, "
-        "default decoys: nu1 optimised, nu2 = 2e-4; basis and intensity probabilities "
-        "optimised). --phase-mismatch is not used. qber = E_mu, phase_error_rate = e1."
+        "default decoys: nu1 optimised, nu2 = 2e-4; --decoys 2: both optimised; basis and "
+        "intensity probabilities optimised). --phase-mismatch is not used. qber = E_mu, "
+        "phase_error_rate = e1."
     ),
     supports_finite_decoys=True,
     supports_finite_key=True,
+    supports_decoy_optimisation=True,
+    supports_basis_probability=True,
 )

@@ -21,6 +21,7 @@ probability D_k, after-pulses, error probability e_k), see :func:`lim2014_expect
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -75,11 +76,25 @@ class _Free:
     mu1: float | None
     decoys: tuple[float, float] | None
     mu3_default: float
+    #: Optimise mu3 too (``decoy_count = 2``): z gets a 6th component.
+    mu3_free: bool = False
+    #: Fixed basis bias q_x (``key_basis_probability``); None = optimised.
+    q_x: float | None = None
+
+    @property
+    def active(self) -> list[int]:
+        """Components of z the optimiser moves (q_x drops out when fixed)."""
+        idx = [0, 1, 2, 3, 4] if self.q_x is None else [1, 2, 3, 4]
+        return [*idx, 5] if self.mu3_free else idx
+
+
+#: Upper end of the optimised weakest decoy mu3 (mean photon number) with ``decoy_count = 2``.
+_MU3_MAX = 0.05
 
 
 def _settings_from(z: npt.NDArray[np.float64], free: _Free) -> Lim2014Settings:
     """Unconstrained vector -> valid settings (sigmoids keep every constraint strict)."""
-    q_x = 0.0001 + 0.9998 * _sigmoid(z[0])
+    q_x = 0.0001 + 0.9998 * _sigmoid(z[0]) if free.q_x is None else free.q_x
     e1, e2 = math.exp(min(z[1], 50.0)), math.exp(min(z[2], 50.0))
     p1, p2 = e1 / (1.0 + e1 + e2), e2 / (1.0 + e1 + e2)
     p1, p2 = min(max(p1, 1e-6), 0.999), min(max(p2, 1e-6), 0.999)
@@ -88,7 +103,7 @@ def _settings_from(z: npt.NDArray[np.float64], free: _Free) -> Lim2014Settings:
     if free.decoys is not None:
         mu2, mu3 = free.decoys
     else:
-        mu3 = free.mu3_default
+        mu3 = _MU3_MAX * _sigmoid(z[5]) if free.mu3_free else free.mu3_default
         top = 1.5 if free.mu1 is None else free.mu1 - mu3
         mu2 = mu3 + (top - mu3) * (0.001 + 0.998 * _sigmoid(z[3]))
     if free.mu1 is not None:
@@ -103,6 +118,8 @@ def _z_from(q_x: float, p1: float, p2: float, mu2: float, mu1: float, free: _Fre
 ):
     """Inverse of :func:`_settings_from` for candidate starting points."""
     mu3 = free.mu3_default if free.decoys is None else free.decoys[1]
+    if free.q_x is not None:
+        q_x = free.q_x
     p3 = 1.0 - p1 - p2
     top = 1.5 if free.mu1 is None else free.mu1 - mu3
     frac2 = min(max((mu2 - mu3) / (top - mu3), 0.002), 0.998)
@@ -111,13 +128,14 @@ def _z_from(q_x: float, p1: float, p2: float, mu2: float, mu1: float, free: _Fre
         _logit(min(max((q_x - 0.0001) / 0.9998, 1e-6), 1 - 1e-6)),
         math.log(p1 / p3), math.log(p2 / p3),
         _logit((frac2 - 0.001) / 0.998), _logit((frac1 - 0.001) / 0.998),
+        *([_logit(min(max(mu3 / _MU3_MAX, 1e-9), 1 - 1e-9))] if free.mu3_free else []),
     ])
 
 
 def _candidate_starts(free: _Free) -> list[npt.NDArray[np.float64]]:
     """Coarse grid of settings (q_x, p1, p2, mu2, mu1) used to seed Nelder-Mead."""
     out = []
-    for q_x in (0.3, 0.5, 0.7, 0.85, 0.95):
+    for q_x in (0.3, 0.5, 0.7, 0.85, 0.95) if free.q_x is None else (free.q_x,):
         for p1 in (0.3, 0.5, 0.7):
             for share in (0.3, 0.6):
                 p2 = (1.0 - p1) * share
@@ -125,6 +143,54 @@ def _candidate_starts(free: _Free) -> list[npt.NDArray[np.float64]]:
                     for mu1 in (0.3, 0.5, 0.7):
                         out.append(_z_from(q_x, p1, p2, mu2, mu1, free))
     return out
+
+
+#: Relative tolerance on the rate at which Nelder-Mead stops (see :func:`polish_nelder_mead`).
+NELDER_MEAD_RELATIVE_FATOL = 1e-12
+#: Safety cap on Nelder-Mead iterations (typical runs need 250-400).
+NELDER_MEAD_MAXITER = 2000
+
+
+def polish_nelder_mead(
+    objective: Callable[[npt.NDArray[np.float64]], float], z0: npt.NDArray[np.float64]
+) -> tuple[npt.NDArray[np.float64], float]:
+    """Nelder-Mead from ``z0`` on the objective scaled to O(1) at ``z0``.
+
+    The rates are 1e-3 to 1e-8 bits per pulse, so an *absolute* stopping tolerance on them is
+    either meaningless or below the floating-point resolution. With the former
+    ``fatol = 1e-18`` the stop test compared rounding noise: whether it ever passed depended
+    on digits of the inputs as far out as the 7th of the background yield, and the runs that
+    missed it went on to the 4000-iteration cap (26 000 evaluations, 2.3 s per start instead
+    of 0.06 s; issue 15). Scaling by ``|objective(z0)|`` makes the tolerance relative. From a
+    no-key start (positive penalty) a loose, capped search for a key comes first.
+    """
+    start = objective(z0)
+    if start > 0.0:
+        # No key at the start: the objective is the no-key penalty, and the search is only
+        # for *some* key. A loose search first (a tight one on the penalty plateau ran to
+        # the iteration cap beyond the maximum distance); polish only if it finds a key.
+        z1, val = _nelder_mead_scaled(objective, z0, start, 1e-6, NELDER_MEAD_PENALTY_MAXITER)
+        if not val < 0.0:
+            return z1, val
+        z0, start = z1, val
+    return _nelder_mead_scaled(objective, z0, start, NELDER_MEAD_RELATIVE_FATOL,
+                               NELDER_MEAD_MAXITER)
+
+
+#: Iteration cap of the loose search for a key from a no-key start (typically 100-300).
+NELDER_MEAD_PENALTY_MAXITER = 600
+
+
+def _nelder_mead_scaled(
+    objective: Callable[[npt.NDArray[np.float64]], float], z0: npt.NDArray[np.float64],
+    start: float, fatol: float, maxiter: int,
+) -> tuple[npt.NDArray[np.float64], float]:
+    scale = abs(start)
+    if not (math.isfinite(scale) and scale > 0.0):
+        scale = 1.0
+    res = minimize(lambda z: objective(z) / scale, z0, method="Nelder-Mead",
+                   options={"xatol": 1e-7, "fatol": fatol, "maxiter": maxiter})
+    return np.asarray(res.x, dtype=np.float64), float(res.fun) * scale
 
 
 def lim2014_key_rate(
@@ -137,6 +203,8 @@ def lim2014_key_rate(
     decoys: tuple[float, float] | None = None,
     mu3: float = 2e-4,
     start: npt.NDArray[np.float64] | None = None,
+    optimise_mu3: bool = False,
+    key_basis_probability: float | None = None,
 ) -> tuple[float, float, float, Lim2014Settings, npt.NDArray[np.float64], float]:
     """Optimised Lim et al. 2014 key rate at one transmissivity.
 
@@ -158,7 +226,13 @@ def lim2014_key_rate(
     mu3 : float
         Weakest decoy when ``decoys`` is None (paper: 2e-4).
     start : ndarray, optional
-        Warm start (the unconstrained vector returned by a previous call).
+        Warm start (the unconstrained vector returned by a previous call with the same
+        ``optimise_mu3``).
+    optimise_mu3 : bool
+        Optimise the weakest decoy mu3 in (0, 0.05) as well (``--decoys 2``: both decoys
+        optimised); ``mu3`` is then only the start value. Ignored with fixed ``decoys``.
+    key_basis_probability : float, optional
+        Fixed basis bias q_x in (0, 1) (biased basis choice); ``None`` optimises it.
 
     Returns
     -------
@@ -198,7 +272,11 @@ def lim2014_key_rate(
         fixed_decoys = None
         if intensity is not None and not intensity > 3.0 * mu3:
             raise InvalidParameterError("intensity", intensity, f"must exceed {3 * mu3:g}")
-    free = _Free(mu1=intensity, decoys=fixed_decoys, mu3_default=mu3)
+    if key_basis_probability is not None and not 0.0 < key_basis_probability < 1.0:
+        raise InvalidParameterError("key_basis_probability", key_basis_probability,
+                                    "must be in (0, 1) for the finite-key model")
+    free = _Free(mu1=intensity, decoys=fixed_decoys, mu3_default=mu3,
+                 mu3_free=optimise_mu3 and fixed_decoys is None, q_x=key_basis_probability)
 
     def n_pulses(settings: Lim2014Settings) -> float:
         if pulses is not None:
@@ -218,9 +296,19 @@ def lim2014_key_rate(
         return -raw / n if raw > 0 else -raw / size
 
     def polish(z0: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.float64], float]:
-        res = minimize(negative_rate, z0, method="Nelder-Mead",
-                       options={"xatol": 1e-7, "fatol": 1e-18, "maxiter": 4000})
-        return np.asarray(res.x, dtype=np.float64), float(res.fun)
+        active = free.active
+        if len(active) == z0.size:
+            return polish_nelder_mead(negative_rate, z0)
+
+        def on_active(y: npt.NDArray[np.float64]) -> float:
+            z = z0.copy()
+            z[active] = y
+            return negative_rate(z)
+
+        y, val = polish_nelder_mead(on_active, z0[active])
+        z = z0.copy()
+        z[active] = y
+        return z, val
 
     candidates = _candidate_starts(free)
     best_z, best_val = (candidates[0], math.inf) if start is None else polish(start)
@@ -250,9 +338,10 @@ def evaluate_finite_key(
         ``pulses`` = N (>= 1e3); ``detector_efficiency`` = eta_Bob (default 0.045);
         ``dark_count`` = Y0 = 2 p_dc as in the asymptotic model (default 1.7e-6);
         ``misalignment`` = e_mis (0.033); ``ec_efficiency`` = f (1.22); ``intensity`` = mu1
-        (optimised when None); ``decoys`` = (mu2, mu3) (default: mu3 = 2e-4, mu2 optimised).
-        The basis bias q_x and the intensity probabilities are always optimised (warm-started
-        along the array).
+        (optimised when None); ``decoys`` = (mu2, mu3) fixed (default: mu3 = 2e-4, mu2
+        optimised); ``decoy_count = 2``: mu2 and mu3 both optimised; ``key_basis_probability``
+        = q_x fixed (biased basis choice; optimised when None). The intensity probabilities
+        are always optimised (warm-started along the array).
 
     Returns
     -------
@@ -288,6 +377,16 @@ def evaluate_finite_key(
                 "must be 'infinite' or two intensities mu2,mu3 for the finite-key model",
             )
         decoys = (options.decoys[0], options.decoys[1])
+    if options.decoy_count is not None and options.decoy_count != 2:
+        raise InvalidParameterError(
+            "decoys", options.decoy_count,
+            "must be 2 (two decoys mu2, mu3 optimised) or two fixed intensities for the "
+            "finite-key model")
+    optimise_mu3 = options.decoy_count == 2
+    q_x = options.key_basis_probability
+    if q_x is not None and not q_x < 1.0:
+        raise InvalidParameterError("key_basis_probability", q_x,
+                                    "must be < 1 with --pulses (the test basis needs rounds)")
     eta_ch = channel_transmissivity_array(channel_transmissivity)
     plob = plob_with_unit_eta(eta_ch)
     out: list[KeyRateResult] = []
@@ -296,7 +395,7 @@ def evaluate_finite_key(
         eta_sys = params.detector_efficiency * float(eta)
         rate, phi, qber, settings, z, _ = lim2014_key_rate(
             eta_sys, params, pulses=pulses, intensity=options.intensity, decoys=decoys,
-            start=start,
+            start=start, optimise_mu3=optimise_mu3, key_basis_probability=q_x,
         )
         if rate > 0:
             start = z
@@ -317,9 +416,12 @@ def evaluate_finite_key(
                     "probability_p1": settings.p1,
                     "probability_p2": settings.p2,
                     "basis_probability_q_x": settings.q_x,
+                    "basis_probability_optimised": q_x is None,
                     "intensity_optimised": options.intensity is None,
-                    "decoys": "optimised mu2, mu3 = 2e-4" if decoys is None else
+                    "decoys": ("optimised mu2, mu3" if optimise_mu3 else
+                               "optimised mu2, mu3 = 2e-4") if decoys is None else
                     ",".join(f"{v:g}" for v in decoys),
+                    "decoys_optimised": decoys is None,
                     "detector_efficiency_eta_bob": params.detector_efficiency,
                     "dark_count_pd_per_detector": params.dark_count,
                     "misalignment_e_mis": params.misalignment,

@@ -42,6 +42,29 @@ class KeyRateOptions:
     decoys: tuple[float, ...] | None = None
     #: Number of pulses (pairs) sent, for finite-key analysis; ``None`` = asymptotic.
     pulses: float | None = None
+    #: Number of finite decoy intensities to *optimise* per point (``--decoys N``); exclusive
+    #: with ``decoys`` (fixed values). ``None`` = use ``decoys`` as given.
+    decoy_count: int | None = None
+    #: Probability of the key basis (biased basis choice, efficient BB84); ``None`` = the
+    #: protocol's default (1/2 for asymptotic bb84-decoy, optimised with ``pulses``).
+    key_basis_probability: float | None = None
+
+    def __post_init__(self) -> None:
+        from qinternet.errors import InvalidParameterError
+
+        if self.decoy_count is not None:
+            if isinstance(self.decoy_count, bool) or not isinstance(self.decoy_count, int) \
+                    or self.decoy_count < 1:
+                raise InvalidParameterError("decoy_count", self.decoy_count,
+                                            "must be an integer >= 1")
+            if self.decoys is not None:
+                raise InvalidParameterError(
+                    "decoy_count", self.decoy_count,
+                    "cannot be combined with fixed decoy intensities (decoys)")
+        if self.key_basis_probability is not None:
+            p = self.key_basis_probability
+            if not (isinstance(p, int | float) and 0.0 < p <= 1.0):
+                raise InvalidParameterError("key_basis_probability", p, "must be in (0, 1]")
 
 
 Evaluator = Callable[["npt.NDArray[np.float64]", KeyRateOptions], "list[KeyRateResult]"]
@@ -67,3 +90,7 @@ class ProtocolSpec:
     supports_finite_decoys: bool = False
     #: Whether ``--pulses N`` (finite key) is supported.
     supports_finite_key: bool = False
+    #: Whether ``--decoys N`` (a count: intensities optimised per point) is supported.
+    supports_decoy_optimisation: bool = False
+    #: Whether ``--key-basis-probability`` (biased basis choice) is supported.
+    supports_basis_probability: bool = False

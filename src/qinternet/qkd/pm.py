@@ -1,4 +1,5 @@
-"""Phase-matching (PM) QKD, asymptotic, infinite decoys (toolkit misalignment model).
+"""Phase-matching (PM) QKD, asymptotic, infinite decoys (toolkit misalignment model); finite
+decoy sets in :mod:`qinternet.qkd.pm_decoys`.
 
 Ma, Zeng, Zhou, PRX 8, 031043 (2018), arXiv:1805.05538. Rate structure [R] (Ma-Zeng-Zhou 2018)
 with the toolkit simplification: a fraction ``e_d`` of the arriving light goes to the wrong
@@ -10,7 +11,7 @@ each arm ``t = sqrt(eta)``; rates are secret bits per pulse pair.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -262,8 +263,9 @@ def evaluate(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions) -> 
     options : KeyRateOptions
         ``detector_efficiency`` (default 1) multiplies the channel; ``dark_count`` pd per
         detector per pulse (1e-8); ``misalignment`` e_d (0.02); ``ec_efficiency`` f (1.16);
-        ``intensity`` fixes mu (optimised when None). ``decoys``/``pulses`` must be None.
-        D = 16 phase slices.
+        ``intensity`` fixes mu (optimised when None). ``decoys`` (fixed finite set) or
+        ``decoy_count`` (N >= 2, optimised per point): LP decoy bounds of
+        :mod:`qinternet.qkd.pm_decoys`. ``pulses`` must be None. D = 16 phase slices.
 
     Returns
     -------
@@ -283,10 +285,16 @@ def evaluate(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions) -> 
     .. [1] Ma, Zeng, Zhou, PRX 8, 031043 (2018) [R]; the toolkit's optimiser (log-grid
        then bounded Brent); reference cases XPROT-* [C].
     """
-    reject_unsupported(options, "pm", phase_mismatch=True)
+    finite = options.decoys is not None or options.decoy_count is not None
+    reject_unsupported(replace(options, decoys=None, decoy_count=None) if finite else options,
+                       "pm", phase_mismatch=True)
     dev = resolve_relay_devices(options, detector_efficiency=1.0, dark_count=1e-8,
                                 misalignment=0.02, ec_efficiency=1.16)
     channel = as_transmissivity_array(channel_transmissivity)
+    if finite:
+        from qinternet.qkd.pm_decoys import evaluate_finite_decoys
+
+        return evaluate_finite_decoys(channel, options, dev)
     eta = channel * dev.detector_efficiency
     def terms_at(e: FloatArray, m: FloatArray) -> PmTerms:
         return pm_terms(e, m, dark_count=dev.dark_count, misalignment=dev.misalignment,
@@ -342,7 +350,10 @@ SPEC = ProtocolSpec(
         "pair. Each arm has sqrt(eta) with eta = channel x --detector-efficiency (default 1). "
         "--dark-count: pd per detector per pulse (1e-8); --misalignment: e_d (0.02); "
         "--ec-efficiency: f (1.16); --intensity: mu of each party (optimised when omitted). "
-        "--decoys: infinite only; --pulses and --phase-mismatch unsupported. qber = E_mu^Z, "
-        "phase_error_rate = E_mu^X bound."
+        "--decoys: infinite (default), v1,v2,... fixed or a count N >= 2 (vacuum + N-1 "
+        "decoys and mu optimised per point; Y_1, Y_3, Y_5 bounded by LPs); --pulses and "
+        "--phase-mismatch unsupported. qber = E_mu^Z, phase_error_rate = E_mu^X bound."
     ),
+    supports_finite_decoys=True,
+    supports_decoy_optimisation=True,
 )

@@ -352,7 +352,9 @@ _HELP = (
     "X-basis error floor (default 0.02); --phase-mismatch delta: phi = delta*pi (default 0); "
     "--ec-efficiency f (default 1.16); --intensity: alpha^2, key-round mean photon number per "
     "party (optimised in [1e-4, 0.3] when omitted); --decoys infinite (exact photon-number "
-    "yields, truncation S = 8) or v1,v2,... (same set for both parties, LP bounds, S = 6); "
+    "yields, truncation S = 8), v1,v2,... (same set for both parties, LP bounds, S = 6) or a "
+    "count N >= 2 (the vacuum and N-1 intensities optimised per point, LP bounds; seconds per "
+    "point); --key-basis-probability p_X: fixed with --pulses (default optimised); "
     "--pulses N: pulse pairs sent, finite key with the INTERIM model FK-v0 (not the bound of "
     "Currás-Lorenzo et al. 2021), "
     "p_X and alpha^2 optimised, decoys default 0,0.02,0.1,0.5, S = 5. Asymptotic p_X -> 1. "
@@ -381,8 +383,11 @@ def evaluate(channel_transmissivity: npt.NDArray[np.float64],
         ``detector_efficiency`` (default 1), ``dark_count`` (pd per detector per pulse,
         default 1e-8), ``misalignment`` (m = X error floor, default 0.02), ``phase_mismatch``
         (delta, default 0), ``ec_efficiency`` (default 1.16), ``intensity`` (alpha^2, default
-        optimised), ``decoys`` (None = infinite), ``pulses`` (None = asymptotic; otherwise
-        FK-v0).
+        optimised), ``decoys`` (None = infinite), ``decoy_count`` (N >= 2: the vacuum and N - 1
+        intensities optimised per point by
+        :func:`~qinternet.qkd.decoy_optimisation.cal19_optimised_decoys`; asymptotic only),
+        ``pulses`` (None = asymptotic; otherwise FK-v0) and
+        ``key_basis_probability`` (p_X, fixed; FK-v0 only, optimised when None).
 
     Returns
     -------
@@ -437,29 +442,45 @@ def evaluate(channel_transmissivity: npt.NDArray[np.float64],
         "ec_efficiency_f": f, "intensity_optimised": options.intensity is None,
         "truncation": "box",
     }
+    decoy_sets = None
     if options.pulses is None:
-        curve = cal19_key_rate(eta, device=device, intensity_alpha_sq=options.intensity,
-                               decoys=decoys)
-        mode = "infinite" if decoys is None else "lp"
+        if options.key_basis_probability is not None:
+            raise InvalidParameterError("key_basis_probability", options.key_basis_probability,
+                                        "needs --pulses for tf-cal19 (asymptotically p_X -> 1)")
+        if options.decoy_count is not None:
+            from qinternet.qkd.decoy_optimisation import cal19_optimised_decoys
+
+            curve, decoy_sets = cal19_optimised_decoys(
+                eta, options.decoy_count, device=device, intensity_alpha_sq=options.intensity)
+        else:
+            curve = cal19_key_rate(eta, device=device, intensity_alpha_sq=options.intensity,
+                                   decoys=decoys)
+        mode = "infinite" if decoys is None and decoy_sets is None else "lp"
         params.update(finite_key_model="asymptotic", pulses=None, basis_probability_optimised=False,
                       truncation_s=DEFAULT_TRUNCATION[mode])
         notes.append("asymptotic key rate, basis probability p_X -> 1")
     else:
         pulses = require_in_range("pulses", options.pulses, 1.0, math.inf)
+        if options.decoy_count is not None:
+            raise InvalidParameterError("decoys", options.decoy_count, "must be fixed "
+                                        "intensities with --pulses for tf-cal19 (FK-v0)")
         if decoys is None:
             decoys = DEFAULT_FK_DECOYS
             notes.append("finite key needs a finite decoy set: using the FK-v0 reference set "
                          "0,0.02,0.1,0.5")
         settings = FiniteKeySettings(pulses=pulses)
         curve = cal19_finite_key_rate(eta, settings, device=device,
-                                      intensity_alpha_sq=options.intensity, decoys=decoys)
+                                      intensity_alpha_sq=options.intensity, decoys=decoys,
+                                      basis_probability_p_x=options.key_basis_probability)
         params.update(finite_key_model=FK_V0_LABEL, pulses=pulses,
-                      basis_probability_optimised=True, truncation_s=DEFAULT_TRUNCATION["finite"],
+                      basis_probability_optimised=options.key_basis_probability is None,
+                      truncation_s=DEFAULT_TRUNCATION["finite"],
                       epsilon_chernoff=settings.epsilon_chernoff,
                       epsilon_cor=settings.epsilon_cor, epsilon_pa=settings.epsilon_pa)
         notes.append(FK_V0_NOTE)
     params["decoys"] = "infinite" if decoys is None else ",".join(f"{d:g}" for d in decoys)
-    if decoys is not None:
+    params["decoys_optimised"] = decoy_sets is not None
+    if decoys is not None or decoy_sets is not None:
         notes.append("finite decoys: each yield bounded by its own decoy-state LP (after M. "
                      "Curty, K. Azuma, H.-K. Lo, npj Quantum Inf. 5, 64 (2019))")
     plob = np.full(eta_ch.shape, math.inf)
@@ -472,6 +493,8 @@ def evaluate(channel_transmissivity: npt.NDArray[np.float64],
                  intensity_alpha_sq=float(curve.intensity_alpha_sq[i]),
                  basis_probability_p_x=float(curve.basis_probability_p_x[i]),
                  gain_x_per_pulse_pair=float(curve.gain_x[i]))
+        if decoy_sets is not None:
+            p["decoys"] = "optimised: " + ",".join(f"{d:.6g}" for d in decoy_sets[i])
         results.append(KeyRateResult(
             protocol="tf-cal19", channel_transmissivity=float(e),
             key_rate_bits_per_pulse=float(curve.key_rate_bits_per_pulse[i]),
@@ -490,4 +513,6 @@ SPEC = ProtocolSpec(
     help=_HELP,
     supports_finite_decoys=True,
     supports_finite_key=True,
+    supports_decoy_optimisation=True,
+    supports_basis_probability=True,
 )
