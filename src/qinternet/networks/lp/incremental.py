@@ -44,8 +44,10 @@ __all__ = ["CutPool", "CutPoolSolution", "InfeasibleRatesError", "RouteMaster", 
 
 #: Alternative trees (next-best centres) priced per 3-terminal group and round.
 _TREES_PER_ROUND = 4
+#: Link coefficients of a route column below this fraction of its largest are left out.
+_REL_COEF = 1e-8
 #: Largest coefficient of a route column (demand scale / link nominal capacity).
-_MAX_COEF = 1e9
+_MAX_COEF = 1e6
 #: Level coefficients below this (a demand 1e12 above the level's scale) are dropped.
 _MIN_LEVEL_COEF = 1e-12
 #: Cut rows: largest coefficient kept and largest right-hand side (above: dropped, weaker).
@@ -426,9 +428,14 @@ class RouteMaster:
         vals: list[float] = []
         cost: list[float] = []
         for s, links, _, coef in fresh:
+            # a link whose coefficient is below 1e-10 of the column's largest one takes at
+            # most 1e-10 of its capacity from this column (z <= 1 / max coef): left out of
+            # the LP (a coefficient range of 1e17 makes HiGHS fail on backbones spanning 40
+            # decades) and restored exactly by the feasibility shrink of the routes
+            keep = coef >= _REL_COEF * float(coef.max())
             starts.append(len(idx))
-            idx += [*links, self.rate_row[s], self.level_row[s]]
-            vals += [*coef.tolist(), 1.0, 1.0]
+            idx += [*np.asarray(links)[keep].tolist(), self.rate_row[s], self.level_row[s]]
+            vals += [*coef[keep].tolist(), 1.0, 1.0]
             cost.append(self._cur_cost.get(s, 0.0))
         nf = len(fresh)
         c0 = self.h.getNumCol()
@@ -448,7 +455,8 @@ class RouteMaster:
         """Set column costs (scaled), level coefficients and artificials; only what differs
         from the last call changes (a coefficient change makes HiGHS refactorise)."""
         live = [s for s, k in enumerate(self.keys) if k is not None]
-        want_level = {} if phase1 else dict(level)
+        # a zero coefficient (a demand 1e12 above the level's scale) leaves the row free
+        want_level = {} if phase1 else {s: w for s, w in level.items() if w > 0.0}
         self.h.changeColCost(0, -1.0 if want_level else 0.0)
         self.h.changeColBounds(0, 0.0, INF if want_level else 0.0)
         # a demand leaving the level only gets its row freed (a bound change, no refactorising);
@@ -593,10 +601,6 @@ class RouteMaster:
     def _level_bounds(self, coef: Mapping[int, float], tau_max: float) -> None:
         if coef:
             self.h.changeColBounds(0, 0.0, tau_max)
-        # level rows whose coefficient rounds to 0 are free (the demand is 1e12 above)
-        for s, c in coef.items():
-            if c == 0.0:
-                self.h.changeRowBounds(self.level_row[s], -INF, INF)
 
     def _read(self, g: Mapping[int, float], lev: Mapping[int, float],
               coef: Mapping[int, float], live: Sequence[int], rounds: int, converged: bool,
