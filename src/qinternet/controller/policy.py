@@ -30,7 +30,8 @@ Policy = Literal["maxmin", "throughput"]
 POLICIES: tuple[Policy, ...] = ("maxmin", "throughput")
 
 #: A frozen rate may move down by this relative amount inside later LPs (never up: the
-#: slack would go to other demands and differ between warm and cold solves).
+#: slack would go to other demands and differ between warm and cold solves). Bands the LP
+#: cannot hold to its feasibility tolerance are absorbed by the master's phase 1.
 _FREEZE_REL = 1e-12
 #: Positive dual threshold (dimensionless prices of level rows, scaled LP).
 _DUAL_TOL = 1e-9

@@ -48,14 +48,15 @@ _TREES_PER_ROUND = 4
 _REL_COEF = 1e-8
 #: Largest coefficient of a route column (demand scale / link nominal capacity).
 _MAX_COEF = 1e6
-#: Level coefficients below this (a demand 1e12 above the level's scale) are dropped.
-_MIN_LEVEL_COEF = 1e-12
+#: Level coefficients below this (a demand 1e9 above the level's scale; HiGHS drops such
+#: matrix entries anyway) are left out.
+_MIN_LEVEL_COEF = 1e-9
 #: Cut rows: largest coefficient kept and largest right-hand side (above: dropped, weaker).
 _MAX_CUT_COEF = 1e12
 _MAX_RHS = 1e15
 _RED_TOL = 1e-9
 _MAX_ROUNDS = 2000
-#: Phase 1 ends "feasible" below this total deficit (scaled units).
+#: Phase 1 ends "feasible" when every deficit is below this (relative to the scaled bound).
 _PHASE1_TOL = 1e-9
 #: Groups up to this many terminals are priced exactly.
 _EXACT_TERMINALS = 10
@@ -204,6 +205,7 @@ class RouteMaster:
         pos = cap[cap > 0]
         self._fallback = float(pos.max()) if pos.size else 1.0
         self.rho = np.where(cap > 0, cap, self._fallback)
+        self.nominal = cap.copy()
         self.usable = (self.cap > 0) & (self.tail != self.head)
         self.h = new_highs()
         self.h.setOptionValue("presolve", "off")  # warm re-solves of a small, changing LP
@@ -232,6 +234,8 @@ class RouteMaster:
         self._level_dual: dict[Hashable, float] = {}
         self._tau_ref = 1.0
         self._coef: dict[int, float] = {}            # slot -> coefficient of tau in the matrix
+        self._dead: list[int] = []                   # per column: links of it that are down
+        self._link_cols: dict[int, list[int]] = {}   # link -> columns through it
 
     # ---- changes -------------------------------------------------------------------------
     def set_capacity(self, links: Sequence[int] | npt.NDArray[np.int64],
@@ -252,8 +256,27 @@ class RouteMaster:
         if np.any(old != self.usable[ids]):
             self._graph = None
             self._steiner = None
+            # a column may lack the entry of a link it crosses (a coefficient left out as
+            # negligible): block every column through a link that is down, so no route uses it
+            self._block_columns(ids[old & ~self.usable[ids]], +1)
+            self._block_columns(ids[~old & self.usable[ids]], -1)
         hi = np.where(self.usable[ids], c / self.rho[ids], 0.0)
         _rows_bounds(self.h, ids, np.full(ids.size, -INF), hi)
+
+    def _block_columns(self, links: npt.NDArray[np.int64], delta: int) -> None:
+        cols = sorted({c for e in links.tolist() for c in self._link_cols.get(e, ())})
+        if not cols:
+            return
+        change = []
+        for c in cols:
+            before = self._dead[c]
+            self._dead[c] = before + delta
+            if (before == 0) != (self._dead[c] == 0) and self.keys[self.col_slot[c]] is not None:
+                change.append(c)
+        if change:
+            idx = np.array([self.col_index[c] for c in change], dtype=np.int32)
+            hi = np.array([INF if self._dead[c] == 0 else 0.0 for c in change])
+            self.h.changeColsBounds(idx.size, idx, np.zeros(idx.size), hi)
 
     def add_demand(self, key: Hashable, terminals: Sequence[int], *, lower: float = 0.0,
                    upper: float = float("inf")) -> None:
@@ -268,7 +291,9 @@ class RouteMaster:
         self.keys.append(key)
         self.slot[key] = s
         self.terminals.append(t)
-        self.dscale.append(_widest_scale(self.n, self.tail, self.head, self.cap, t,
+        # the scale comes from the NOMINAL capacities: it does not depend on the link states,
+        # so a warm master and a cold one of the same state hold the same LP
+        self.dscale.append(_widest_scale(self.n, self.tail, self.head, self.nominal, t,
                                          self._fallback))
         r0 = self.h.getNumRow()
         self.h.addRows(2, np.full(2, -INF), np.full(2, INF), 0, np.zeros(2, dtype=np.int32),
@@ -443,10 +468,14 @@ class RouteMaster:
                        np.array(starts, dtype=np.int32), np.array(idx, dtype=np.int32),
                        np.array(vals))
         for i, (s, links, nodes, _) in enumerate(fresh):
+            c = len(self.col_index)
             self.col_slot.append(s)
             self.col_links.append(links)
             self.col_nodes.append(nodes)
             self.col_index.append(c0 + i)
+            self._dead.append(0)
+            for e in links:
+                self._link_cols.setdefault(e, []).append(c)
         return nf
 
     # ---- solving -------------------------------------------------------------------------
@@ -568,8 +597,6 @@ class RouteMaster:
         ref = max((abs(v) * self.dscale[s] for s, v in g.items()), default=1.0) or 1.0
         costs = {s: -v * self.dscale[s] / ref for s, v in g.items()}
         tau_ref = min((self.dscale[s] / w for s, w in lev.items()), default=1.0)
-        if lev and tau_ref / 1e3 <= self._tau_ref <= tau_ref:
-            tau_ref = self._tau_ref  # keep the coefficients (they stay in [1e-3, 1] of usual)
         coef = {}
         for s, w in lev.items():
             c = w * tau_ref / self.dscale[s]
@@ -586,16 +613,30 @@ class RouteMaster:
             r, _ = self._generate(live, True, what + ", phase 1")
             rounds += r
             x = np.asarray(self.h.getSolution().col_value, dtype=np.float64)
+            lp = self.h.getLp()
+            low = np.asarray(lp.row_lower_, dtype=np.float64)
             deficit = {self.keys[s]: float(x[self.art_col[s]]) * self.dscale[s] for s in live
-                       if x[self.art_col[s]] > _PHASE1_TOL}
+                       if x[self.art_col[s]] > _PHASE1_TOL * max(1.0, low[self.rate_row[s]])}
             self._set_objective(costs, coef, phase1=False)
             self._level_bounds(coef, tau_max)
             if deficit:
                 raise InfeasibleRatesError(deficit)
+            # deficits within the tolerance stay allowed in phase 2 (at no cost), or the
+            # strict phase 2 may call infeasible what phase 1 found feasible to 1e-9
+            slack = [(self.art_col[s], float(x[self.art_col[s]])) for s in live
+                     if x[self.art_col[s]] > 0.0]
+            if slack:
+                idx = np.array([c for c, _ in slack], dtype=np.int32)
+                self.h.changeColsBounds(idx.size, idx, np.zeros(idx.size),
+                                        np.array([v for _, v in slack]))
             r, ok = self._generate(live, False, what)
             rounds += r
             if not ok and self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
                 run_checked(self.h, what)
+            result = self._read(g, lev, coef, live, rounds, ok, routes)
+            if slack:
+                self.h.changeColsBounds(idx.size, idx, np.zeros(idx.size), np.zeros(idx.size))
+            return result
         return self._read(g, lev, coef, live, rounds, ok, routes)
 
     def _level_bounds(self, coef: Mapping[int, float], tau_max: float) -> None:
