@@ -41,6 +41,9 @@ __all__ = ["Controller", "replay"]
 
 #: A floor counts as met within this relative solver tolerance.
 FLOOR_REL_TOL = 1e-9
+#: Best-effort rates below this fraction of the demand's own scale (its widest-path rate on
+#: the nominal capacities) are reported as 0 (LP round-off).
+SNAP_REL = 1e-9
 
 
 class Controller:
@@ -409,9 +412,22 @@ class Controller:
                 victim = min(self.floors, key=lambda k: (self.demands[k].priority,
                                                          -self.admitted_at[k], k))
                 shed[victim] = self.floors.pop(victim)
-        self._routes = dict(result.solution.routes)
-        self._load = np.asarray(result.solution.link_load, dtype=np.float64)
-        self.allocation = self._allocation(result.rates, self._routes, self._load)
+        rates = dict(result.rates)
+        routes = dict(result.solution.routes)
+        load = np.array(result.solution.link_load, dtype=np.float64)
+        for k in sorted(rates):
+            # a best-effort rate below 1e-9 of what the demand carries alone is the LP's
+            # round-off on a link others fill (strict priority, or a shared bottleneck):
+            # reported as 0, so that warm and cold solves agree on it
+            scale = self.master.dscale[self.master.slot[k]]
+            if 0.0 < rates[k] < SNAP_REL * scale and self.floors.get(k, 0.0) == 0.0:
+                for r in routes.get(k, ()):
+                    load[list(r.links)] -= r.rate
+                rates[k] = 0.0
+                routes[k] = ()
+        self._routes = routes
+        self._load = np.maximum(load, 0.0)
+        self.allocation = self._allocation(rates, self._routes, self._load)
         return {k: (f, self.allocation.rates.get(k, 0.0), self.allocation.bounds.get(k, 0.0))
                 for k, f in shed.items()}
 

@@ -17,12 +17,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
 from qinternet.errors import InvalidParameterError
-from qinternet.networks.lp.incremental import RouteMaster, RouteSolution
+from qinternet.networks.lp.incremental import InfeasibleRatesError, RouteMaster, RouteSolution
 
 __all__ = ["POLICIES", "Policy", "PolicyResult", "allocate"]
 
@@ -33,6 +33,8 @@ POLICIES: tuple[Policy, ...] = ("maxmin", "throughput")
 #: slack would go to other demands and differ between warm and cold solves). Bands the LP
 #: cannot hold to its feasibility tolerance are absorbed by the master's phase 1.
 _FREEZE_REL = 1e-12
+#: A frozen value short by at most this (relative) is LP round-off, not infeasibility.
+_ROUNDOFF_REL = 1e-6
 #: Positive dual threshold (dimensionless prices of level rows, scaled LP).
 _DUAL_TOL = 1e-9
 
@@ -102,8 +104,9 @@ def _maxmin(master: RouteMaster, specs: Mapping[str, Spec]) -> PolicyResult:
         unfrozen = list(members)
         while unfrozen:
             breakpoint_t = min(specs[k].cap / specs[k].weight for k in unfrozen)
-            sol = master.solve(level={k: specs[k].weight for k in unfrozen},
-                               level_max=breakpoint_t, routes=False)
+            sol = _solve_frozen(master, specs, rates,
+                                level={k: specs[k].weight for k in unfrozen},
+                                level_max=breakpoint_t, routes=False)
             lps += 1
             last = sol
             t = sol.level
@@ -127,9 +130,32 @@ def _maxmin(master: RouteMaster, specs: Mapping[str, Spec]) -> PolicyResult:
                 _freeze(master, k, value, specs[k])
                 done.add(k)
             unfrozen = [k for k in unfrozen if k not in done]
-    last = master.solve()  # every demand fixed: one feasibility solve gives the routes
+    # every demand fixed: one feasibility solve gives the routes
+    last = _solve_frozen(master, specs, rates)
     lps += 1
     return PolicyResult(rates=_delivered(last, rates), solution=last, lps=lps)
+
+
+def _solve_frozen(master: RouteMaster, specs: Mapping[str, Spec], frozen: dict[str, float],
+                  **kw: Any) -> RouteSolution:
+    """``master.solve(**kw)``; when only frozen values (not floors) are short by LP
+    round-off (at most 1e-6 of their value), lower those values by the shortfall and retry:
+    the levels were computed to the LP's tolerance, so they may be jointly infeasible by as
+    much. A real shortfall (a floor) propagates."""
+    for _ in range(3):
+        try:
+            return master.solve(**kw)
+        except InfeasibleRatesError as err:
+            fixable = {k: v for k, v in err.deficit.items()
+                       if isinstance(k, str) and k in frozen
+                       and v <= _ROUNDOFF_REL * max(frozen[k], 1e-300)
+                       and frozen[k] - v >= specs[k].floor * (1.0 - 1e-9)}
+            if len(fixable) != len(err.deficit):
+                raise
+            for k, v in fixable.items():
+                frozen[k] = max(frozen[k] - 2.0 * v, specs[k].floor)
+                _freeze(master, k, frozen[k], specs[k])
+    return master.solve(**kw)
 
 
 def _delivered(sol: RouteSolution, target: Mapping[str, float]) -> dict[str, float]:

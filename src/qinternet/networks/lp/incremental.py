@@ -56,6 +56,10 @@ _MAX_CUT_COEF = 1e12
 _MAX_RHS = 1e15
 _RED_TOL = 1e-9
 _MAX_ROUNDS = 2000
+#: HiGHS' tolerances: ours (tight) and its defaults (the fallback of a phase 2 that HiGHS
+#: calls infeasible after phase 1 proved it feasible).
+_FEAS_TOL = 1e-9
+_LOOSE_TOL = 1e-7
 #: Phase 1 ends "feasible" when every deficit is below this (relative to the scaled bound).
 _PHASE1_TOL = 1e-9
 #: Groups up to this many terminals are priced exactly.
@@ -623,8 +627,8 @@ class RouteMaster:
                 raise InfeasibleRatesError(deficit)
             # deficits within the tolerance stay allowed in phase 2 (at no cost), or the
             # strict phase 2 may call infeasible what phase 1 found feasible to 1e-9
-            slack = [(self.art_col[s], float(x[self.art_col[s]])) for s in live
-                     if x[self.art_col[s]] > 0.0]
+            slack = [(self.art_col[s], _PHASE1_TOL * max(1.0, low[self.rate_row[s]]))
+                     for s in live if low[self.rate_row[s]] > 0.0]
             if slack:
                 idx = np.array([c for c, _ in slack], dtype=np.int32)
                 self.h.changeColsBounds(idx.size, idx, np.zeros(idx.size),
@@ -632,7 +636,19 @@ class RouteMaster:
             r, ok = self._generate(live, False, what)
             rounds += r
             if not ok and self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-                run_checked(self.h, what)
+                # phase 1 proved the bounds feasible to 1e-9; a phase 2 still called
+                # infeasible is HiGHS' tight tolerance on a badly spread LP (seen on SNDlib
+                # abilene): solve it with HiGHS' default tolerances (1e-7) instead
+                self.h.setOptionValue("primal_feasibility_tolerance", _LOOSE_TOL)
+                self.h.setOptionValue("dual_feasibility_tolerance", _LOOSE_TOL)
+                try:
+                    r, ok = self._generate(live, False, what)
+                    rounds += r
+                    if not ok and self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                        run_checked(self.h, what)
+                finally:
+                    self.h.setOptionValue("primal_feasibility_tolerance", _FEAS_TOL)
+                    self.h.setOptionValue("dual_feasibility_tolerance", _FEAS_TOL)
             result = self._read(g, lev, coef, live, rounds, ok, routes)
             if slack:
                 self.h.changeColsBounds(idx.size, idx, np.zeros(idx.size), np.zeros(idx.size))
