@@ -43,7 +43,7 @@ __all__ = ["Controller", "replay"]
 FLOOR_REL_TOL = 1e-9
 #: Best-effort rates below this fraction of the demand's own scale (its widest-path rate on
 #: the nominal capacities) are reported as 0 (LP round-off).
-SNAP_REL = 1e-9
+SNAP_REL = 1e-7
 
 
 class Controller:

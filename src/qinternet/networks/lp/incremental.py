@@ -547,21 +547,26 @@ class RouteMaster:
             todo = [s for s in live if theta[s] > _RED_TOL]
             if not todo:
                 return rounds, True
-            new = []
             # partial pricing: pairs first (cheap Dijkstra); groups (Dreyfus-Wagner) only in a
-            # round where no pair column prices out; convergence needs both to find nothing
+            # round where no pair column was added; convergence needs both to add nothing
+            # (a candidate already present or too narrow to add does not count)
             pairs = [s for s in todo if len(self.terminals[s]) == 2]
             groups = [s for s in todo if len(self.terminals[s]) > 2]
-            # both pricing passes (tie-broken and plain) contribute columns: more per round
-            for batch, passes in ((pairs, (price + tie, price)), (groups, (price + tie, price))):
-                for w_link in passes if batch else ():
+            added = 0
+            for batch in (pairs, groups):
+                if not batch:
+                    continue
+                new = []
+                # both pricing passes (tie-broken and plain) contribute columns
+                for w_link in (price + tie, price):
                     for s, _, links, nodes in self._price(w_link, batch):
                         cost = self.dscale[s] * float(price[list(links)].sum())
                         if cost < theta[s] - _RED_TOL * max(1.0, theta[s]):
                             new.append((s, links, nodes))
-                if new:
+                added = self._add_columns(new) if new else 0
+                if added:
                     break
-            if not new or self._add_columns(new) == 0:
+            if not added:
                 return rounds, True
         return rounds, False
 
