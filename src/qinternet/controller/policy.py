@@ -168,20 +168,26 @@ def _delivered(sol: RouteSolution, target: Mapping[str, float]) -> dict[str, flo
 
 
 def _throughput(master: RouteMaster, specs: Mapping[str, Spec]) -> PolicyResult:
-    rates: dict[str, float] = {}
+    """Lexicographic over classes: each class's weighted total is maximised and then held
+    (a row ``sum w R >= value``, not the individual rates: a class's optimum need not be
+    unique, and its choice must not cost a lower class)."""
     lps = 0
-    last: RouteSolution | None = None
-    for members in _classes(specs):
-        sol = master.solve(rates={k: specs[k].weight for k in members}, routes=False)
+    rows: list[int] = []
+    try:
+        for members in _classes(specs):
+            weights = {k: specs[k].weight for k in members}
+            sol = master.solve(rates=weights, routes=False)
+            lps += 1
+            value = sum(weights[k] * float(sol.rates.get(k, 0.0)) for k in members)
+            rows.append(master.add_sum_bound(weights, value * (1.0 - _FREEZE_REL)))
+        # one final solve delivers the routes: the highest class's total again (all held)
+        top = _classes(specs)[0] if specs else []
+        last = master.solve(rates={k: specs[k].weight for k in top})
         lps += 1
-        last = sol
-        for k in members:
-            v = float(sol.rates.get(k, 0.0))
-            rates[k] = v
-            _freeze(master, k, max(v, 0.0), specs[k])
-    last = master.solve()
-    lps += 1
-    return PolicyResult(rates={k: float(last.rates.get(k, 0.0)) for k in rates},
+    finally:
+        for row in rows:
+            master.remove_sum_bound(row)
+    return PolicyResult(rates={k: float(last.rates.get(k, 0.0)) for k in specs},
                         solution=last, lps=lps)
 
 

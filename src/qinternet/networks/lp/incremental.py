@@ -28,6 +28,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import highspy
 import igraph as ig
@@ -61,7 +62,9 @@ _MAX_ROUNDS = 2000
 _FEAS_TOL = 1e-9
 _LOOSE_TOL = 1e-7
 #: Phase 1 ends "feasible" when every deficit is below this (relative to the scaled bound).
-_PHASE1_TOL = 1e-9
+_PHASE1_TOL = 1e-8
+#: Cost of the tolerance-level slack allowed in phase 2 (scaled objective units).
+_SLACK_COST = 1e4
 #: Groups up to this many terminals are priced exactly.
 _EXACT_TERMINALS = 10
 _MAX_CUTS_PER_ROUND = 64
@@ -238,6 +241,7 @@ class RouteMaster:
         self._level_dual: dict[Hashable, float] = {}
         self._tau_ref = 1.0
         self._coef: dict[int, float] = {}            # slot -> coefficient of tau in the matrix
+        self._sum_rows: dict[int, dict[int, float]] = {}  # row -> slot -> coefficient
         self._dead: list[int] = []                   # per column: links of it that are down
         self._link_cols: dict[int, list[int]] = {}   # link -> columns through it
 
@@ -339,6 +343,26 @@ class RouteMaster:
     def live(self) -> list[Hashable]:
         """Keys of the live demands, in insertion order."""
         return [k for k in self.keys if k is not None]
+
+    def add_sum_bound(self, weights: Mapping[Any, float], lower: float) -> int:
+        """Add the row ``sum_i weights_i R_i >= lower`` (e.g. a class's throughput held at
+        its optimum while a lower class is served); returns a handle for
+        :meth:`remove_sum_bound`. Unit of the capacities."""
+        slots = {self._slot(k): float(w) for k, w in weights.items() if w}
+        ref = max((abs(w) * self.dscale[s] for s, w in slots.items()), default=1.0) or 1.0
+        coef = {s: w * self.dscale[s] / ref for s, w in slots.items()}
+        cols = [i for i, s in enumerate(self.col_slot) if s in coef]
+        row = self.h.getNumRow()
+        self.h.addRow(lower / ref, INF, len(cols),
+                      np.array([self.col_index[i] for i in cols], dtype=np.int32),
+                      np.array([coef[self.col_slot[i]] for i in cols]))
+        self._sum_rows[row] = coef
+        return row
+
+    def remove_sum_bound(self, handle: int) -> None:
+        """Drop a row added by :meth:`add_sum_bound` (it becomes free)."""
+        if self._sum_rows.pop(handle, None) is not None:
+            self.h.changeRowBounds(handle, -INF, INF)
 
     def level_duals(self) -> dict[Hashable, float]:
         """Dual values (>= 0) of the level rows ``R_i >= w_i t`` of the last solve, per key.
@@ -465,6 +489,10 @@ class RouteMaster:
             starts.append(len(idx))
             idx += [*np.asarray(links)[keep].tolist(), self.rate_row[s], self.level_row[s]]
             vals += [*coef[keep].tolist(), 1.0, 1.0]
+            for row, weights in self._sum_rows.items():
+                if s in weights:
+                    idx.append(row)
+                    vals.append(weights[s])
             cost.append(self._cur_cost.get(s, 0.0))
         nf = len(fresh)
         c0 = self.h.getNumCol()
@@ -544,6 +572,10 @@ class RouteMaster:
             price = np.maximum(-dual[: self.m], 0.0) * inv_rho  # per unit of rate
             theta = {s: -self._cur_cost.get(s, 0.0) + dual[self.rate_row[s]]
                      + dual[self.level_row[s]] for s in live}
+            for row, weights in self._sum_rows.items():  # held class totals
+                for s, c in weights.items():
+                    if s in theta:
+                        theta[s] += c * dual[row]
             todo = [s for s in live if theta[s] > _RED_TOL]
             if not todo:
                 return rounds, True
@@ -578,8 +610,8 @@ class RouteMaster:
             self._add_columns([(s, lk, nd) for s, _, lk, nd in
                                self._price(inv / float(inv.max(initial=1.0)), todo)])
 
-    def solve(self, *, rates: Mapping[Hashable, float] | None = None,
-              level: Mapping[Hashable, float] | None = None,
+    def solve(self, *, rates: Mapping[Any, float] | None = None,
+              level: Mapping[Any, float] | None = None,
               level_max: float = float("inf"), routes: bool = True) -> RouteSolution:
         """Maximise ``t + sum_i g_i R_i`` (``level`` = {key: w_i} adds ``R_i >= w_i t``;
         ``rates`` = {key: g_i}) subject to the rate bounds and link capacities.
@@ -635,9 +667,12 @@ class RouteMaster:
             slack = [(self.art_col[s], _PHASE1_TOL * max(1.0, low[self.rate_row[s]]))
                      for s in live if low[self.rate_row[s]] > 0.0]
             if slack:
+                # penalised, so that the objective cannot exploit the slack (a level would
+                # overshoot by it and leave the next level infeasible)
                 idx = np.array([c for c, _ in slack], dtype=np.int32)
                 self.h.changeColsBounds(idx.size, idx, np.zeros(idx.size),
                                         np.array([v for _, v in slack]))
+                self.h.changeColsCost(idx.size, idx, np.full(idx.size, _SLACK_COST))
             r, ok = self._generate(live, False, what)
             rounds += r
             if not ok and self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
@@ -657,6 +692,7 @@ class RouteMaster:
             result = self._read(g, lev, coef, live, rounds, ok, routes)
             if slack:
                 self.h.changeColsBounds(idx.size, idx, np.zeros(idx.size), np.zeros(idx.size))
+                self.h.changeColsCost(idx.size, idx, np.zeros(idx.size))
             return result
         return self._read(g, lev, coef, live, rounds, ok, routes)
 
@@ -1019,8 +1055,8 @@ class CutPool:
         found.sort(key=lambda f: -f[0])
         return [side for _, side in found[:_MAX_CUTS_PER_ROUND]]
 
-    def solve(self, *, rates: Mapping[Hashable, float] | None = None,
-              level: Mapping[Hashable, float] | None = None,
+    def solve(self, *, rates: Mapping[Any, float] | None = None,
+              level: Mapping[Any, float] | None = None,
               level_max: float = float("inf"), gomory_hu: bool = True) -> CutPoolSolution:
         """Maximise ``t + sum_i g_i R_i`` over the cut LP (separating per-demand min cuts).
 
