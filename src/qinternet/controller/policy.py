@@ -142,14 +142,18 @@ def _solve_frozen(master: RouteMaster, specs: Mapping[str, Spec], frozen: dict[s
     round-off (at most 1e-6 of their value), lower those values by the shortfall and retry:
     the levels were computed to the LP's tolerance, so they may be jointly infeasible by as
     much. A real shortfall (a floor) propagates."""
-    for _ in range(3):
+    for _ in range(5):
         try:
             return master.solve(**kw)
         except InfeasibleRatesError as err:
+            # a frozen value that is not a floor can always be lowered (the level LPs that
+            # set it were feasible, so a shortfall is numerical); a floor's shortfall beyond
+            # round-off is real and propagates (the engine sheds floors)
             fixable = {k: v for k, v in err.deficit.items()
                        if isinstance(k, str) and k in frozen
-                       and v <= _ROUNDOFF_REL * max(frozen[k], 1e-300)
-                       and frozen[k] - v >= specs[k].floor * (1.0 - 1e-9)}
+                       and (specs[k].floor == 0.0
+                            or (v <= _ROUNDOFF_REL * max(frozen[k], 1e-300)
+                                and frozen[k] - v >= specs[k].floor * (1.0 - 1e-9)))}
             if len(fixable) != len(err.deficit):
                 raise
             for k, v in fixable.items():

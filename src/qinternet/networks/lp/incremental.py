@@ -563,6 +563,9 @@ class RouteMaster:
             rounds += 1
             self.h.run()
             status = self.h.getModelStatus()
+            if status not in (highspy.HighsModelStatus.kOptimal,
+                              highspy.HighsModelStatus.kInfeasible):
+                status = self._recover()
             if status != highspy.HighsModelStatus.kOptimal:
                 if not phase1 and status == highspy.HighsModelStatus.kInfeasible:
                     return rounds, False
@@ -601,6 +604,25 @@ class RouteMaster:
             if not added:
                 return rounds, True
         return rounds, False
+
+    def _recover(self) -> highspy.HighsModelStatus:
+        """A warm solve that ended neither optimal nor infeasible (HiGHS "Unknown" after
+        numerical trouble on a badly spread LP, seen on SNDlib nobel-eu): solve again from
+        scratch, then with HiGHS' default tolerances; returns the last status."""
+        self.h.clearSolver()
+        self.h.run()
+        status = self.h.getModelStatus()
+        if status in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kInfeasible):
+            return status
+        self.h.setOptionValue("primal_feasibility_tolerance", _LOOSE_TOL)
+        self.h.setOptionValue("dual_feasibility_tolerance", _LOOSE_TOL)
+        try:
+            self.h.clearSolver()
+            self.h.run()
+            return self.h.getModelStatus()
+        finally:
+            self.h.setOptionValue("primal_feasibility_tolerance", _FEAS_TOL)
+            self.h.setOptionValue("dual_feasibility_tolerance", _FEAS_TOL)
 
     def _seed(self, live: Sequence[int]) -> None:
         have = set(self.col_slot)
