@@ -173,7 +173,7 @@ def dejmps(chi_a: tuple[float, float, float], chi_b: tuple[float, float, float]
     --------
     >>> p, chi = dejmps((0.8, 0.8, 0.8), (0.8, 0.8, 0.8))
     >>> round(p, 6), tuple(round(c, 6) for c in chi)
-    (0.82, (0.804878, 0.804878, 0.95122))
+    (0.82, (0.780488, 0.780488, 0.97561))
     """
     return _apply(DEJMPS_FORMS, chi_a, chi_b)
 
@@ -191,7 +191,7 @@ def bbpssw(chi_a: tuple[float, float, float], chi_b: tuple[float, float, float]
     --------
     >>> p, chi = bbpssw((0.8, 0.8, 0.8), (0.8, 0.8, 0.8))
     >>> round(p, 6), round(chi[0], 6)
-    (0.82, 0.813008)
+    (0.82, 0.845528)
     """
     return _apply(BBPSSW_FORMS, chi_a, chi_b)
 
