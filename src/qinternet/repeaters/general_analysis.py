@@ -225,7 +225,8 @@ def result_from_distributions(
         segments=len(chain.segments),
         p_gen=tuple(s.p_gen for s in chain.segments),
         p_swap=chain.p_swap,
-        werner_w0=tuple(sum(s.correlators) / 3.0 for s in chain.segments),
+        werner_w0=tuple(s.werner_w0 if s.bell_diagonal is None else sum(s.correlators) / 3.0
+                        for s in chain.segments),
         coherence_time_steps=chain.coherence_time_steps,
         dephasing_time_steps=chain.dephasing_time_steps,
         cutoff_steps=mem,

@@ -289,11 +289,24 @@ def _key(chain: RepeaterChain, node: TreeNode) -> object:
     return ("d", node.protocol, _key(chain, node.first), _key(chain, node.second))
 
 
+def _require_success(success: FloatArray, policy: LevelPolicy) -> None:
+    """A level whose attempts can never succeed (cut-offs reject every pair) has no delivery."""
+    if float(success.sum()) > 0.0:
+        return
+    names = [(n, v) for n, v in (("werner_cutoff", policy.werner_cutoff),
+                                 ("run_time_cutoff_steps", policy.run_time_steps),
+                                 ("cutoff_steps", policy.memory_steps)) if v is not None]
+    name, value = names[0] if names else ("p_swap", None)
+    raise InvalidParameterError(name, value, "rejects every attempt of a level: the chain never "
+                                "delivers a link")
+
+
 def _swap(a: _Link, b: _Link, policy: LevelPolicy, decays: tuple[float, float, float],
           p_swap: float) -> _Link:
     join = PairJoin(a.pmf, a.comps, b.pmf, b.comps, decays, policy)
     u = tuple(join.cross(a.comps[k], decays[k], b.comps[k], decays[k]) for k in range(3))
     success = p_swap * join.passing
+    _require_success(success, policy)
     restart = join.fail + (1.0 - p_swap) * join.passing
     weighted = [p_swap * u[0]] if u[0] is u[1] is u[2] else [p_swap * c for c in u]
     pmf, outs = sum_restarts(success, restart, weighted)
@@ -323,6 +336,7 @@ def _distill(a: _Link, b: _Link, policy: LevelPolicy, decays: tuple[float, float
         return total
 
     success = form(forms[0])
+    _require_success(success, policy)
     restart = join.fail + (join.passing - success)
     outs_w = [form(forms[1][k]) for k in range(3)]
     iso = protocol == "bbpssw"

@@ -132,6 +132,8 @@ def optimize_chain_cutoffs(
     base = _with(chain, field, None)
     base_result = analyze_repeater_chain(base, key_protocol=key_protocol)
     hi = _W_GRID if kind == "fidelity" else base_result.truncation_steps
+    # candidates whose waiting time needs far more than the chain without the cut-off are poor
+    cap = max(1 << 16, 16 * base_result.truncation_steps)
     cache: dict[tuple[int | None, ...], float] = {}
     unresolved = 0
 
@@ -148,11 +150,15 @@ def optimize_chain_cutoffs(
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", QinternetWarning)
-                rate = analyze_repeater_chain(trial, key_protocol=key_protocol
+                rate = analyze_repeater_chain(trial, key_protocol=key_protocol,
+                                              max_truncation_steps=cap
                                               ).secret_key_rate_bits_per_step
-        except InvalidParameterError:
-            unresolved += 1
-            rate = 0.0
+        except InvalidParameterError as err:
+            if err.name in ("max_truncation_steps", "truncation_steps"):
+                unresolved += 1     # needs a window beyond the cap
+            rate = 0.0              # otherwise: the cut-offs reject every attempt
+
+        rate = rate if rate == rate else 0.0   # NaN guard
         cache[ks] = rate
         return rate
 

@@ -1,0 +1,188 @@
+"""``qinternet repeater`` for heterogeneous chains: per-segment lists, swap order, new cut-offs.
+
+Used when ``--p-gen``, ``--werner`` or ``--segment-length-km`` hold several comma-separated
+values, or when ``--swap-order``, ``--werner-cutoff``, ``--run-time-cutoff`` or
+``--dephasing-time`` is given. The JSON keys of the nested chain are kept (``p_gen``,
+``werner_w0`` and ``segment_length_km`` become per-segment lists) and the new quantities are
+added. No physics here: parsing and library calls only.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+from qinternet.cli._common import as_option
+from qinternet.errors import InvalidParameterError
+from qinternet.repeaters.general_analysis import analyze_repeater_chain
+from qinternet.repeaters.general_chain import ChainSegment, RepeaterChain
+from qinternet.repeaters.general_optimize import CutoffKind, optimize_chain_cutoffs
+from qinternet.repeaters.keyrate import KeyProtocol
+from qinternet.repeaters.physical import (
+    attempt_time_s,
+    coherence_time_steps,
+    elementary_link_probability,
+    link_coherence_time_s,
+)
+from qinternet.repeaters.physical_general import physical_chain_dict
+
+__all__ = ["GENERAL_TRIGGERS", "parse_float_list", "run_general"]
+
+#: Options that select the heterogeneous-chain path when given.
+GENERAL_TRIGGERS = ("swap_order", "werner_cutoff", "run_time_cutoff", "dephasing_time")
+
+_NAMES = {
+    "p_gen": "--p-gen", "p_swap": "--p-swap", "werner_w0": "--werner",
+    "coherence_time_steps": "--coherence-time", "dephasing_time_steps": "--dephasing-time",
+    "swap_order": "--swap-order", "cutoff_steps": "--cutoffs",
+    "werner_cutoff": "--werner-cutoff", "run_time_cutoff_steps": "--run-time-cutoff",
+    "truncation_steps": "--truncation-steps", "max_truncation_steps": "--truncation-steps",
+    "segment_length_km": "--segment-length-km", "attenuation_db_per_km": "--attenuation-db-per-km",
+    "source_efficiency": "--source-efficiency", "detector_efficiency": "--detector-efficiency",
+    "coherence_time_s": "--coherence-time-s", "memory_coherence_time_s":
+    "--memory-coherence-time-s", "attempt_time_s": "--attempt-time-s",
+}
+
+
+def parse_float_list(option: str, text: str) -> list[float]:
+    """Comma-separated floats (``0.1,0.2``); errors name the option and echo the text."""
+    values: list[float] = []
+    for part in text.split(","):
+        try:
+            value = float(part.strip())
+        except ValueError:
+            raise InvalidParameterError(option, text, "must be a number or comma-separated "
+                                        "numbers") from None
+        if not math.isfinite(value):
+            raise InvalidParameterError(option, text, "must be finite numbers")
+        values.append(value)
+    return values
+
+
+def _level_values(option: str, text: str | None, kind: str) -> tuple[Any, ...] | Any | None:
+    if text is None:
+        return None
+    out: list[Any] = []
+    for part in (p.strip() for p in text.split(",")):
+        if part.lower() in ("none", "inf", "-"):
+            out.append(None)
+            continue
+        try:
+            v = float(part)
+        except ValueError:
+            raise InvalidParameterError(option, text, "must be comma-separated numbers (or "
+                                        "'none')") from None
+        if kind == "int":
+            if not v.is_integer() or v < 0:
+                raise InvalidParameterError(option, text, "must be integers >= 0 (or 'none')")
+            out.append(int(v))
+        else:
+            out.append(v)
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def _broadcast(lists: dict[str, list[float]], segments: int | None) -> int:
+    lengths = {len(v) for v in lists.values() if len(v) > 1}
+    if len(lengths) > 1:
+        given = "/".join(f"{k} ({len(v)} values)" for k, v in lists.items() if len(v) > 1)
+        raise InvalidParameterError(given.split(" ")[0], given,
+                                    "must have the same number of values (one per segment)")
+    n = lengths.pop() if lengths else None
+    if segments is not None:
+        if n is not None and n != segments:
+            raise InvalidParameterError("--levels", int(math.log2(segments)),
+                                        f"gives {segments} segments but {n} per-segment "
+                                        "values were given (omit --levels with lists)")
+        return segments
+    if n is None:
+        raise InvalidParameterError("--levels", "missing",
+                                    "is required when --p-gen has a single value")
+    return n
+
+
+def run_general(opts: dict[str, Any]) -> dict[str, Any]:
+    """Analyse (or optimise) the heterogeneous chain described by the CLI options."""
+    if opts["distillation_rounds"] is not None:
+        raise InvalidParameterError("--distillation-rounds", opts["distillation_rounds"],
+                                    "is available only for equal segments with --levels")
+    if opts["plot"] is not None:
+        raise InvalidParameterError("--plot", opts["plot"],
+                                    "is available only for the nested (equal-segment) chain")
+    if opts["cutoff_kind"] not in ("memory", "fidelity", "run-time"):
+        raise InvalidParameterError("--cutoff-kind", opts["cutoff_kind"],
+                                    "must be 'memory', 'fidelity' or 'run-time'")
+    levels = opts["levels"]
+    p_list = [] if opts["p_gen"] is None else parse_float_list("--p-gen", opts["p_gen"])
+    l_list = ([] if opts["segment_length_km"] is None
+              else parse_float_list("--segment-length-km", opts["segment_length_km"]))
+    w_list = parse_float_list("--werner", opts["werner"])
+    n = _broadcast({"--p-gen": p_list, "--segment-length-km": l_list, "--werner": w_list},
+                   None if levels is None else 2**levels)
+    if l_list:
+        with as_option(_NAMES):
+            p_list = [elementary_link_probability(
+                length, opts["attenuation_db_per_km"],
+                source_efficiency=opts["source_efficiency"],
+                detector_efficiency=opts["detector_efficiency"]) for length in l_list]
+    p_all = p_list * n if len(p_list) == 1 else p_list
+    w_all = w_list * n if len(w_list) == 1 else w_list
+    lengths = l_list * n if len(l_list) == 1 else l_list
+    step_s: float | None = None
+    if opts["clock_rate_hz"] is not None:
+        step_s = 1.0 / opts["clock_rate_hz"]
+    elif opts["attempt_time_s"] is not None:
+        step_s = float(opts["attempt_time_s"])
+    elif lengths:
+        with as_option(_NAMES):   # one common clock: the slowest (longest) segment's attempt
+            step_s = max(attempt_time_s(length, opts["heralding"]) for length in lengths)
+    coherence = opts["coherence_time"]
+    link_s = opts["coherence_time_s"]
+    if opts["memory_coherence_time_s"] is not None:
+        with as_option(_NAMES):
+            link_s = link_coherence_time_s(opts["memory_coherence_time_s"])
+    if link_s is not None:
+        if step_s is None:
+            raise InvalidParameterError("--coherence-time-s", link_s, "needs --clock-rate-hz, "
+                                        "--attempt-time-s or --segment-length-km")
+        with as_option(_NAMES):
+            coherence = coherence_time_steps(link_s, step_s)
+    cut: Any = opts["cutoff"]
+    if opts["cutoffs"] is not None:
+        cut = _level_values("--cutoffs", opts["cutoffs"], "int")
+    with as_option(_NAMES):
+        segments = tuple(ChainSegment(p_gen=p, werner_w0=w)
+                         for p, w in zip(p_all, w_all, strict=True))
+        chain = RepeaterChain(
+            segments=segments, p_swap=opts["p_swap"], coherence_time_steps=coherence,
+            dephasing_time_steps=opts["dephasing_time"],
+            swap_order=opts["swap_order"] or "balanced",
+            cutoff_steps=cut,
+            werner_cutoff=_level_values("--werner-cutoff", opts["werner_cutoff"], "float"),
+            run_time_cutoff_steps=_level_values("--run-time-cutoff", opts["run_time_cutoff"],
+                                                "int"),
+        )
+    protocol: KeyProtocol = "six-state" if opts["six_state"] else "bb84"
+    with warnings.catch_warnings(record=True) as caught, as_option(_NAMES):
+        warnings.simplefilter("always")
+        optimum = None
+        if opts["optimize_cutoff"]:
+            kind: CutoffKind = opts["cutoff_kind"]
+            optimum = optimize_chain_cutoffs(chain, kind=kind, per_level=opts["per_level"],
+                                             key_protocol=protocol)
+            result = optimum.result
+        else:
+            result = analyze_repeater_chain(chain, truncation_steps=opts["truncation_steps"],
+                                            key_protocol=protocol)
+    if step_s is not None:
+        data = physical_chain_dict(
+            result, attempt_time_s=step_s, segment_lengths_km=lengths or None,
+            attenuation_db_per_km=opts["attenuation_db_per_km"] if lengths else None)
+    else:
+        data = result.to_dict()
+    data["truncation"] = "automatic" if opts["truncation_steps"] is None else "fixed"
+    if optimum is not None:
+        data.update(optimum.to_dict())
+    data["warnings"] = [" ".join(str(w.message).split()) for w in caught]
+    data["plot"] = None
+    return data
