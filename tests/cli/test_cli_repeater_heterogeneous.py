@@ -119,3 +119,27 @@ def test_bounds_with_repeater_links(tmp_path: Path, capsys: pytest.CaptureFixtur
                  "--repeater-links", str(tmp_path / "rl.json")])
     _, err = capsys.readouterr()
     assert code == 2 and "--repeater-links" in err
+
+
+def test_node_positions_give_segment_lengths(capsys: pytest.CaptureFixture[str]) -> None:
+    by_pos = _json(capsys, "repeater", "--node-positions-km", "0,40,95,120", "--p-swap", "0.5")
+    by_len = _json(capsys, "repeater", "--segment-length-km", "40,55,25", "--p-swap", "0.5")
+    assert by_pos["segment_length_km"] == [40.0, 55.0, 25.0]
+    assert by_pos["mean_waiting_time_s"] == by_len["mean_waiting_time_s"]
+
+
+@pytest.mark.parametrize(("args", "option"), [
+    (["--p-gen", "1e-7,1e-7,1e-7", "--p-swap", "0.1"], "--p-gen/--p-swap"),
+    (["--p-swap", "0.5", "--swap-order", "sequential"], "--p-gen/--segment-length-km"),
+    (["--node-positions-km", "0,40,30", "--p-swap", "0.5"], "--node-positions-km"),
+    (["--node-positions-km", "0,40", "--p-gen", "0.1,0.2", "--p-swap", "0.5"],
+     "--node-positions-km"),
+    (["--p-gen", "0.1,0.2", "--p-swap", "0.5", "--cutoff-kind", "x", "--optimize-cutoff"],
+     "--cutoff-kind"),
+])
+def test_more_bad_input_exits_2(capsys: pytest.CaptureFixture[str], args: list[str],
+                                option: str) -> None:
+    code = main(["repeater", *args])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and option in err and "Traceback" not in err

@@ -11,11 +11,13 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qinternet.errors import InvalidParameterError
 from qinternet.repeaters._pair_join import LevelPolicy, PairJoin
 from qinternet.repeaters.chain import NestedChain, analyze_chain, chain_distributions
-from qinternet.repeaters.general_analysis import analyze_repeater_chain
+from qinternet.repeaters.general_analysis import analyze_repeater_chain, mean_upper_bound_steps
 from qinternet.repeaters.general_chain import (
     ChainSegment,
     RepeaterChain,
@@ -332,3 +334,36 @@ def test_distillation_of_different_spans_is_refused() -> None:
     with pytest.raises(InvalidParameterError, match="same segments"):
         RepeaterChain(segments=(S(p_gen=0.1),) * 2, p_swap=0.5,
                       swap_order=Distill(Swap(0, 1), 0))
+
+
+@pytest.mark.parametrize("order", ["balanced", "sequential", "(0,((1,2),3))"])
+def test_any_tree_with_perfect_swaps_is_the_max_of_the_segments(order: str) -> None:
+    # p_swap = 1, no cut-off: every tree delivers at max_i T_i, E = sum_t (1 - prod_i F_i(t))
+    ps = (0.1, 0.25, 0.05, 0.4)
+    ch = RepeaterChain(segments=tuple(S(p_gen=p) for p in ps), p_swap=1.0, swap_order=order)
+    t = np.arange(0, 4000)
+    cdf = np.prod([1 - (1 - p) ** t for p in ps], axis=0)
+    assert analyze_repeater_chain(ch).mean_waiting_time_steps == pytest.approx(
+        float(np.sum(1 - cdf)), rel=1e-10)
+
+
+@settings(max_examples=25, deadline=None)
+@given(ps=st.lists(st.floats(0.05, 1.0), min_size=2, max_size=4),
+       ws=st.lists(st.floats(0.5, 1.0), min_size=4, max_size=4),
+       a=st.floats(0.3, 1.0), tau=st.one_of(st.none(), st.integers(0, 30)),
+       t_coh=st.one_of(st.none(), st.floats(5.0, 500.0)),
+       sequential=st.booleans())
+def test_invariants_of_random_unequal_chains(ps: list[float], ws: list[float], a: float,
+                                             tau: int | None, t_coh: float | None,
+                                             sequential: bool) -> None:
+    segs = tuple(S(p_gen=p, werner_w0=w) for p, w in zip(ps, ws, strict=False))
+    ch = RepeaterChain(segments=segs, p_swap=a, coherence_time_steps=t_coh, cutoff_steps=tau,
+                       swap_order="sequential" if sequential else "balanced")
+    r = analyze_repeater_chain(ch)
+    assert r.coverage <= 1.0
+    assert r.mean_werner <= math.prod(s.werner_w0 for s in segs) + 1e-12
+    ok = ~np.isnan(r.werner_by_time)
+    # W(t) = PW/P carries FFT round-off ~1e-16 max(P)/P(t), up to ~1e-8 where P >= 1e-8 max P
+    assert np.all(r.werner_by_time[ok] <= math.prod(s.werner_w0 for s in segs) + 1e-6)
+    if tau is None:
+        assert r.mean_waiting_time_steps <= mean_upper_bound_steps(ch) * (1 + 1e-12)

@@ -25,19 +25,23 @@ from qinternet.repeaters.physical import (
     elementary_link_probability,
     link_coherence_time_s,
 )
-from qinternet.repeaters.physical_general import physical_chain_dict
+from qinternet.repeaters.physical_general import (
+    physical_chain_dict,
+    segment_lengths_from_positions,
+)
 
 __all__ = ["GENERAL_TRIGGERS", "parse_float_list", "run_general"]
 
 #: Options that select the heterogeneous-chain path when given.
-GENERAL_TRIGGERS = ("swap_order", "werner_cutoff", "run_time_cutoff", "dephasing_time")
+GENERAL_TRIGGERS = ("swap_order", "werner_cutoff", "run_time_cutoff", "dephasing_time",
+                    "node_positions_km")
 
 _NAMES = {
     "p_gen": "--p-gen", "p_swap": "--p-swap", "werner_w0": "--werner",
     "coherence_time_steps": "--coherence-time", "dephasing_time_steps": "--dephasing-time",
     "swap_order": "--swap-order", "cutoff_steps": "--cutoffs",
     "werner_cutoff": "--werner-cutoff", "run_time_cutoff_steps": "--run-time-cutoff",
-    "truncation_steps": "--truncation-steps", "max_truncation_steps": "--truncation-steps",
+    "truncation_steps": "--truncation-steps",
     "segment_length_km": "--segment-length-km", "attenuation_db_per_km": "--attenuation-db-per-km",
     "source_efficiency": "--source-efficiency", "detector_efficiency": "--detector-efficiency",
     "coherence_time_s": "--coherence-time-s", "memory_coherence_time_s":
@@ -116,6 +120,18 @@ def run_general(opts: dict[str, Any]) -> dict[str, Any]:
     p_list = [] if opts["p_gen"] is None else parse_float_list("--p-gen", opts["p_gen"])
     l_list = ([] if opts["segment_length_km"] is None
               else parse_float_list("--segment-length-km", opts["segment_length_km"]))
+    if opts["node_positions_km"] is not None:
+        if l_list or p_list:
+            raise InvalidParameterError("--node-positions-km", opts["node_positions_km"],
+                                        "cannot be combined with --p-gen or "
+                                        "--segment-length-km")
+        with as_option({"node_positions_km": "--node-positions-km"}):
+            l_list = list(segment_lengths_from_positions(
+                parse_float_list("--node-positions-km", opts["node_positions_km"])))
+    if bool(p_list) == bool(l_list):
+        raise InvalidParameterError("--p-gen/--segment-length-km/--node-positions-km",
+                                    "both" if p_list else "neither",
+                                    "exactly one must be given")
     w_list = parse_float_list("--werner", opts["werner"])
     n = _broadcast({"--p-gen": p_list, "--segment-length-km": l_list, "--werner": w_list},
                    None if levels is None else 2**levels)
@@ -163,6 +179,23 @@ def run_general(opts: dict[str, Any]) -> dict[str, Any]:
                                                 "int"),
         )
     protocol: KeyProtocol = "six-state" if opts["six_state"] else "bb84"
+    try:
+        return _compute(chain, opts, protocol, step_s, lengths)
+    except InvalidParameterError as err:
+        if err.name == "max_truncation_steps" and opts["truncation_steps"] is None:
+            given = [n for n, k in (("--p-gen", "p_gen"), ("--segment-length-km",
+                                                          "segment_length_km"),
+                                    ("--node-positions-km", "node_positions_km"))
+                     if opts[k] is not None]
+            raise InvalidParameterError("/".join([*given, "--p-swap"]), "given",
+                                        f"cannot be analysed: the automatic window {err.rule}; "
+                                        "choose larger p_gen / p_swap, fewer segments or "
+                                        "cut-offs") from None
+        raise
+
+
+def _compute(chain: RepeaterChain, opts: dict[str, Any], protocol: KeyProtocol,
+             step_s: float | None, lengths: list[float]) -> dict[str, Any]:
     with warnings.catch_warnings(record=True) as caught, as_option(_NAMES):
         warnings.simplefilter("always")
         optimum = None

@@ -250,6 +250,10 @@ def register(app: typer.Typer) -> None:
                  "10^(-alpha L0/10); the attempt time is 2 L0 / c_fibre (see --heralding) "
                  "unless --clock-rate-hz is given; PLOB of the whole fibre is reported.")
         ] = None,
+        node_positions_km: Annotated[str | None, typer.Option(
+            help="Physical mode: node positions along the fibre in km, comma-separated and "
+                 "increasing (0,40,95,120 is 3 segments of 40, 55, 25 km); alternative to "
+                 "--segment-length-km.")] = None,
         attenuation_db_per_km: Annotated[float, typer.Option(
             help="Fibre attenuation in dB/km (physical mode).")] = DEFAULT_ATTENUATION_DB_PER_KM,
         source_efficiency: Annotated[float, typer.Option(

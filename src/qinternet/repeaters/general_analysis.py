@@ -27,7 +27,42 @@ from qinternet.repeaters.keyrate import EntropyBase, KeyProtocol
 from qinternet.repeaters.results import GeneralChainResult
 from qinternet.repeaters.swap_tree import Distill, Swap, TreeNode
 
-__all__ = ["analyze_repeater_chain", "mean_upper_bound_steps", "state_key_fractions"]
+__all__ = [
+    "analyze_repeater_chain",
+    "mean_lower_bound_steps",
+    "mean_upper_bound_steps",
+    "state_key_fractions",
+]
+
+#: The automatic window is refused up front when the mean's lower bound exceeds the cap by this.
+_REFUSE_FACTOR = 4.0
+
+
+def mean_lower_bound_steps(chain: RepeaterChain) -> float | None:
+    """Lower bound of the mean waiting time for chains without cut-offs (None with cut-offs):
+    ``E[max(T_A, T_B)] >= max(E[T_A], E[T_B])`` per join and every failed swap restarts, so a
+    swap divides by ``p_swap``; an elementary link needs ``1/p_gen`` on average.
+
+    Examples
+    --------
+    >>> from qinternet.repeaters.general_chain import ChainSegment
+    >>> ch = RepeaterChain(segments=(ChainSegment(p_gen=0.1), ChainSegment(p_gen=0.2)),
+    ...                    p_swap=0.5)
+    >>> mean_lower_bound_steps(ch)
+    20.0
+    """
+    cuts = (chain.cutoff_steps, chain.werner_cutoff, chain.run_time_cutoff_steps)
+    if any(v is not None for c in cuts for v in (c if isinstance(c, tuple) else (c,))):
+        return None
+
+    def bound(node: TreeNode) -> float:
+        if isinstance(node, int):
+            return 1.0 / chain.segments[node].p_gen
+        if isinstance(node, Swap):
+            return max(bound(node.left), bound(node.right)) / chain.p_swap
+        assert isinstance(node, Distill)
+        return max(bound(node.first), bound(node.second))
+    return bound(chain.tree)
 
 
 def mean_upper_bound_steps(chain: RepeaterChain) -> float:
@@ -168,6 +203,13 @@ def analyze_repeater_chain(
                                            minimum=2))
     if truncation_steps is not None:
         truncation_steps = require_int("truncation_steps", truncation_steps, minimum=2)
+    else:
+        lower = mean_lower_bound_steps(chain)
+        if lower is not None and lower > _REFUSE_FACTOR * cap:
+            raise InvalidParameterError(
+                "max_truncation_steps", cap,
+                f"is too small for this chain: the mean waiting time is at least {lower:.3g} "
+                f"steps, far more than the automatic window cap of {cap} steps")
     pmf, comps, t_len, coverage = _window(chain, truncation_steps, target_coverage, cap)
     if coverage < min_coverage:
         name = "truncation_steps" if truncation_steps is not None else "max_truncation_steps"
