@@ -157,6 +157,9 @@ NESTED = [
                 cutoff_steps=(16, 31, 55)),
     NestedChain(levels=2, p_gen=0.2, p_swap=0.7, werner_w0=0.95, coherence_time_steps=50,
                 cutoff_steps=5, distillation_rounds=(1, 0, 1)),
+    # window / t_coh = 1365, past the exp overflow (~709) of growing-exponential cumsums
+    NestedChain(levels=2, p_gen=0.05, p_swap=0.5, werner_w0=0.99, coherence_time_steps=3.0,
+                cutoff_steps=4),
 ]
 
 
