@@ -52,7 +52,14 @@ from qinternet.repeaters.swap_tree import (
     tree_height,
 )
 
-__all__ = ["ChainSegment", "RepeaterChain", "chain_from_nested", "link_distributions"]
+__all__ = [
+    "ChainSegment",
+    "RepeaterChain",
+    "chain_from_nested",
+    "link_distributions",
+    "subtree_distributions",
+    "subtree_key",
+]
 
 FloatArray = npt.NDArray[np.float64]
 Comps = tuple[FloatArray, FloatArray, FloatArray]
@@ -281,12 +288,17 @@ def _elementary(seg: ChainSegment, n: int) -> _Link:
     return _Link(pmf, (chi[0] * pmf, chi[1] * pmf, chi[2] * pmf))
 
 
-def _key(chain: RepeaterChain, node: TreeNode) -> object:
+def subtree_key(chain: RepeaterChain, node: TreeNode) -> object:
+    """Hashable key of a sub-tree: equal for sub-trees with equal segments and shape."""
     if isinstance(node, int):
         return chain.segments[node]
     if isinstance(node, Swap):
-        return ("s", _key(chain, node.left), _key(chain, node.right))
-    return ("d", node.protocol, _key(chain, node.first), _key(chain, node.second))
+        return ("s", subtree_key(chain, node.left), subtree_key(chain, node.right))
+    return ("d", node.protocol, subtree_key(chain, node.first),
+            subtree_key(chain, node.second))
+
+
+_key = subtree_key
 
 
 def _require_success(success: FloatArray, policy: LevelPolicy) -> None:
@@ -382,6 +394,14 @@ def link_distributions(chain: RepeaterChain, truncation_steps: int
     >>> round(float(pmf[1]), 12)
     0.25
     """
+    pmf, comps = subtree_distributions(chain, truncation_steps)[subtree_key(chain, chain.tree)]
+    return pmf, comps
+
+
+def subtree_distributions(chain: RepeaterChain, truncation_steps: int
+                          ) -> dict[object, tuple[FloatArray, Comps]]:
+    """``(P, (P chi_X, P chi_Y, P chi_Z))`` of every distinct sub-tree, by :func:`subtree_key`
+    (see :func:`link_distributions`; used by the Monte Carlo's delivery-time fidelity rule)."""
     from qinternet.repeaters._budget import require_window_fits
 
     n = require_int("truncation_steps", truncation_steps, minimum=2)
@@ -408,5 +428,5 @@ def link_distributions(chain: RepeaterChain, truncation_steps: int
                 memo[key] = _distill(a, b, policy, decays, node.protocol)
         return memo[key], level
 
-    link, _ = evaluate(chain.tree)
-    return link.pmf, link.comps
+    evaluate(chain.tree)
+    return {k: (v.pmf, v.comps) for k, v in memo.items()}

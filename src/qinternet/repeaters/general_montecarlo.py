@@ -1,27 +1,42 @@
 """Seeded, vectorised Monte Carlo of a :class:`RepeaterChain` (cross-check of the exact algorithm).
 
-Every sample carries its own delivery time and correlators ``(chi_X, chi_Y, chi_Z)``; cut-off
-decisions use the sample's *own* Werner parameter (the physical rule), whereas the exact
-algorithm decides with the Werner parameter given the delivery time (its conditional mean, as
-the public cut-off code does). Both coincide when the inputs of a fidelity cut-off level have a
-deterministic state given their delivery time (e.g. elementary links, or no decoherence below).
+Every sample carries its own delivery time and correlators ``(chi_X, chi_Y, chi_Z)``. Fidelity
+cut-offs follow one of two rules:
+
+* ``"delivery-time"`` (default, the exact algorithm's rule and the public code's): a link
+  delivered at ``s`` is judged by the Werner parameter ``W(s)`` of its sub-tree given the delivery
+  time, i.e. a time-dependent cut-off ``tau(s)`` fixed in advance; the tables ``tau(s)`` are
+  taken from the exact sub-tree distributions (the policy is an input; sampling, joins,
+  restarts and states are simulated independently);
+* ``"sample"``: by the sample's *own* Werner parameter (what a node knowing the full history
+  would do). Both rules coincide when the inputs of a fidelity level have a deterministic state
+  given their delivery time (elementary links, or no decoherence below).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from qinternet._validation import require_int
+from qinternet.errors import InvalidParameterError
 from qinternet.repeaters._pair_join import LevelPolicy, _max_wait
 from qinternet.repeaters.bell_diagonal import BBPSSW_FORMS, DEJMPS_FORMS
-from qinternet.repeaters.general_chain import RepeaterChain
+from qinternet.repeaters.general_chain import (
+    RepeaterChain,
+    subtree_distributions,
+    subtree_key,
+)
 from qinternet.repeaters.swap_tree import Swap, TreeNode
 
-__all__ = ["GeneralMonteCarloEstimate", "sample_repeater_chain"]
+__all__ = ["FidelityRule", "GeneralMonteCarloEstimate", "sample_repeater_chain"]
+
+#: How a fidelity cut-off judges a link: by its delivery time (exact algorithm) or its sample.
+FidelityRule = Literal["delivery-time", "sample"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -54,12 +69,25 @@ class GeneralMonteCarloEstimate:
 
 
 class _Sampler:
-    def __init__(self, chain: RepeaterChain, rng: np.random.Generator) -> None:
+    def __init__(self, chain: RepeaterChain, rng: np.random.Generator,
+                 tables: dict[object, tuple[FloatArray, tuple[FloatArray, FloatArray,
+                                                                FloatArray]]] | None) -> None:
         self.chain = chain
         self.rng = rng
         self.decays = np.array(chain.decays)
         self.policies = chain.policies
         self.min_w = [math.inf] * chain.levels
+        self.tables = tables
+        self._waits: dict[tuple[object, float], npt.NDArray[np.int64]] = {}
+
+    def _wait_table(self, node: TreeNode, w_cut: float) -> npt.NDArray[np.int64]:
+        """tau(s) of a sub-tree's links for the delivery-time rule (-1: rejected)."""
+        assert self.tables is not None
+        key = (subtree_key(self.chain, node), w_cut)
+        if key not in self._waits:
+            pmf, comps = self.tables[key[0]]
+            self._waits[key] = _max_wait(pmf, comps, self.chain.decays, w_cut, 1 << 40)
+        return self._waits[key]
 
     def sample(self, node: TreeNode, size: int) -> tuple[FloatArray, FloatArray, int]:
         if isinstance(node, int):
@@ -84,7 +112,12 @@ class _Sampler:
             d = t - s
             c_early = np.where(a_early[:, None], ca, cb)
             c_late = np.where(a_early[:, None], cb, ca)
-            duration, passed = self._decide(policy, s, t, d, c_early, c_late)
+            tables = None
+            if self.tables is not None and policy.werner_cutoff is not None:
+                w_cut = float(policy.werner_cutoff)
+                tables = (self._wait_table(kids[0], w_cut), self._wait_table(kids[1], w_cut),
+                          ta, tb, a_early)
+            duration, passed = self._decide(policy, s, t, d, c_early, c_late, tables)
             elapsed[pending] += duration
             dec_early = c_early * self.decays[None, :] ** d[:, None]
             dca = np.where(a_early[:, None], dec_early, ca)
@@ -111,14 +144,26 @@ class _Sampler:
         return out_t, out_c, level
 
     def _decide(self, policy: LevelPolicy, s: FloatArray, t: FloatArray, d: FloatArray,
-                c_early: FloatArray, c_late: FloatArray
+                c_early: FloatArray, c_late: FloatArray, tables: tuple[Any, ...] | None
                 ) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
         m = s.size
         big = np.inf
         tau = np.full(m, big if policy.memory_steps is None else float(policy.memory_steps))
         early_ok = np.ones(m, dtype=bool)
         late_ok = np.ones(m, dtype=bool)
-        if policy.werner_cutoff is not None:
+        if policy.werner_cutoff is not None and tables is not None:
+            wait_a, wait_b, ta, tb, a_early = tables
+            n = wait_a.size
+            ia = np.minimum(ta, n - 1).astype(np.int64)   # beyond the window: last value
+            ib = np.minimum(tb, n - 1).astype(np.int64)
+            tau_a, tau_b = wait_a[ia].astype(np.float64), wait_b[ib].astype(np.float64)
+            tau_a[tau_a >= 1 << 40] = big
+            tau_b[tau_b >= 1 << 40] = big
+            wait = np.where(a_early, tau_a, tau_b)
+            early_ok = wait >= 0
+            tau = np.where(early_ok, np.minimum(tau, wait), tau)
+            late_ok = np.where(a_early, tau_b, tau_a) >= 0
+        elif policy.werner_cutoff is not None:
             w_cut = float(policy.werner_cutoff)
             limit = 1 << 40
             ones = np.ones(m)
@@ -138,8 +183,9 @@ class _Sampler:
         return np.asarray(duration, dtype=np.float64), passed
 
 
-def sample_repeater_chain(chain: RepeaterChain, samples: int, *, seed: int
-                          ) -> GeneralMonteCarloEstimate:
+def sample_repeater_chain(chain: RepeaterChain, samples: int, *, seed: int,
+                          fidelity_rule: FidelityRule = "delivery-time",
+                          truncation_steps: int | None = None) -> GeneralMonteCarloEstimate:
     """Monte Carlo estimate of a heterogeneous chain's waiting time and delivered state.
 
     Parameters
@@ -150,6 +196,12 @@ def sample_repeater_chain(chain: RepeaterChain, samples: int, *, seed: int
         Number of delivered end-to-end links (>= 2).
     seed : int
         Seed of ``numpy.random.default_rng``.
+    fidelity_rule : {"delivery-time", "sample"}
+        How fidelity cut-offs judge links (module docstring); "delivery-time" is the exact
+        algorithm's rule.
+    truncation_steps : int, optional
+        Window of the exact sub-tree tables of the "delivery-time" rule (default: the
+        automatic window of :func:`~qinternet.repeaters.general_analysis.analyze_repeater_chain`).
 
     Returns
     -------
@@ -159,7 +211,7 @@ def sample_repeater_chain(chain: RepeaterChain, samples: int, *, seed: int
     Raises
     ------
     InvalidParameterError
-        If ``samples`` < 2.
+        If ``samples`` < 2 or ``fidelity_rule`` is unknown.
 
     References
     ----------
@@ -175,7 +227,19 @@ def sample_repeater_chain(chain: RepeaterChain, samples: int, *, seed: int
     True
     """
     n = require_int("samples", samples, minimum=2)
-    sampler = _Sampler(chain, np.random.default_rng(seed))
+    if fidelity_rule not in ("delivery-time", "sample"):
+        raise InvalidParameterError("fidelity_rule", fidelity_rule,
+                                    "must be 'delivery-time' or 'sample'")
+    tables = None
+    wc = chain.werner_cutoff
+    if fidelity_rule == "delivery-time" and isinstance(wc, tuple) and any(
+            w is not None for w in wc):
+        if truncation_steps is None:
+            from qinternet.repeaters.general_analysis import analyze_repeater_chain
+
+            truncation_steps = analyze_repeater_chain(chain).truncation_steps
+        tables = subtree_distributions(chain, truncation_steps)
+    sampler = _Sampler(chain, np.random.default_rng(seed), tables)
     times, chis, _ = sampler.sample(chain.tree, n)
     root = math.sqrt(n)
     w = chis.mean(axis=1)
