@@ -138,8 +138,8 @@ class _Side:
             return s
         ends = np.arange(n) + self.tau + 1
         keep = self.good & (ends < n)
-        removal = np.zeros(n)
-        np.add.at(removal, ends[keep], f[keep] * x ** (self.tau[keep] + 1).astype(np.float64))
+        removal = np.bincount(ends[keep], weights=f[keep] * x ** (self.tau[keep] + 1.0),
+                              minlength=n)[:n]
         source = np.where(self.good, f, 0.0) - removal
         if x == 1.0:
             return np.cumsum(source)
@@ -179,7 +179,8 @@ class PairJoin:
             # early link times out at s + tau(s) (partner strictly later than that)
             end = s + early.tau
             ok = early.good & (end < n)
-            np.add.at(fail, end[ok], early.pmf[ok] * late.survival[end[ok]])
+            fail += np.bincount(end[ok], weights=early.pmf[ok] * late.survival[end[ok]],
+                                minlength=n)[:n]
             # early link rejected on arrival: fails at s (partner strictly later)
             bad = ~early.good
             fail[bad] += early.pmf[bad] * late.survival[bad]
