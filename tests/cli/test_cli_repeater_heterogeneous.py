@@ -143,3 +143,18 @@ def test_more_bad_input_exits_2(capsys: pytest.CaptureFixture[str], args: list[s
     out, err = capsys.readouterr()
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and option in err and "Traceback" not in err
+
+
+def test_bell_diagonal_and_dephasing_in_seconds(capsys: pytest.CaptureFixture[str]) -> None:
+    data = _json(capsys, "repeater", "--segment-length-km", "30,40", "--p-swap", "0.5",
+                 "--bell-diagonal", "0.9,0.02,0.03,0.05;0.95,0.01,0.01,0.03",
+                 "--memory-dephasing-time-s", "0.02")
+    seg = (ChainSegment(p_gen=10 ** (-0.6), bell_diagonal=(0.9, 0.02, 0.03, 0.05)),
+           ChainSegment(p_gen=10 ** (-0.8), bell_diagonal=(0.95, 0.01, 0.01, 0.03)))
+    step = data["attempt_time_s"]
+    ref = analyze_repeater_chain(RepeaterChain(segments=seg, p_swap=0.5,
+                                               dephasing_time_steps=0.01 / step))
+    assert data["dephasing_time_s"] == pytest.approx(0.01)
+    assert data["qber_x"] == pytest.approx(ref.qber_x, rel=1e-9)
+    assert data["qber_z"] == pytest.approx(ref.qber_z, rel=1e-9)
+    assert data["mean_bell_diagonal"] == pytest.approx(list(ref.mean_bell_diagonal), rel=1e-9)

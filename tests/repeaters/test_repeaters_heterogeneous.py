@@ -241,6 +241,14 @@ MC_CASES = {
 }
 
 
+MC_CASES["distill-unequal-links-tree-text"] = RepeaterChain(
+    segments=(S(p_gen=0.3, werner_w0=0.93), S(p_gen=0.2, werner_w0=0.9)), p_swap=0.7,
+    coherence_time_steps=50.0, swap_order="d((0,1),(d(0,0),1))", cutoff_steps=(10, 15, 25))
+MC_CASES["dejmps-unequal-bell-links"] = RepeaterChain(
+    segments=(S(p_gen=0.35, bell_diagonal=(0.88, 0.02, 0.04, 0.06)),
+              S(p_gen=0.25, bell_diagonal=(0.92, 0.05, 0.01, 0.02))),
+    p_swap=0.8, coherence_time_steps=150.0, dephasing_time_steps=60.0,
+    swap_order="dejmps((0,1),(dejmps(0,0),1))", cutoff_steps=12, werner_cutoff=(None, 0.5, None))
 MC_CASES["fidelity-every-level-delivery-time-rule"] = RepeaterChain(
     segments=(S(p_gen=0.1, werner_w0=0.99), S(p_gen=0.2, werner_w0=0.98),
               S(p_gen=0.15, werner_w0=0.99), S(p_gen=0.3, werner_w0=0.98)), p_swap=0.6,

@@ -34,7 +34,8 @@ __all__ = ["GENERAL_TRIGGERS", "parse_float_list", "run_general"]
 
 #: Options that select the heterogeneous-chain path when given.
 GENERAL_TRIGGERS = ("swap_order", "werner_cutoff", "run_time_cutoff", "dephasing_time",
-                    "node_positions_km")
+                    "node_positions_km", "bell_diagonal", "dephasing_time_s",
+                    "memory_dephasing_time_s")
 
 _NAMES = {
     "p_gen": "--p-gen", "p_swap": "--p-swap", "werner_w0": "--werner",
@@ -46,7 +47,48 @@ _NAMES = {
     "source_efficiency": "--source-efficiency", "detector_efficiency": "--detector-efficiency",
     "coherence_time_s": "--coherence-time-s", "memory_coherence_time_s":
     "--memory-coherence-time-s", "attempt_time_s": "--attempt-time-s",
+    "bell_diagonal": "--bell-diagonal",
 }
+
+
+def _bell_states(text: str | None, n: int) -> list[tuple[float, ...] | None]:
+    if text is None:
+        return [None] * n
+    groups = [parse_float_list("--bell-diagonal", g) for g in text.split(";")]
+    if any(len(g) != 4 for g in groups):
+        raise InvalidParameterError("--bell-diagonal", text,
+                                    "must be four coefficients l_I,l_X,l_Y,l_Z per segment "
+                                    "(segments separated by ';')")
+    if len(groups) == 1:
+        groups = groups * n
+    if len(groups) != n:
+        raise InvalidParameterError("--bell-diagonal", text,
+                                    f"must give one state or one per segment ({n})")
+    return [tuple(g) for g in groups]
+
+
+def _time_steps(opts: dict[str, Any], step_s: float | None, steps_key: str, link_key: str,
+                qubit_key: str, names: tuple[str, str, str]) -> float | None:
+    """A link time in steps from steps, link seconds or per-qubit seconds (at most one)."""
+    given = [(n, opts[k]) for n, k in zip(names, (steps_key, link_key, qubit_key), strict=True)
+             if opts[k] is not None]
+    if len(given) > 1:
+        raise InvalidParameterError("/".join(n for n, _ in given),
+                                    "/".join(f"{v:g}" for _, v in given),
+                                    "give at most one of these")
+    if opts[steps_key] is not None:
+        return float(opts[steps_key])
+    seconds = opts[link_key]
+    if opts[qubit_key] is not None:
+        with as_option({"memory_coherence_time_s": names[2]}):
+            seconds = link_coherence_time_s(opts[qubit_key])
+    if seconds is None:
+        return None
+    if step_s is None:
+        raise InvalidParameterError(given[0][0], given[0][1], "needs --clock-rate-hz, "
+                                    "--attempt-time-s or --segment-length-km")
+    with as_option({"coherence_time_s": given[0][0]}):
+        return coherence_time_steps(seconds, step_s)
 
 
 def parse_float_list(option: str, text: str) -> list[float]:
@@ -152,26 +194,24 @@ def run_general(opts: dict[str, Any]) -> dict[str, Any]:
     elif lengths:
         with as_option(_NAMES):   # one common clock: the slowest (longest) segment's attempt
             step_s = max(attempt_time_s(length, opts["heralding"]) for length in lengths)
-    coherence = opts["coherence_time"]
-    link_s = opts["coherence_time_s"]
-    if opts["memory_coherence_time_s"] is not None:
-        with as_option(_NAMES):
-            link_s = link_coherence_time_s(opts["memory_coherence_time_s"])
-    if link_s is not None:
-        if step_s is None:
-            raise InvalidParameterError("--coherence-time-s", link_s, "needs --clock-rate-hz, "
-                                        "--attempt-time-s or --segment-length-km")
-        with as_option(_NAMES):
-            coherence = coherence_time_steps(link_s, step_s)
+    coherence = _time_steps(opts, step_s, "coherence_time", "coherence_time_s",
+                            "memory_coherence_time_s",
+                            ("--coherence-time", "--coherence-time-s",
+                             "--memory-coherence-time-s"))
+    dephasing = _time_steps(opts, step_s, "dephasing_time", "dephasing_time_s",
+                            "memory_dephasing_time_s",
+                            ("--dephasing-time", "--dephasing-time-s",
+                             "--memory-dephasing-time-s"))
+    bells = _bell_states(opts["bell_diagonal"], n)
     cut: Any = opts["cutoff"]
     if opts["cutoffs"] is not None:
         cut = _level_values("--cutoffs", opts["cutoffs"], "int")
     with as_option(_NAMES):
-        segments = tuple(ChainSegment(p_gen=p, werner_w0=w)
-                         for p, w in zip(p_all, w_all, strict=True))
+        segments = tuple(ChainSegment(p_gen=p, werner_w0=w, bell_diagonal=b)  # type: ignore[arg-type]
+                         for p, w, b in zip(p_all, w_all, bells, strict=True))
         chain = RepeaterChain(
             segments=segments, p_swap=opts["p_swap"], coherence_time_steps=coherence,
-            dephasing_time_steps=opts["dephasing_time"],
+            dephasing_time_steps=dephasing,
             swap_order=opts["swap_order"] or "balanced",
             cutoff_steps=cut,
             werner_cutoff=_level_values("--werner-cutoff", opts["werner_cutoff"], "float"),

@@ -225,6 +225,16 @@ def register(app: typer.Typer) -> None:
         dephasing_time: Annotated[float | None, typer.Option(
             help="Dephasing time of a stored link in steps (Z errors: X-basis QBER grows, "
                  "Z-basis QBER does not); the state is then Bell-diagonal.")] = None,
+        bell_diagonal: Annotated[str | None, typer.Option(
+            help="Bell-diagonal fresh links instead of Werner: coefficients of Phi+, Psi+, "
+                 "Psi-, Phi- (errors I, X, Y, Z) as l_I,l_X,l_Y,l_Z; per segment separated by "
+                 "';'. Overrides --werner.")] = None,
+        dephasing_time_s: Annotated[float | None, typer.Option(
+            help="Dephasing time of a stored link in s (needs a clock, like "
+                 "--coherence-time-s). Alternative to --dephasing-time.")] = None,
+        memory_dephasing_time_s: Annotated[float | None, typer.Option(
+            help="Per-qubit memory dephasing time T2 in s; the link dephasing time is T2 / 2 "
+                 "(both qubits dephase).")] = None,
         cutoff_kind: Annotated[str, typer.Option(
             help="With --optimize-cutoff on a heterogeneous chain: 'memory', 'fidelity' or "
                  "'run-time'.")] = "memory",

@@ -7,7 +7,9 @@ level-0 links has level 1, and so on; cut-offs are given per level. For ``2^n`` 
 balanced tree is the nested (doubling) protocol of :class:`~qinternet.repeaters.chain.NestedChain`.
 
 Text form (CLI ``--swap-order``): ``balanced``, ``sequential`` or a parenthesised tree of
-segment indices such as ``((0,1),(2,3)),4`` (outer parentheses optional).
+segment indices such as ``((0,1),(2,3)),4`` (outer parentheses optional); ``d(a,b)`` and
+``dejmps(a,b)`` distil two links over the same segments (BBPSSW, DEJMPS), e.g.
+``(d(0,0),1)`` or ``d((0,1),(d(0,0),1))``.
 """
 
 from __future__ import annotations
@@ -138,6 +140,8 @@ def parse_tree(text: str, segments: int) -> TreeNode:
     --------
     >>> format_tree(parse_tree("(0,(1,2))", 3))
     '(0,(1,2))'
+    >>> format_tree(parse_tree("dejmps((0,1),(d(0,0),1))", 2))
+    'dejmps((0,1),(d(0,0),1))'
     """
     name = text.strip().lower()
     if name == "balanced":
@@ -152,6 +156,12 @@ def parse_tree(text: str, segments: int) -> TreeNode:
 
     def node() -> TreeNode:
         nonlocal pos
+        protocol: DistillProtocol | None = None
+        for tag, proto in (("dejmps(", "dejmps"), ("d(", "bbpssw")):
+            if tokens.lower().startswith(tag, pos):
+                protocol = proto  # type: ignore[assignment]
+                pos += len(tag) - 1
+                break
         if pos < len(tokens) and tokens[pos] == "(":
             pos += 1
             left = node()
@@ -162,6 +172,8 @@ def parse_tree(text: str, segments: int) -> TreeNode:
             if pos >= len(tokens) or tokens[pos] != ")":
                 raise fail("has unbalanced parentheses")
             pos += 1
+            if protocol is not None:
+                return Distill(left, right, protocol)
             return Swap(left, right)
         start = pos
         while pos < len(tokens) and tokens[pos].isdigit():
