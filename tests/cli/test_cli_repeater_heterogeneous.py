@@ -119,6 +119,11 @@ def test_bounds_with_repeater_links(tmp_path: Path, capsys: pytest.CaptureFixtur
                  "--repeater-links", str(tmp_path / "rl.json")])
     _, err = capsys.readouterr()
     assert code == 2 and "--repeater-links" in err
+    code = main(["bounds", str(tmp_path / "net.json"), "--pair", "A", "C", "--usage",
+                 "frequency", "--clock-rate-hz", "1e6", "--repeater-links",
+                 str(tmp_path / "rl.json")])
+    _, err = capsys.readouterr()
+    assert code == 2 and "--usage" in err and len(err.strip().splitlines()) == 1
 
 
 def test_node_positions_give_segment_lengths(capsys: pytest.CaptureFixture[str]) -> None:

@@ -344,6 +344,9 @@ def register(app: typer.Typer) -> None:
         if repeater_links is not None:
             from qinternet.cli._repeater_links import load_repeater_links
 
+            if usage != "flooding":
+                raise InvalidParameterError("--usage", usage, "cannot be combined with "
+                                            "--repeater-links (the budget model is used)")
             if clock_rate_hz is None:
                 raise InvalidParameterError("--repeater-links", repeater_links,
                                             "needs --clock-rate-hz (uses per second of the "
