@@ -227,7 +227,7 @@ def _check_distinct(network: Any, option: str, members: list[str]) -> None:
 
 
 def _solve(network: Any, names: list[list[str]], usage: str, objective: str,
-           weights: tuple[float, ...] | None) -> Any:
+           weights: tuple[float, ...] | None, usage_model: Any = None) -> Any:
     """``network_bounds`` with warnings turned into notes and any crash into a SolverError."""
     from qinternet.networks import Usage, network_bounds
 
@@ -238,7 +238,8 @@ def _solve(network: Any, names: list[list[str]], usage: str, objective: str,
                             "objective": "--objective"}):
                 result = network_bounds(
                     network, names,
-                    usage=Usage.flooding() if usage == "flooding" else Usage.frequency(),
+                    usage=usage_model if usage_model is not None else (
+                        Usage.flooding() if usage == "flooding" else Usage.frequency()),
                     objective=objective,  # type: ignore[arg-type]
                     weights=weights,
                 )
@@ -296,6 +297,11 @@ def register(app: typer.Typer) -> None:
             "--json", help="Print one JSON object instead of tables.")] = False,
         plot: Annotated[Path | None, typer.Option(
             "--plot", help="Write a PNG of the network with the flows.")] = None,
+        repeater_links: Annotated[str | None, typer.Option(
+            "--repeater-links", help="JSON file of links that get repeater chains (see "
+                                     "docs/repeaters.md); needs --clock-rate-hz (uses per "
+                                     "second of the other links); bounds in ebits per second."
+        )] = None,
     ) -> None:
         """Certified upper and achievable lower bounds for pairs (--pair A B, repeatable) and
         GHZ groups (--group A B C ..., repeatable) on a quantum network."""
@@ -333,9 +339,25 @@ def register(app: typer.Typer) -> None:
             with as_option({"node": option}):
                 _check_distinct(network, option, members)
             names.append(members)
-        result = _solve(network, names, usage, objective, w)
+        chains: list[dict[str, Any]] | None = None
+        usage_model = None
+        if repeater_links is not None:
+            from qinternet.cli._repeater_links import load_repeater_links
+
+            if usage != "flooding":
+                raise InvalidParameterError("--usage", usage, "cannot be combined with "
+                                            "--repeater-links (the budget model is used)")
+            if clock_rate_hz is None:
+                raise InvalidParameterError("--repeater-links", repeater_links,
+                                            "needs --clock-rate-hz (uses per second of the "
+                                            "plain links)")
+            network, usage_model, chains = load_repeater_links(repeater_links, network,
+                                                               clock_rate_hz)
+        result = _solve(network, names, usage, objective, w, usage_model)
         data = result.to_dict(network)
-        if clock_rate_hz is not None:
+        if chains is not None:
+            data["repeater_links"] = chains
+        elif clock_rate_hz is not None:
             data["clock_rate_hz"] = float(clock_rate_hz)
             data["lower_ebits_per_s"] = result.lower * clock_rate_hz
             data["upper_ebits_per_s"] = result.upper * clock_rate_hz
@@ -352,6 +374,6 @@ def register(app: typer.Typer) -> None:
             emit_json(data)
             return
         console = Console()
-        _table(result, data, clock_rate_hz, console)
+        _table(result, data, None if chains is not None else clock_rate_hz, console)
         if plot is not None:
             console.print(f"plot: {plot}")

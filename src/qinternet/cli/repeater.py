@@ -22,6 +22,7 @@ from qinternet.cli._common import (
     progress_bar,
     show_progress,
 )
+from qinternet.cli._repeater_general import GENERAL_TRIGGERS, parse_float_list, run_general
 from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
 from qinternet.errors import InvalidParameterError
 from qinternet.repeaters._budget import format_seconds, plan_window, require_window_fits
@@ -163,7 +164,8 @@ def _cell(value: Any) -> str:
 def _table(data: dict[str, Any], console: Console) -> None:
     """Quantity / value / unit table. Quantity names are never truncated (at 80 columns the
     unit column wraps instead), so no two rows can look alike."""
-    table = Table(title=f"Nested repeater chain: {data['segments']} segments "
+    kind = "Nested" if "swap_tree" not in data else f"Tree {data['swap_tree']}"
+    table = Table(title=f"{kind} repeater chain: {data['segments']} segments "
                         f"({data['levels']} levels)")
     keys = [k for k in data if k not in ("plob_comparison_note", "warnings", "plot")]
     table.add_column("quantity", no_wrap=True, min_width=max(len(k) for k in keys))
@@ -183,13 +185,15 @@ def register(app: typer.Typer) -> None:
 
     @app.command("repeater")
     def repeater(
-        levels: Annotated[int, typer.Option(
-            help="Nesting levels n of the doubling protocol (2^n segments), 0..20.",
-            parser=integer_parser("--levels", minimum=0, maximum=20))],
         p_swap: Annotated[float, typer.Option(help="Entanglement-swap success probability.")],
-        p_gen: Annotated[float | None, typer.Option(
-            help="Elementary-link success probability per attempt in (0, 1]. "
-                 "Alternative: --segment-length-km.")] = None,
+        levels: Annotated[int | None, typer.Option(
+            help="Nesting levels n of the doubling protocol (2^n segments), 0..20. Needed "
+                 "with a single --p-gen / --segment-length-km value; omit it with lists.",
+            parser=integer_parser("--levels", minimum=0, maximum=20))] = None,
+        p_gen: Annotated[str | None, typer.Option(
+            help="Elementary-link success probability per attempt in (0, 1]; one value per "
+                 "segment as a comma list (0.1,0.2,0.15 is a 3-segment chain), or one value "
+                 "with --levels. Alternative: --segment-length-km.")] = None,
         cutoff: Annotated[int | None, typer.Option(
             help="Memory cut-off TAU in steps at every level: an attempt passes iff "
                  "|tA - tB| <= TAU, else it ends after min(tA, tB) + TAU and both inputs "
@@ -205,8 +209,35 @@ def register(app: typer.Typer) -> None:
         coherence_time: Annotated[float | None, typer.Option(
             help="Coherence time of a stored link in steps: a swap gives "
                  "wA wB exp(-|tA - tB| / T). Default: infinite.")] = None,
-        werner: Annotated[float, typer.Option(
-            help="Werner parameter w0 of a fresh elementary link, in [0, 1].")] = 1.0,
+        werner: Annotated[str, typer.Option(
+            help="Werner parameter w0 of a fresh elementary link, in [0, 1]; a comma list "
+                 "gives one value per segment.")] = "1.0",
+        swap_order: Annotated[str | None, typer.Option(
+            help="Swap tree: 'balanced' (default), 'sequential' (left to right) or explicit, "
+                 "e.g. '((0,1),2)' with segment indices from 0.")] = None,
+        werner_cutoff: Annotated[str | None, typer.Option(
+            help="Fidelity cut-off as a Werner parameter: a stored link is discarded when its "
+                 "decayed Werner parameter would drop below it; one value or one per level.")
+        ] = None,
+        run_time_cutoff: Annotated[str | None, typer.Option(
+            help="Run-time cut-off in steps: a level's attempt not finished by then restarts; "
+                 "one value or one per level.")] = None,
+        dephasing_time: Annotated[float | None, typer.Option(
+            help="Dephasing time of a stored link in steps (Z errors: X-basis QBER grows, "
+                 "Z-basis QBER does not); the state is then Bell-diagonal.")] = None,
+        bell_diagonal: Annotated[str | None, typer.Option(
+            help="Bell-diagonal fresh links instead of Werner: coefficients of Phi+, Psi+, "
+                 "Psi-, Phi- (errors I, X, Y, Z) as l_I,l_X,l_Y,l_Z; per segment separated by "
+                 "';'. Overrides --werner.")] = None,
+        dephasing_time_s: Annotated[float | None, typer.Option(
+            help="Dephasing time of a stored link in s (needs a clock, like "
+                 "--coherence-time-s). Alternative to --dephasing-time.")] = None,
+        memory_dephasing_time_s: Annotated[float | None, typer.Option(
+            help="Per-qubit memory dephasing time T2 in s; the link dephasing time is T2 / 2 "
+                 "(both qubits dephase).")] = None,
+        cutoff_kind: Annotated[str, typer.Option(
+            help="With --optimize-cutoff on a heterogeneous chain: 'memory', 'fidelity' or "
+                 "'run-time'.")] = "memory",
         optimize_cutoff: Annotated[bool, typer.Option(
             "--optimize-cutoff",
             help="Find the cut-off maximising the key rate (one value for all levels).")] = False,
@@ -222,11 +253,17 @@ def register(app: typer.Typer) -> None:
                  "Default: automatic (doubles until the coverage is 1 - 1e-12, at most 2^22; "
                  "chains needing far more are refused at once).",
             parser=integer_parser("--truncation-steps", minimum=2))] = None,
-        segment_length_km: Annotated[float | None, typer.Option(
-            help="Physical mode: segment length in km; p_gen = source eff. x detector eff. x "
+        segment_length_km: Annotated[str | None, typer.Option(
+            help="Physical mode: segment length in km (a comma list gives unequal segments; "
+                 "the common step is then the longest segment's attempt time); "
+                 "p_gen = source eff. x detector eff. x "
                  "10^(-alpha L0/10); the attempt time is 2 L0 / c_fibre (see --heralding) "
                  "unless --clock-rate-hz is given; PLOB of the whole fibre is reported.")
         ] = None,
+        node_positions_km: Annotated[str | None, typer.Option(
+            help="Physical mode: node positions along the fibre in km, comma-separated and "
+                 "increasing (0,40,95,120 is 3 segments of 40, 55, 25 km); alternative to "
+                 "--segment-length-km.")] = None,
         attenuation_db_per_km: Annotated[float, typer.Option(
             help="Fibre attenuation in dB/km (physical mode).")] = DEFAULT_ATTENUATION_DB_PER_KM,
         source_efficiency: Annotated[float, typer.Option(
@@ -347,7 +384,29 @@ def _preflight_automatic(base: NestedChain, chain: NestedChain, opts: dict[str, 
         ) from None
 
 
+def _is_general(opts: dict[str, Any]) -> bool:
+    """Whether the options describe a heterogeneous chain (lists or new features)."""
+    lists = any(opts[key] is not None and "," in str(opts[key])
+                for key in ("p_gen", "segment_length_km", "werner"))
+    return lists or any(opts[key] is not None for key in GENERAL_TRIGGERS)
+
+
 def _run(opts: dict[str, Any]) -> None:
+    if _is_general(opts):
+        general = run_general(opts)
+        if opts["as_json"]:
+            emit_json(general)
+        else:
+            _table(general, make_console(100))
+        return
+    if opts["levels"] is None:
+        raise InvalidParameterError("--levels", "missing",
+                                    "is required with a single --p-gen / --segment-length-km "
+                                    "value (give comma lists for unequal segments)")
+    for key, option in (("p_gen", "--p-gen"), ("segment_length_km", "--segment-length-km"),
+                        ("werner", "--werner")):
+        if opts[key] is not None:
+            opts[key] = parse_float_list(option, opts[key])[0]
     plot_path = None if opts["plot"] is None else check_output_path("--plot", opts["plot"])
     levels = opts["levels"]
     if levels < 0 or levels > 20:

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["PhysicalChainResult", "RepeaterChainResult"]
+__all__ = ["GeneralChainResult", "PhysicalChainResult", "RepeaterChainResult"]
 
 
 def _num(x: float | None) -> float | None:
@@ -208,3 +208,109 @@ class PhysicalChainResult:
             }
         )
         return out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class GeneralChainResult:
+    """Waiting time, delivered state and key rate of a heterogeneous repeater chain.
+
+    Times in steps (one step = one elementary-link attempt of the common clock). ``to_dict``
+    has every key of :meth:`RepeaterChainResult.to_dict` (``p_gen`` and ``werner_w0`` are
+    per-segment lists here) plus the keys of the new features.
+    """
+
+    #: Operations in evaluation order ("swap" or "distill:<protocol>"), distinct sub-trees once.
+    protocol: tuple[str, ...]
+    #: Swap tree as text, e.g. ``((0,1),2)``.
+    swap_tree: str
+    #: Height of the swap tree.
+    levels: int
+    #: Number of elementary segments.
+    segments: int
+    #: Success probability per attempt of each segment.
+    p_gen: tuple[float, ...]
+    #: Swap success probability.
+    p_swap: float
+    #: Werner parameter of each segment's fresh link (twirled value for Bell-diagonal inputs).
+    werner_w0: tuple[float, ...]
+    #: Depolarising link coherence time in steps (None = none).
+    coherence_time_steps: float | None
+    #: Dephasing link time in steps (None = none).
+    dephasing_time_steps: float | None
+    #: Memory cut-off per level, in steps (None = none).
+    cutoff_steps: tuple[int | None, ...]
+    #: Fidelity cut-off per level as a Werner parameter (None = none).
+    werner_cutoff: tuple[float | None, ...]
+    #: Run-time cut-off per level, in steps (None = none).
+    run_time_cutoff_steps: tuple[int | None, ...]
+    #: Truncation window length, in steps.
+    truncation_steps: int
+    #: Probability mass inside the window.
+    coverage: float
+    #: Conditional mean waiting time, in steps.
+    mean_waiting_time_steps: float
+    #: Lower bound of the full-support mean, in steps.
+    mean_waiting_time_lower_bound_steps: float
+    #: Werner parameter of the (twirled) average delivered state, (chi_X + chi_Y + chi_Z)/3.
+    mean_werner: float
+    #: Fidelity of the average delivered state, (1 + 3 mean_werner)/4.
+    mean_fidelity: float
+    #: Bell coefficients (Phi+, Psi+, Psi-, Phi-) of the average delivered state.
+    mean_bell_diagonal: tuple[float, float, float, float]
+    #: QBER in the Z basis, (1 - chi_Z)/2.
+    qber_z: float
+    #: QBER in the X basis, (1 - chi_X)/2.
+    qber_x: float
+    #: Key protocol of ``secret_key_rate_bits_per_step``.
+    key_protocol: str
+    #: Secret-key rate of ``key_protocol``, bits per step.
+    secret_key_rate_bits_per_step: float
+    #: BB84 key rate with the actual QBERs, bits per step.
+    secret_key_rate_bb84_bits_per_step: float
+    #: Six-state key rate, bits per step.
+    secret_key_rate_six_state_bits_per_step: float
+    #: BB84 secret fraction 1 - h(e_Z) - h(e_X) of the average state.
+    bb84_key_fraction: float
+    #: Six-state secret fraction 1 - H(lambda) of the average state.
+    six_state_key_fraction: float
+    #: Delivered links per step, 1 / mean_waiting_time_steps.
+    delivery_rate_per_step: float
+    #: Waiting-time pmf P(t) (not in ``to_dict``).
+    waiting_time_pmf: npt.NDArray[np.float64] = field(repr=False)
+    #: Werner parameter by delivery time W(t) (NaN where P(t) is round-off).
+    werner_by_time: npt.NDArray[np.float64] = field(repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready scalars and lists (arrays omitted)."""
+        return {
+            "protocol": list(self.protocol),
+            "levels": self.levels,
+            "segments": self.segments,
+            "p_gen": [float(p) for p in self.p_gen],
+            "p_swap": float(self.p_swap),
+            "werner_w0": [float(w) for w in self.werner_w0],
+            "coherence_time_steps": _num(self.coherence_time_steps),
+            "cutoff_steps": list(self.cutoff_steps),
+            "truncation_steps": self.truncation_steps,
+            "coverage": float(self.coverage),
+            "mean_waiting_time_steps": float(self.mean_waiting_time_steps),
+            "mean_waiting_time_lower_bound_steps": float(
+                self.mean_waiting_time_lower_bound_steps),
+            "mean_werner": float(self.mean_werner),
+            "mean_fidelity": float(self.mean_fidelity),
+            "key_protocol": self.key_protocol,
+            "secret_key_rate_bits_per_step": float(self.secret_key_rate_bits_per_step),
+            "secret_key_rate_bb84_bits_per_step": float(self.secret_key_rate_bb84_bits_per_step),
+            "secret_key_rate_six_state_bits_per_step": float(
+                self.secret_key_rate_six_state_bits_per_step),
+            "bb84_key_fraction": float(self.bb84_key_fraction),
+            "six_state_key_fraction": float(self.six_state_key_fraction),
+            "swap_tree": self.swap_tree,
+            "dephasing_time_steps": _num(self.dephasing_time_steps),
+            "werner_cutoff": [None if w is None else float(w) for w in self.werner_cutoff],
+            "run_time_cutoff_steps": list(self.run_time_cutoff_steps),
+            "mean_bell_diagonal": [float(v) for v in self.mean_bell_diagonal],
+            "qber_z": float(self.qber_z),
+            "qber_x": float(self.qber_x),
+            "delivery_rate_per_step": float(self.delivery_rate_per_step),
+        }
