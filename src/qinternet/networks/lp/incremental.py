@@ -25,6 +25,7 @@ capacities (flooding, or budget with the budgets folded into the capacities).
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
@@ -659,7 +660,11 @@ class RouteMaster:
         # objective scaling: rates g_i R_i = g_i s_i sum z; the level t = tau_ref tau
         ref = max((abs(v) * self.dscale[s] for s, v in g.items()), default=1.0) or 1.0
         costs = {s: -v * self.dscale[s] / ref for s, v in g.items()}
-        tau_ref = min((self.dscale[s] / w for s, w in lev.items()), default=1.0)
+        # the level's unit: the smallest demand scale of the level, rounded down to a power of
+        # 1e3 -- a function of the level set alone (warm and cold solves get the same LP) that
+        # changes rarely between levels (a coefficient change makes HiGHS refactorise)
+        raw = min((self.dscale[s] / w for s, w in lev.items()), default=1.0)
+        tau_ref = 10.0 ** (3.0 * math.floor(math.log10(raw) / 3.0)) if raw > 0 else 1.0
         coef = {}
         for s, w in lev.items():
             c = w * tau_ref / self.dscale[s]
