@@ -217,6 +217,7 @@ class RouteMaster:
         self.usable = (self.cap > 0) & (self.tail != self.head)
         self.h = new_highs()
         self.h.setOptionValue("presolve", "off")  # warm re-solves of a small, changing LP
+        self.h.setOptionValue("simplex_strategy", 4)  # primal: freezing keeps the basis feasible
         # rows 0..m-1: link capacities (scaled by rho); column 0: the level tau
         a = sp.csc_matrix((self.m, 1))
         pass_model(self.h, np.array([0.0]), a, np.full(self.m, -INF),
