@@ -298,3 +298,19 @@ def test_duplicate_id_and_frequency_usage_refused() -> None:
         ctl.apply_dict({"op": "add_demand", "id": "a", "endpoints": ["A", "B"]})
     with pytest.raises(InvalidParameterError, match="usage"):
         Controller(_triangle(), usage=Usage.frequency())
+
+
+def test_replace_network_keeps_demands_that_still_fit() -> None:
+    ctl = Controller(_triangle())
+    ctl.apply_dict({"op": "add_demand", "id": "a", "endpoints": ["A", "B"], "floor": 0.5})
+    ctl.apply_dict({"op": "add_demand", "id": "c", "endpoints": ["A", "C"]})
+    g = nx.MultiGraph()
+    g.add_edge("A", "B", transmissivity=0.5)
+    g.add_edge("B", "D", transmissivity=0.5)
+    d = ctl.replace_network(Network.from_networkx(g))
+    assert d.outcome == "degraded" and "c" in d.reason          # C is gone
+    assert set(d.allocation.rates) == {"a"} and d.allocation.floors == {"a": 0.5}
+    assert d.allocation.rates["a"] == pytest.approx(1.0)
+    assert ctl.cold_copy().allocation.rates == pytest.approx(d.allocation.rates)
+    again = ctl.apply_dict({"op": "add_demand", "id": "x", "endpoints": ["A", "D"]})
+    assert again.seq == 3 and again.outcome == "admitted"

@@ -201,6 +201,50 @@ class Controller:
         self.log.append(decision)
         return decision
 
+    def replace_network(self, network: Network) -> Decision:
+        """Event: replace the network (link states reset to up at nominal capacity).
+
+        Active demands whose endpoints all exist in the new network are kept, with their
+        admitted floors (shed as after a failure when no longer feasible); the others are
+        dropped and named in the reason. One decision record, like every event.
+        """
+        t0 = time.perf_counter()
+        before = dict(self.allocation.rates)
+        old = self
+        fresh = Controller(network, usage=self.usage, policy=self.policy)
+        kept, dropped = [], []
+        for k, d in old.demands.items():
+            try:
+                terms = tuple(network.node_index(x) for x in d.endpoints)
+            except InvalidParameterError:
+                dropped.append(k)
+                continue
+            fresh._insert(d, terms)
+            kept.append(k)
+        fresh.floors = {k: f for k, f in old.floors.items() if k in kept}
+        fresh.admitted_at = {k: v for k, v in old.admitted_at.items() if k in kept}
+        fresh.seen_ids = set(old.seen_ids)
+        self.__dict__.update({k: v for k, v in fresh.__dict__.items()
+                              if k not in ("log", "seq")})
+        degraded = self._reallocate()
+        reason = f"network replaced ({network.num_nodes} nodes, {len(network.links)} links)"
+        if dropped:
+            reason += "; demands dropped (endpoints gone): " + ", ".join(sorted(dropped))
+        if degraded:
+            reason += "; floors shed: " + ", ".join(sorted(degraded))
+        after = self.allocation.rates
+        diff = {k: (before.get(k, 0.0), after.get(k, 0.0))
+                for k in sorted(set(before) | set(after))
+                if not _close(before.get(k, 0.0), after.get(k, 0.0))}
+        decision = Decision(
+            seq=self.seq, event={"op": "replace_network", "network": network.name},
+            outcome="degraded" if degraded or dropped else "applied", reason=reason,
+            allocation=self.allocation, diff=diff, solve_ms=(time.perf_counter() - t0) * 1e3,
+            degraded=degraded)
+        self.seq += 1
+        self.log.append(decision)
+        return decision
+
     def cold_copy(self) -> Controller:
         """A fresh engine in the same state (link states, demands, admitted floors), solved
         from scratch: what every warm allocation must equal (tests, audits)."""
