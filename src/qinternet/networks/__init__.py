@@ -4,13 +4,14 @@
 - :func:`load_network`: node-link JSON, GraphML, GML (Topology Zoo) or ``topohub:KEY``.
 - :data:`Objective`, :data:`OBJECTIVES`: the LP objectives ``total``, ``worst``, ``weighted``.
 - :class:`Usage`: usage models ``flooding`` / ``frequency`` / ``budget`` with their units.
-- :func:`network_bounds`: certified upper bound and achievable lower bound with routes.
+- :func:`network_bounds`: certified upper bound and achievable lower bound with routes
+  (:data:`BOUND_METHODS`: ``method="auto"`` or ``"per-demand-cuts"``).
 - :class:`NetworkBoundResult`: the result (``to_dict()`` = ``qinternet bounds --json``).
 - :func:`max_flow_min_cut`, :func:`widest_path`, :func:`harmonic_path`: single-pair tools.
 - :func:`decompose_flow`: flow decomposition into paths.
 """
 
-from qinternet.networks.bounds import network_bounds
+from qinternet.networks.bounds import BOUND_METHODS, network_bounds
 from qinternet.networks.io import load_network
 from qinternet.networks.network import Link, Network, Node
 from qinternet.networks.objectives import OBJECTIVES, Objective
@@ -20,6 +21,7 @@ from qinternet.networks.single_pair import harmonic_path, max_flow_min_cut, wide
 from qinternet.networks.usage import Usage
 
 __all__ = [
+    "BOUND_METHODS",
     "Link",
     "Network",
     "NetworkBoundResult",

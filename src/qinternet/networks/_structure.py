@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from qinternet.networks.lp._arrays import LinkArrays
+from qinternet.networks.lp.arrays import LinkArrays
 
 __all__ = ["ParallelGroups", "simple_structure"]
 

@@ -10,21 +10,25 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
 from qinternet._validation import require_nonnegative
 from qinternet.errors import InvalidParameterError, SolverError
-from qinternet.networks.lp._arrays import LinkArrays
-from qinternet.networks.lp._solution import LPSolution, RouteColumn
+from qinternet.networks.lp.arrays import LinkArrays
+from qinternet.networks.lp.solution import LPSolution, RouteColumn
 from qinternet.networks.network import Network
 from qinternet.networks.objectives import OBJECTIVES, Objective
 from qinternet.networks.results import NetworkBoundResult
 from qinternet.networks.single_pair import SinglePairSolution, single_pair_bounds
 from qinternet.networks.usage import Usage
 
-__all__ = ["network_bounds"]
+__all__ = ["BOUND_METHODS", "BoundMethod", "network_bounds"]
+
+#: ``network_bounds(method=...)``: how the upper bound of several demands / a group is found.
+BoundMethod = Literal["auto", "per-demand-cuts"]
+BOUND_METHODS: tuple[BoundMethod, ...] = ("auto", "per-demand-cuts")
 
 _FLOODING = Usage.flooding()
 
@@ -37,6 +41,7 @@ def network_bounds(
     objective: Objective = "worst",
     weights: Sequence[float] | None = None,
     warm_start: Sequence[RouteColumn] | None = None,
+    method: BoundMethod = "auto",
 ) -> NetworkBoundResult:
     """Certified upper bound and achievable lower bound for ``demands`` on ``network``.
 
@@ -59,6 +64,13 @@ def network_bounds(
     warm_start : sequence of RouteColumn, optional
         Routes of an earlier solve (``result.columns``) to start the LP from (several
         demands only).
+    method : {"auto", "per-demand-cuts"}
+        Upper-bound method for several demands or a group. ``"auto"`` (default): the exact cut
+        LP where affordable (enumeration up to 18 nodes, terminal splits up to 10 terminals, or a
+        relaxation proven exact by the lower bound), else a certified relaxation
+        (``upper_method_name`` says which). ``"per-demand-cuts"``: only the per-demand cuts (a
+        max-flow per pair, the Steiner-cut LP per group): fast and certified, looser with three
+        or more demands. A single pair always uses its exact minimum cut.
 
     Returns
     -------
@@ -107,6 +119,8 @@ def network_bounds(
             "link_budgets", len(usage.link_budgets),
             f"must have one entry per link ({len(network.links)})",
         )
+    if method not in BOUND_METHODS:
+        raise InvalidParameterError("method", method, "must be 'auto' or 'per-demand-cuts'")
     resolved = _resolve_demands(network, demands)
     w = _weights(objective, weights, len(resolved))
     names = tuple(tuple(network.node_name(i) for i in d) for d in resolved)
@@ -114,7 +128,7 @@ def network_bounds(
         return _single(network, resolved[0], names, usage, objective, w,
                        _estimate_notes(network))
     notes = _notes(network, resolved, names)
-    return _multi(network, resolved, names, usage, objective, w, notes, warm_start)
+    return _multi(network, resolved, names, usage, objective, w, notes, warm_start, method)
 
 
 def _resolve_demands(network: Network,
@@ -273,7 +287,8 @@ def _attained(up: LinkArrays, lo: LinkArrays, low: LPSolution,
 def _multi(network: Network, demands: tuple[tuple[int, ...], ...],
            names: tuple[tuple[str, ...], ...], usage: Usage, objective: Objective,
            w: tuple[float, ...], notes: list[str],
-           warm_start: Sequence[RouteColumn] | None) -> NetworkBoundResult:
+           warm_start: Sequence[RouteColumn] | None,
+           method: BoundMethod = "auto") -> NetworkBoundResult:
     from qinternet.networks import lp
 
     lp_weights = None if objective == "total" else list(w)
@@ -285,9 +300,14 @@ def _multi(network: Network, demands: tuple[tuple[int, ...], ...],
     up_arrays = network.link_arrays("upper")
     attained = _attained(up_arrays, network.link_arrays("lower"), low, demands, usage,
                          objective, lp_weights)
-    up: LPSolution = lp.upper_bound(
-        up_arrays, demands, usage, objective=objective, weights=lp_weights, attained=attained,
-    )
+    if method == "per-demand-cuts":
+        up: LPSolution = lp.per_demand_cut_relaxation(
+            up_arrays, demands, usage, objective=objective, weights=lp_weights)
+    else:
+        up = lp.upper_bound(
+            up_arrays, demands, usage, objective=objective, weights=lp_weights,
+            attained=attained,
+        )
     elapsed = time.perf_counter() - start
     _check_order(low.value, up.value)
     routes = []

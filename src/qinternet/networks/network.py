@@ -28,7 +28,7 @@ from qinternet.networks._physics import (
     great_circle_km,
     link_physics,
 )
-from qinternet.networks.lp._arrays import LinkArrays
+from qinternet.networks.lp.arrays import LinkArrays
 
 if TYPE_CHECKING:
     from qinternet.networks.results import NetworkBoundResult

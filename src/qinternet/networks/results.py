@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from qinternet.errors import InvalidParameterError
-from qinternet.networks.lp._solution import RouteColumn
 from qinternet.networks.lp.methods import EXACT_UPPER_METHODS
+from qinternet.networks.lp.solution import RouteColumn
 from qinternet.networks.objectives import Objective
 from qinternet.networks.usage import UsageModel
 

@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from qinternet.errors import InvalidParameterError, SolverError
 from qinternet.networks._structure import simple_structure
-from qinternet.networks.lp._arrays import LinkArrays
+from qinternet.networks.lp.arrays import LinkArrays
 from qinternet.networks.routes import PathRoute, decompose_flow
 from qinternet.networks.usage import Usage
 

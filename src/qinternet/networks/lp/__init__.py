@@ -16,8 +16,7 @@ Spec: ``network_bounds.md`` §5-§11.
 
 from __future__ import annotations
 
-from qinternet.networks.lp._arrays import LinkArrays
-from qinternet.networks.lp._solution import LPSolution, RouteColumn
+from qinternet.networks.lp.arrays import LinkArrays
 from qinternet.networks.lp.cuts import upper_bound
 from qinternet.networks.lp.incremental import (
     CutPool,
@@ -30,6 +29,7 @@ from qinternet.networks.lp.methods import EXACT_UPPER_METHODS, UPPER_METHODS, Up
 from qinternet.networks.lp.multi_pair import flow_estimate, multicommodity_flow_lp
 from qinternet.networks.lp.packing import lower_bound
 from qinternet.networks.lp.relaxations import per_demand_cut_relaxation
+from qinternet.networks.lp.solution import LPSolution, RouteColumn
 
 __all__ = [
     "CutPool",

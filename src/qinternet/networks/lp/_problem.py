@@ -24,8 +24,8 @@ import numpy as np
 import numpy.typing as npt
 
 from qinternet.errors import InvalidParameterError
-from qinternet.networks.lp._arrays import LinkArrays
 from qinternet.networks.lp._conditioning import Conditioning, condition, usable_graph
+from qinternet.networks.lp.arrays import LinkArrays
 from qinternet.networks.objectives import OBJECTIVES, Objective
 from qinternet.networks.usage import Usage
 

@@ -32,12 +32,12 @@ import igraph as ig
 import numpy as np
 import numpy.typing as npt
 
-from qinternet.networks.lp._arrays import LinkArrays
 from qinternet.networks.lp._cut_master import CutMaster
 from qinternet.networks.lp._problem import Objective, Problem, prepare
 from qinternet.networks.lp._report import conditioning_info
-from qinternet.networks.lp._solution import LPSolution
+from qinternet.networks.lp.arrays import LinkArrays
 from qinternet.networks.lp.methods import EXACT_UPPER_METHODS, UPPER_METHODS
+from qinternet.networks.lp.solution import LPSolution
 from qinternet.networks.usage import Usage
 
 __all__ = ["EXACT_CUT_MAX_NODES", "EXACT_SPLIT_MAX_TERMINALS", "upper_bound"]

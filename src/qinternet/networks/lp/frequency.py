@@ -24,8 +24,8 @@ import numpy as np
 
 from qinternet.networks.lp._problem import Problem
 from qinternet.networks.lp._report import conditioning_info
-from qinternet.networks.lp._solution import LPSolution, RouteColumn
 from qinternet.networks.lp._steiner import SteinerGraph
+from qinternet.networks.lp.solution import LPSolution, RouteColumn
 
 __all__ = ["frequency_lower_bound"]
 

@@ -39,8 +39,8 @@ import scipy.sparse as sp
 
 from qinternet.errors import InvalidParameterError, SolverError
 from qinternet.networks.lp._highs import INF, new_highs, pass_model, run_checked
-from qinternet.networks.lp._solution import RouteColumn
 from qinternet.networks.lp._steiner import SteinerGraph
+from qinternet.networks.lp.solution import RouteColumn
 
 __all__ = ["CutPool", "CutPoolSolution", "InfeasibleRatesError", "RouteMaster", "RouteSolution"]
 
@@ -123,7 +123,7 @@ def _widest_scale(n: int, tail: npt.NDArray[np.int64], head: npt.NDArray[np.int6
                   fallback: float) -> float:
     """Scale of a demand: the smallest widest-path rate from its first terminal to the others
     (the fallback when a terminal is unreachable)."""
-    from qinternet.networks.lp._arrays import LinkArrays
+    from qinternet.networks.lp.arrays import LinkArrays
     from qinternet.networks.single_pair import widest_path
 
     arrays = LinkArrays(num_nodes=n, tail=tail, head=head, capacity=cap)

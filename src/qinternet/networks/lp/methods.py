@@ -15,7 +15,7 @@ __all__ = ["EXACT_UPPER_METHODS", "UPPER_METHODS", "UpperMethod"]
 
 UpperMethod = Literal[
     "min-cut", "harmonic-path", "zero-cut", "steiner-cut-lp", "cut-lp-enumeration",
-    "cut-lp-terminal-splits", "cut-lp-attained", "cut-lp-relaxation",
+    "cut-lp-terminal-splits", "cut-lp-attained", "cut-lp-relaxation", "per-demand-cuts",
 ]
 
 #: Prose of each upper-bound method.
@@ -37,6 +37,10 @@ UPPER_METHODS = MappingProxyType({
                          "Steiner-cut LP per group; see the reason for the one exception) and "
                          "the multi-demand cuts found by heuristic separation; a proven upper "
                          "bound, maybe not tight",
+    "per-demand-cuts": "relaxation: the per-demand cuts alone (a max-flow per pair, the "
+                       "Steiner-cut LP with m - 1 flows per group; network_bounds(method="
+                       "'per-demand-cuts')); a proven upper bound, fast, looser than the cut LP "
+                       "with three or more demands",
 })
 
 #: Methods whose value is the optimum of the full cut LP.

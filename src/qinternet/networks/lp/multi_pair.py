@@ -12,11 +12,11 @@ import time
 from collections.abc import Sequence
 
 from qinternet.errors import InvalidParameterError
-from qinternet.networks.lp._arrays import LinkArrays
 from qinternet.networks.lp._nodearc import solve_flow_lp
 from qinternet.networks.lp._problem import Objective, prepare
-from qinternet.networks.lp._solution import LPSolution
+from qinternet.networks.lp.arrays import LinkArrays
 from qinternet.networks.lp.packing import lower_bound
+from qinternet.networks.lp.solution import LPSolution
 from qinternet.networks.usage import Usage
 
 __all__ = ["flow_estimate", "multicommodity_flow_lp"]

@@ -18,13 +18,13 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from qinternet.errors import InvalidParameterError, SolverError
-from qinternet.networks.lp._arrays import LinkArrays
 from qinternet.networks.lp._highs import INF, new_highs, pass_model, run_checked
 from qinternet.networks.lp._problem import Objective, Problem, prepare
 from qinternet.networks.lp._report import conditioning_info
-from qinternet.networks.lp._solution import LPSolution, RouteColumn
 from qinternet.networks.lp._steiner import SteinerGraph
+from qinternet.networks.lp.arrays import LinkArrays
 from qinternet.networks.lp.frequency import frequency_lower_bound
+from qinternet.networks.lp.solution import LPSolution, RouteColumn
 from qinternet.networks.usage import Usage
 
 __all__ = ["EXACT_STEINER_MAX_TERMINALS", "MAX_ROUNDS", "lower_bound"]

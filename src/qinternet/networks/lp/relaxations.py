@@ -12,10 +12,10 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
-from qinternet.networks.lp._arrays import LinkArrays
 from qinternet.networks.lp._nodearc import solve_flow_lp
 from qinternet.networks.lp._problem import Objective, prepare
-from qinternet.networks.lp._solution import LPSolution
+from qinternet.networks.lp.arrays import LinkArrays
+from qinternet.networks.lp.solution import LPSolution
 from qinternet.networks.usage import Usage
 
 __all__ = ["per_demand_cut_relaxation"]
@@ -81,5 +81,8 @@ def per_demand_cut_relaxation(
         method="relaxation: per-demand cuts (a max-flow per pair, Steiner-cut LP with m-1 flows "
                "per group)",
         lp_optimal=True, certified=True, status="Optimal",
+        method_name="steiner-cut-lp" if len(prob.demands) == 1 else "per-demand-cuts",
+        relaxation_reason="" if len(prob.demands) == 1 else
+        "asked for (method='per-demand-cuts'): no multi-demand cuts",
         info={"time_s": time.perf_counter() - t0},
     )
