@@ -5,7 +5,8 @@
   events (arrivals, departures, link down/up, degradations): per-event latency p50/p99, the
   admission decision alone, and warm against a cold solve of the same state (sampled events,
   same run, ratio printed).
-- Scale point: a 2000-node seeded Gabriel graph with 1000 demands, cold solve.
+- Scale point: a 2000-node seeded Gabriel graph, cold solve (default 200 demands;
+  ``--scale-demands 1000`` for the issue's point, which takes far longer than its target).
 
 Run: ``.venv/bin/python benchmarks/bench_controller.py [--events N] [--skip-scale]``.
 Timings are printed, never asserted (machines are noisy); exits 1 only if a warm allocation
@@ -48,6 +49,7 @@ def main() -> int:
     parser.add_argument("--demands", type=int, default=100)
     parser.add_argument("--cold-every", type=int, default=50)
     parser.add_argument("--skip-scale", action="store_true")
+    parser.add_argument("--scale-demands", type=int, default=200)
     args = parser.parse_args()
     ok = True
     net = load_network("topohub:gabriel/500/0")
@@ -98,7 +100,8 @@ def main() -> int:
           f"rate difference {worst_diff:.1e} (relative)")
     if not args.skip_scale:
         big_net = _network_from_arrays(2000, seed=5, side_km=2000 ** 0.5 * 60)
-        big_trace = random_trace(big_net, 1000, seed=3, demands=1000, group_fraction=0.1,
+        big_trace = random_trace(big_net, args.scale_demands, seed=3,
+                                 demands=args.scale_demands, group_fraction=0.1,
                                  floor_fraction=0.0)
         big = Controller(big_net)
         t = time.perf_counter()
@@ -108,7 +111,7 @@ def main() -> int:
         big._reallocate()
         cold_s = time.perf_counter() - t
         print(f"  scale point: 2000 nodes, {len(big.demands)} demands, cold solve {cold_s:.1f} s "
-              f"(target <= 10 s)")
+              "(target: 1000 demands <= 10 s; --scale-demands 1000)")
     return 0 if ok else 1
 
 
