@@ -456,6 +456,7 @@ class Controller:
                 victim = min(self.floors, key=lambda k: (self.demands[k].priority,
                                                          -self.admitted_at[k], k))
                 shed[victim] = self.floors.pop(victim)
+        self.master.prune_columns()
         rates = dict(result.rates)
         routes = dict(result.solution.routes)
         load = np.array(result.solution.link_load, dtype=np.float64)

@@ -366,6 +366,45 @@ class RouteMaster:
         if self._sum_rows.pop(handle, None) is not None:
             self.h.changeRowBounds(handle, -INF, INF)
 
+    def prune_columns(self, *, keep_ratio: float = 2.0) -> int:
+        """Drop route columns that carry nothing and are not basic in the last solve, when
+        they outnumber ``keep_ratio`` times the useful ones (column generation leaves
+        thousands of idle columns that slow every re-solve). They are generated again if
+        they ever price out. Returns the number dropped."""
+        if not self.col_index:
+            return 0
+        x = np.asarray(self.h.getSolution().col_value, dtype=np.float64)
+        basis = self.h.getBasis()
+        status = np.asarray([int(v) for v in basis.col_status]) if basis.valid else None
+        idx = np.asarray(self.col_index, dtype=np.int64)
+        idle = x[idx] <= 0.0
+        if status is not None and status.size == x.size:
+            idle &= status[idx] != int(highspy.HighsBasisStatus.kBasic)
+        useful = int((~idle).sum())
+        if idle.sum() <= keep_ratio * max(useful, len(self.slot)):
+            return 0
+        gone = np.flatnonzero(idle)
+        cols = idx[gone]
+        self.h.deleteCols(int(cols.size), cols.astype(np.int32))
+        # HiGHS renumbers the columns above each deleted one
+        shift = np.zeros(self.h.getNumCol() + cols.size + 1, dtype=np.int64)
+        np.add.at(shift, cols + 1, 1)
+        shift = np.cumsum(shift)
+        keep = np.flatnonzero(~idle)
+        self.col_index = [int(c - shift[c]) for c in idx[keep]]
+        self.art_col = [int(c - shift[c]) for c in self.art_col]
+        for i in gone.tolist():
+            self.seen.discard((self.col_slot[i], tuple(sorted(self.col_links[i]))))
+        self.col_slot = [self.col_slot[i] for i in keep]
+        self.col_links = [self.col_links[i] for i in keep]
+        self.col_nodes = [self.col_nodes[i] for i in keep]
+        self._dead = [self._dead[i] for i in keep]
+        self._link_cols = {}
+        for c, links in enumerate(self.col_links):
+            for e in links:
+                self._link_cols.setdefault(e, []).append(c)
+        return int(cols.size)
+
     def level_duals(self) -> dict[Hashable, float]:
         """Dual values (>= 0) of the level rows ``R_i >= w_i t`` of the last solve, per key.
 
