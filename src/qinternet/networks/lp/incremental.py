@@ -36,6 +36,7 @@ import igraph as ig
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
+from scipy.sparse.csgraph import dijkstra
 
 from qinternet.errors import InvalidParameterError, SolverError
 from qinternet.networks.lp._highs import INF, new_highs, pass_model, run_checked
@@ -449,19 +450,26 @@ class RouteMaster:
                 if tree:
                     out.append((s, c, tree, None))
         if by_source:
-            w = weights[self._graph_ids].tolist()
-            for src in sorted(by_source):
-                slots = by_source[src]
-                with warnings.catch_warnings():  # unreachable terminals: empty paths
-                    warnings.simplefilter("ignore", RuntimeWarning)
-                    paths = g.get_shortest_paths(src, to=[self.terminals[s][1] for s in slots],
-                                                 weights=w, output="epath")
-                for s, path in zip(slots, paths, strict=True):
-                    if path:
-                        links = tuple(int(e) for e in
-                                      self._graph_ids[np.asarray(path, dtype=np.int64)])
-                        out.append((s, float(weights[list(links)].sum()), links,
-                                    _path_nodes(self.tail, self.head, links, src)))
+            # one multi-source Dijkstra (scipy, C) over the cheapest parallel link of each node
+            # pair, then the paths from the predecessor arrays
+            csr, keys, link_ids = steiner._collapse(weights)
+            sources = sorted(by_source)
+            _, pred = dijkstra(csr, directed=False, indices=sources, return_predecessors=True)
+            for row, src in enumerate(sources):
+                for s in by_source[src]:
+                    v = self.terminals[s][1]
+                    if pred[row, v] < 0:
+                        continue
+                    nodes_rev = [v]
+                    while v != src:
+                        v = int(pred[row, v])
+                        nodes_rev.append(v)
+                    nodes = tuple(reversed(nodes_rev))
+                    a = np.asarray(nodes[:-1], dtype=np.int64)
+                    b = np.asarray(nodes[1:], dtype=np.int64)
+                    pos = np.searchsorted(keys, np.minimum(a, b) * self.n + np.maximum(a, b))
+                    links = tuple(int(e) for e in link_ids[pos])
+                    out.append((s, float(weights[list(links)].sum()), links, nodes))
         out.sort(key=lambda r: r[0])
         return out
 
@@ -632,14 +640,18 @@ class RouteMaster:
             for batch in (pairs, groups):
                 if not batch:
                     continue
-                new = []
-                # both pricing passes (tie-broken and plain) contribute columns
+                # price with a small tie-break towards short, wide routes first (most link
+                # prices are 0: plain shortest paths would pick arbitrary zero-price routes);
+                # the plain prices certify convergence when the tie-broken round adds nothing
                 for w_link in (price + tie, price):
+                    new = []
                     for s, _, links, nodes in self._price(w_link, batch):
                         cost = self.dscale[s] * float(price[list(links)].sum())
                         if cost < theta[s] - _RED_TOL * max(1.0, theta[s]):
                             new.append((s, links, nodes))
-                added = self._add_columns(new) if new else 0
+                    added = self._add_columns(new) if new else 0
+                    if added:
+                        break
                 if added:
                     break
             if not added:
