@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -20,6 +19,7 @@ from qinternet.channels.capacities import plob_bound
 from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
 from qinternet.errors import InvalidParameterError
 from qinternet.qkd._cal19_decoy_lp import decoy_yield_upper_bounds
+from qinternet.qkd._cal19_decoy_optimisation import cal19_optimised_decoys
 from qinternet.qkd._cal19_distance import cal19_max_loss_db, cal19_plob_crossing_loss_db
 from qinternet.qkd._cal19_finite import (
     DEFAULT_FK_DECOYS,
@@ -29,7 +29,6 @@ from qinternet.qkd._cal19_finite import (
 )
 from qinternet.qkd._cal19_model import (
     Cal19Device,
-    Truncation,
     cat_coefficient_sums,
     cat_coefficients,
     key_rate_from_rates,
@@ -39,6 +38,17 @@ from qinternet.qkd._cal19_model import (
     z_basis_gain,
 )
 from qinternet.qkd._cal19_optimize import maximise_log_grid, maximise_warm_scalar
+from qinternet.qkd._cal19_rate import (
+    ALPHA_SQ_BOUNDS,
+    ALPHA_SQ_GRID_POINTS,
+    DEFAULT_TRUNCATION,
+    LOG_PZ_BOUNDS,
+    MAX_ALPHA_SQ,
+    Cal19Curve,
+    cal19_key_rate,
+    check_decoys,
+    check_eta,
+)
 from qinternet.qkd._cal19_yields import photon_number_yields
 from qinternet.qkd.finite_key import FK_V0_LABEL
 from qinternet.qkd.options import KeyRateOptions, ProtocolSpec
@@ -69,168 +79,6 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
-
-#: Search interval of the optimised key-round intensity alpha^2 (mean photon number per party).
-#: The lower end is well below the optimum at large misalignment or phase mismatch (the optimum
-#: falls below 0.005 at, e.g., delta = 0.3 or m = 0.15 with f = 1.3).
-ALPHA_SQ_BOUNDS = (1e-4, 0.3)
-#: Log-grid points of the alpha^2 search (asymptotic; finite key), before golden section.
-_ALPHA_SQ_GRID_POINTS = (64, 28)
-#: Default truncation S: infinite decoys, finite decoys (LP), finite key (CAL19).
-DEFAULT_TRUNCATION = {"infinite": 8, "lp": 6, "finite": 5}
-#: Largest admissible key-round intensity (cat sums use 120 Fock terms).
-MAX_ALPHA_SQ = 5.0
-#: Search interval of log10(1 - p_X) for the finite-key basis probability.
-_LOG_PZ_BOUNDS = (-6.0, math.log10(0.5))
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Cal19Curve:
-    """CAL19 rates along an array of transmittances (all arrays share one shape)."""
-
-    #: Overall Alice-Bob transmittance used by the model (detector included).
-    overall_transmissivity: FloatArray
-    #: Secret key rate in bits per pulse pair (0 where no key).
-    key_rate_bits_per_pulse: FloatArray
-    #: Key-round mean photon number alpha^2 per party (given or optimised).
-    intensity_alpha_sq: FloatArray
-    #: Key-basis probability p_X (1 asymptotically).
-    basis_probability_p_x: FloatArray
-    #: Bit-error rate e_X of the sifted X key.
-    qber: FloatArray
-    #: Phase-error upper bound used in privacy amplification (clamped to 1/2).
-    phase_error_rate: FloatArray
-    #: X-basis gain p_X(1,0) per pulse pair.
-    gain_x: FloatArray
-
-    def to_dict(self) -> dict[str, list[float]]:
-        """JSON-ready dict of plain-float lists (keys = field names, units in the names above)."""
-        return {name: [float(x) for x in getattr(self, name)] for name in (
-            "overall_transmissivity", "key_rate_bits_per_pulse", "intensity_alpha_sq",
-            "basis_probability_p_x", "qber", "phase_error_rate", "gain_x")}
-
-
-def _check_eta(overall_transmissivity: npt.ArrayLike) -> FloatArray:
-    eta = np.atleast_1d(np.asarray(overall_transmissivity, dtype=np.float64))
-    if eta.ndim != 1:
-        raise InvalidParameterError("overall_transmissivity", eta.shape, "must be 1-d")
-    for value in eta:
-        require_in_range("overall_transmissivity", float(value), 0.0, 1.0)
-    return eta
-
-
-def _check_decoys(decoys: Sequence[float]) -> tuple[float, ...]:
-    values = tuple(float(d) for d in decoys)
-    if not values:
-        raise InvalidParameterError("decoys", decoys, "must contain at least one intensity")
-    for d in values:
-        require_in_range("decoys", d, 0.0, MAX_ALPHA_SQ)
-    if len(set(values)) != len(values):
-        raise InvalidParameterError("decoys", decoys, "must be distinct intensities")
-    return values
-
-
-def cal19_key_rate(
-    overall_transmissivity: npt.ArrayLike,
-    *,
-    device: Cal19Device | None = None,
-    intensity_alpha_sq: float | None = None,
-    decoys: Sequence[float] | None = None,
-    truncation_s: int | None = None,
-    truncation_shape: Truncation = "box",
-) -> Cal19Curve:
-    """Asymptotic CAL19 key rate (p_X -> 1), infinite or finite decoys, alpha^2 optimised.
-
-    Parameters
-    ----------
-    overall_transmissivity : array_like
-        1-d array of overall Alice-Bob transmittances in [0, 1] (fibre x detector; each arm
-        has the square root).
-    device : Cal19Device, optional
-        Dark counts, misalignment, phase mismatch and f (default: the CAL19 reference set).
-    intensity_alpha_sq : float, optional
-        Fixed key-round mean photon number per party, in (0, 5]; ``None`` optimises it in
-        :data:`ALPHA_SQ_BOUNDS` (log grid + vectorised golden section, all points at once).
-    decoys : sequence of float, optional
-        ``None``: infinite decoys (exact photon-number yields). Otherwise the decoy set of both
-        parties (mean photon numbers); yields are bounded by the LP of CAL19
-    truncation_s : int, optional
-        Truncation S of the phase-error sum (default 8 for infinite decoys, 6 with the LP).
-    truncation_shape : {"box", "triangle"}
-        Truncation set (the tail term always uses the same set).
-
-    Returns
-    -------
-    Cal19Curve
-        Rates in bits per pulse pair and the parameters used.
-
-    Raises
-    ------
-    InvalidParameterError
-        On out-of-range inputs.
-    SolverError
-        If a decoy LP fails (never reported as a zero rate).
-
-    Notes
-    -----
-    ``R = 2 p_X(1,0) [1 - h(e_Z) - f h(e_X)]`` with the phase-error bound of CAL19
-
-    References
-    ----------
-    .. [1] M. Curty, K. Azuma, H.-K. Lo, npj Quantum Inf. 5, 64 (2019), arXiv:1807.07667,
-       Eqs. (17)-(35) (arXiv v2 numbering) [V, impl]; CAL19, model values
-       C-TAB [C].
-
-    Examples
-    --------
-    C-TAB-50dB, f = 1.16 (rel 1e-3):
-
-    >>> curve = cal19_key_rate([1e-5])
-    >>> float(curve.key_rate_bits_per_pulse[0])
-    7.468...e-05
-    """
-    dev = Cal19Device() if device is None else device
-    eta = _check_eta(overall_transmissivity)
-    if truncation_shape not in ("box", "triangle"):
-        raise InvalidParameterError("truncation_shape", truncation_shape,
-                                    "must be 'box' or 'triangle'")
-    mode = "infinite" if decoys is None else "lp"
-    s = DEFAULT_TRUNCATION[mode] if truncation_s is None else require_int(
-        "truncation_s", truncation_s, 1)
-    if intensity_alpha_sq is not None:
-        require_in_range("intensity_alpha_sq", intensity_alpha_sq, 0.0, MAX_ALPHA_SQ,
-                         low_inclusive=False)
-    if decoys is None:
-        yields = photon_number_yields(eta, s, dev)
-    else:
-        dec = _check_decoys(decoys)
-        yields = np.stack([decoy_yield_upper_bounds(float(e), dec, dev, s,
-                                                    shape=truncation_shape) for e in eta])
-
-    def rate(a2: FloatArray, *, clamp: bool = False) -> FloatArray:
-        e = eta.reshape(eta.shape + (1,) * (a2.ndim - 1))
-        y = yields.reshape(e.shape + yields.shape[-2:])
-        gain = x_basis_gain(e, a2, dev)
-        e_z = phase_error_upper_bound(y, a2, gain, shape=truncation_shape)
-        return key_rate_from_rates(gain, x_basis_error_rate(e, a2, dev), e_z,
-                                   dev.ec_efficiency, clamp=clamp)
-
-    if intensity_alpha_sq is None:
-        a2_opt, _ = maximise_log_grid(rate, eta.size, *ALPHA_SQ_BOUNDS,
-                                      grid_points=_ALPHA_SQ_GRID_POINTS[0])
-    else:
-        a2_opt = np.full(eta.shape, float(intensity_alpha_sq))
-    gain = x_basis_gain(eta, a2_opt, dev)
-    e_z = phase_error_upper_bound(yields, a2_opt, gain, shape=truncation_shape)
-    return Cal19Curve(
-        overall_transmissivity=eta,
-        key_rate_bits_per_pulse=rate(a2_opt, clamp=True),
-        intensity_alpha_sq=a2_opt,
-        basis_probability_p_x=np.ones_like(eta),
-        qber=x_basis_error_rate(eta, a2_opt, dev),
-        phase_error_rate=np.minimum(e_z, 0.5),
-        gain_x=gain,
-    )
 
 
 def cal19_finite_key_rate(
@@ -295,14 +143,14 @@ def cal19_finite_key_rate(
     2.64...e-05
     """
     dev = Cal19Device() if device is None else device
-    eta = _check_eta(overall_transmissivity)
+    eta = check_eta(overall_transmissivity)
     if basis_probability_p_x is not None:
         require_in_range("basis_probability_p_x", basis_probability_p_x, 0.0, 1.0,
                          low_inclusive=False, high_inclusive=False)
     if intensity_alpha_sq is not None:
         require_in_range("intensity_alpha_sq", intensity_alpha_sq, 0.0, MAX_ALPHA_SQ,
                          low_inclusive=False)
-    dec = _check_decoys(decoys)
+    dec = check_decoys(decoys)
     s = require_int("truncation_s", truncation_s, 1)
     out: dict[str, list[float]] = {k: [] for k in ("a2", "px", "rate", "ex", "eph", "gain")}
     warm: float | None = None
@@ -317,14 +165,14 @@ def cal19_finite_key_rate(
                 return fk_v0_rate(e, a2, yu, dev, settings, p_x, clamp=False)[0]
 
             a2, r = maximise_log_grid(objective, 1, *ALPHA_SQ_BOUNDS,
-                                      grid_points=_ALPHA_SQ_GRID_POINTS[1], iterations=24)
+                                      grid_points=ALPHA_SQ_GRID_POINTS[1], iterations=24)
             return float(a2[0]), float(r[0]), yu
 
         if basis_probability_p_x is not None:
             p_x = float(basis_probability_p_x)
         else:
             u, _ = maximise_warm_scalar(lambda u: best_alpha(1.0 - 10.0 ** u)[1],
-                                        *_LOG_PZ_BOUNDS, start=warm, iterations=14)
+                                        *LOG_PZ_BOUNDS, start=warm, iterations=14)
             warm = u
             p_x = 1.0 - 10.0 ** u
         a2, _, yu = best_alpha(p_x)
@@ -429,7 +277,7 @@ def evaluate(channel_transmissivity: npt.NDArray[np.float64],
     f = require_in_range("ec_efficiency", _opt(options.ec_efficiency, 1.16), 1.0, 100.0)
     if options.intensity is not None:
         require_in_range("intensity", options.intensity, 0.0, MAX_ALPHA_SQ, low_inclusive=False)
-    decoys = None if options.decoys is None else _check_decoys(options.decoys)
+    decoys = None if options.decoys is None else check_decoys(options.decoys)
     device = Cal19Device(dark_count_probability=pd, polarisation_misalignment=mis,
                          phase_mismatch=delta, ec_efficiency=f)
     eta = eta_ch * det
@@ -448,8 +296,6 @@ def evaluate(channel_transmissivity: npt.NDArray[np.float64],
             raise InvalidParameterError("key_basis_probability", options.key_basis_probability,
                                         "needs --pulses for tf-cal19 (asymptotically p_X -> 1)")
         if options.decoy_count is not None:
-            from qinternet.qkd.decoy_optimisation import cal19_optimised_decoys
-
             curve, decoy_sets = cal19_optimised_decoys(
                 eta, options.decoy_count, device=device, intensity_alpha_sq=options.intensity)
         else:
