@@ -14,13 +14,13 @@ this by itself, it is not imposed). Decoy optimisation is informative with a fin
 weak decoys cost statistics.
 """
 
-from qinternet.qkd._cal19_decoy_optimisation import cal19_optimised_decoys
 from qinternet.qkd.bb84._decoy_optimisation import (
     MIN_DECOY_INTENSITY,
     BB84DecoyOptimum,
     bb84_optimised_two_decoys,
 )
 from qinternet.qkd.bb84._model import efficient_bb84_sifting_factor
+from qinternet.qkd.tf._cal19_decoy_optimisation import cal19_optimised_decoys
 
 __all__ = [
     "BB84DecoyOptimum",

@@ -2,7 +2,7 @@
 
 A decoy set with the vacuum plus N - 1 intensities chosen per point to maximise the key rate,
 yields bounded by the CAL19 LP, warm-started along the curve. Private part of the
-:mod:`qinternet.qkd.tf_cal19` facade (it imports ``_cal19_rate``, never the facade).
+:mod:`qinternet.qkd.tf.cal19` facade (it imports ``_cal19_rate``, never the facade).
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import numpy.typing as npt
 
 from qinternet._validation import require_in_range
 from qinternet.errors import InvalidParameterError
-from qinternet.qkd._cal19_model import Cal19Device
-from qinternet.qkd._cal19_rate import Cal19Curve, cal19_key_rate
 from qinternet.qkd._optimize import nelder_mead_scaled
 from qinternet.qkd.bb84._decoy_optimisation import MIN_DECOY_INTENSITY
+from qinternet.qkd.tf._cal19_model import Cal19Device
+from qinternet.qkd.tf._cal19_rate import Cal19Curve, cal19_key_rate
 
 __all__ = ["cal19_optimised_decoys"]
 
@@ -57,7 +57,7 @@ def cal19_optimised_decoys(
     Returns
     -------
     curve, decoy_sets
-        A :class:`~qinternet.qkd.tf_cal19.Cal19Curve` (one point per transmittance) and the
+        A :class:`~qinternet.qkd.tf.cal19.Cal19Curve` (one point per transmittance) and the
         optimal decoy set of each point (the same set for both parties).
 
     Raises

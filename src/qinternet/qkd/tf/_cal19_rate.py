@@ -1,6 +1,6 @@
 """CAL19 asymptotic key rate along an array of transmittances, and its result type.
 
-Private part of the :mod:`qinternet.qkd.tf_cal19` facade; the decoy optimiser
+Private part of the :mod:`qinternet.qkd.tf.cal19` facade; the decoy optimiser
 (``_cal19_decoy_optimisation``) builds on it without importing the facade.
 """
 
@@ -15,8 +15,8 @@ import numpy.typing as npt
 
 from qinternet._validation import require_in_range, require_int
 from qinternet.errors import InvalidParameterError
-from qinternet.qkd._cal19_decoy_lp import decoy_yield_upper_bounds
-from qinternet.qkd._cal19_model import (
+from qinternet.qkd.tf._cal19_decoy_lp import decoy_yield_upper_bounds
+from qinternet.qkd.tf._cal19_model import (
     Cal19Device,
     Truncation,
     key_rate_from_rates,
@@ -24,8 +24,8 @@ from qinternet.qkd._cal19_model import (
     x_basis_error_rate,
     x_basis_gain,
 )
-from qinternet.qkd._cal19_optimize import maximise_log_grid
-from qinternet.qkd._cal19_yields import photon_number_yields
+from qinternet.qkd.tf._cal19_optimize import maximise_log_grid
+from qinternet.qkd.tf._cal19_yields import photon_number_yields
 
 __all__ = [
     "ALPHA_SQ_BOUNDS",
