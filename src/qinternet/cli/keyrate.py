@@ -53,6 +53,7 @@ from qinternet.qkd.bb84 import Lim2014Params
 from qinternet.qkd.options import KeyRateOptions, ProtocolSpec
 from qinternet.qkd.registry import PROTOCOLS, get_protocol
 from qinternet.qkd.results import KeyRateResult
+from qinternet.units import loss_db_to_transmissivity
 
 __all__ = ["register"]
 
@@ -141,7 +142,7 @@ class _Axis:
 
     @property
     def transmissivity(self) -> np.ndarray:
-        return np.asarray(10.0 ** (-self.loss_db / 10.0), dtype=np.float64)
+        return loss_db_to_transmissivity(self.loss_db)
 
     @property
     def label(self) -> str:

@@ -1,6 +1,14 @@
-"""Input plumbing shared by the key-rate modules: transmissivity arrays, PLOB, option checks."""
+"""Input plumbing of every key-rate module: transmissivity arrays, PLOB, option checks.
+
+One module for all protocol families (BB84, MDI, twin field). Errors name the
+:class:`~qinternet.qkd.options.KeyRateOptions` *field* (``dark_count``), never a CLI flag; the
+CLI re-labels them as its options (``--dark-count``).
+"""
 
 from __future__ import annotations
+
+import math
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -10,41 +18,98 @@ from qinternet.errors import InvalidParameterError
 from qinternet.qkd.options import KeyRateOptions
 
 __all__ = [
+    "RelayDeviceParams",
     "channel_transmissivity_array",
+    "pick",
     "plob_with_unit_eta",
     "reject_decoy_count_and_basis",
     "reject_finite_decoys",
     "reject_finite_key",
+    "reject_unsupported",
+    "resolve_relay_devices",
+    "transmittance_array",
 ]
 
 FloatArray = npt.NDArray[np.float64]
 
 
-def channel_transmissivity_array(channel_transmissivity: npt.ArrayLike) -> FloatArray:
-    """Validate a 1-d array of channel transmissivities in [0, 1] (1 = no fibre) and return it.
+def channel_transmissivity_array(
+    channel_transmissivity: npt.ArrayLike, name: str = "channel_transmissivity"
+) -> FloatArray:
+    """Validate a 1-d array of transmissivities in [0, 1] (1 = no fibre) and return it.
 
     >>> channel_transmissivity_array([1.0, 0.5]).tolist()
     [1.0, 0.5]
     """
     eta = np.atleast_1d(np.asarray(channel_transmissivity, dtype=np.float64))
     if eta.ndim != 1:
-        raise InvalidParameterError(
-            "channel_transmissivity", eta.shape, "must be a 1-d array of transmissivities"
-        )
-    for value in eta:
-        if not (0.0 <= value <= 1.0):
-            require_in_range("channel_transmissivity", float(value), 0.0, 1.0)
+        raise InvalidParameterError(name, eta.shape, "must be a 1-d array of transmissivities")
+    bad = ~((eta >= 0.0) & (eta <= 1.0))
+    if np.any(bad):
+        require_in_range(name, float(eta[bad][0]), 0.0, 1.0)
     return eta
 
 
-def plob_with_unit_eta(eta: FloatArray) -> FloatArray:
+def transmittance_array(eta: npt.ArrayLike, name: str = "eta") -> FloatArray:
+    """Validate transmittances in [0, 1] of any shape (scalars give 0-d arrays)."""
+    arr = np.asarray(eta, dtype=np.float64)
+    channel_transmissivity_array(arr.ravel(), name)
+    return arr
+
+
+def plob_with_unit_eta(eta: npt.ArrayLike) -> FloatArray:
     """PLOB bound ``-log2(1 - eta)`` in bits per use, ``inf`` at eta = 1 (zero length).
+
+    The one PLOB helper of the key-rate modules: the value of
+    :func:`qinternet.channels.capacities.plob_bound`, which refuses eta = 1.
 
     >>> plob_with_unit_eta(np.array([0.01, 1.0])).round(10).tolist()
     [0.0144995697, inf]
     """
     with np.errstate(divide="ignore"):
-        return np.asarray(-np.log1p(-eta) / np.log(2.0), dtype=np.float64)
+        return np.asarray(-np.log1p(-np.asarray(eta, dtype=np.float64)) / np.log(2.0),
+                          dtype=np.float64)
+
+
+def pick(value: float | None, default: float) -> float:
+    """``default`` where an option is ``None`` ("the protocol's reference value")."""
+    return default if value is None else value
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RelayDeviceParams:
+    """Resolved device parameters of a symmetric relay protocol (defaults filled in)."""
+
+    #: Detector efficiency folded into the channel (dimensionless).
+    detector_efficiency: float
+    #: Dark-count probability per detector per pulse.
+    dark_count: float
+    #: Misalignment error probability e_d.
+    misalignment: float
+    #: Error-correction inefficiency f >= 1.
+    ec_efficiency: float
+
+
+def resolve_relay_devices(
+    options: KeyRateOptions,
+    *,
+    detector_efficiency: float,
+    dark_count: float,
+    misalignment: float,
+    ec_efficiency: float,
+) -> RelayDeviceParams:
+    """Fill in defaults and validate the device options, naming the option field on error."""
+    eta_d = require_in_range("detector_efficiency",
+                             pick(options.detector_efficiency, detector_efficiency), 0.0, 1.0,
+                             low_inclusive=False)
+    pd = require_in_range("dark_count", pick(options.dark_count, dark_count), 0.0, 1.0,
+                          high_inclusive=False)
+    e_d = require_in_range("misalignment", pick(options.misalignment, misalignment), 0.0, 0.5)
+    f = require_in_range("ec_efficiency", pick(options.ec_efficiency, ec_efficiency), 1.0,
+                         math.inf, high_inclusive=False)
+    return RelayDeviceParams(
+        detector_efficiency=eta_d, dark_count=pd, misalignment=e_d, ec_efficiency=f
+    )
 
 
 def reject_decoy_count_and_basis(options: KeyRateOptions, protocol: str) -> None:
@@ -81,4 +146,17 @@ def reject_finite_key(options: KeyRateOptions, protocol: str) -> None:
     if options.pulses is not None:
         raise InvalidParameterError(
             "pulses", options.pulses, f"is not supported for {protocol} (asymptotic model only)"
+        )
+
+
+def reject_unsupported(options: KeyRateOptions, protocol: str, *, phase_mismatch: bool) -> None:
+    """Raise for the options an asymptotic infinite-decoy relay protocol does not support."""
+    reject_finite_decoys(options, protocol)
+    if options.pulses is not None:
+        raise InvalidParameterError(
+            "pulses", options.pulses, f"is not supported by {protocol} (asymptotic only)"
+        )
+    if phase_mismatch and options.phase_mismatch not in (None, 0.0):
+        raise InvalidParameterError(
+            "phase_mismatch", options.phase_mismatch, f"is not supported by {protocol}"
         )

@@ -51,6 +51,12 @@ from scipy.stats import binom
 from qinternet._validation import require_in_range, require_int
 from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
 from qinternet.entropy import binary_entropy
+from qinternet.qkd._inputs import (
+    channel_transmissivity_array,
+    plob_with_unit_eta,
+    reject_unsupported,
+    resolve_relay_devices,
+)
 from qinternet.qkd.mdi._photon_sources import (
     PhotonNumberSource,
     ideal_bell_pair_source,
@@ -60,12 +66,6 @@ from qinternet.qkd.mdi._photon_sources import (
 )
 from qinternet.qkd.options import KeyRateOptions, ProtocolSpec
 from qinternet.qkd.results import KeyRateResult
-from qinternet.qkd.tf._common import (
-    as_transmissivity_array,
-    plob_or_inf,
-    reject_unsupported,
-    resolve_relay_devices,
-)
 
 __all__ = [
     "AdaptiveMdiRate",
@@ -371,12 +371,12 @@ def evaluate(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions) -> 
     if options.intensity is None:
         pair = ideal_bell_pair_source()
     else:
-        x = require_in_range("--intensity", options.intensity, 0.0, math.inf,
+        x = require_in_range("intensity", options.intensity, 0.0, math.inf,
                              low_inclusive=False, high_inclusive=False)
         pair = spdc_thermal_source(x)
     user = ideal_single_photon_source()
-    channel = as_transmissivity_array(channel_transmissivity)
-    plob = plob_or_inf(channel)
+    channel = channel_transmissivity_array(channel_transmissivity)
+    plob = plob_with_unit_eta(channel)
     results = []
     for i, eta in enumerate(channel):
         r = adaptive_mdi_rate(

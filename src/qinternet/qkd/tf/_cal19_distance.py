@@ -22,6 +22,7 @@ from qinternet.qkd.tf._cal19_model import (
 )
 from qinternet.qkd.tf._cal19_optimize import maximise_log_grid
 from qinternet.qkd.tf._cal19_yields import photon_number_yields
+from qinternet.units import loss_db_to_transmissivity
 
 __all__ = ["cal19_max_loss_db", "cal19_plob_crossing_loss_db", "optimised_signed_rate"]
 
@@ -56,7 +57,7 @@ def optimised_signed_rate(loss_db: npt.ArrayLike, device: Cal19Device,
     .. [1] Curty, Azuma, Lo, npj Quantum Inf. 5, 64 (2019), arXiv:1807.07667 [V, impl];
        CAL19
     """
-    eta = 10.0 ** (-np.atleast_1d(np.asarray(loss_db, dtype=np.float64)) / 10.0)
+    eta = loss_db_to_transmissivity(np.atleast_1d(np.asarray(loss_db, dtype=np.float64)))
     yields = photon_number_yields(eta, truncation_s, device)
 
     def rate(a2: FloatArray) -> FloatArray:
@@ -113,7 +114,7 @@ def cal19_plob_crossing_loss_db(device: Cal19Device | None = None, *, low_db: fl
 
     def gap(x: FloatArray) -> FloatArray:
         return np.log(np.maximum(optimised_signed_rate(x, dev), 1e-300)) - np.log(
-            plob_bound(10.0 ** (-np.asarray(x) / 10.0)))
+            plob_bound(loss_db_to_transmissivity(np.asarray(x))))
 
     return _root(lambda x: float(gap(np.array([x]))[0]), grid, gap(grid), "PLOB crossing")
 

@@ -1,133 +1,24 @@
-"""Shared plumbing of the twin-field-type key-rate modules (SNS, PM, original TF, adaptive MDI).
+"""Optimisers of the twin-field-type key-rate modules (SNS, PM, original TF, adaptive MDI).
 
-Private: transmissivity validation, option resolution with CLI option names, PLOB with the
-eta = 1 edge, and the optimisers (log-grid then bounded Brent; 2-D grid then Nelder–Mead),
-and a bisection for PLOB crossings and maximum losses.
+Private: log-grid then bounded Brent (1-d), 2-d grid then Nelder–Mead, and a bisection for PLOB
+crossings and maximum losses. Input validation and option resolution are in
+:mod:`qinternet.qkd._inputs`, shared with every protocol family.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 from scipy.optimize import minimize, minimize_scalar
 
-from qinternet._validation import require_in_range
-from qinternet.channels.capacities import plob_bound
 from qinternet.errors import InvalidParameterError, SolverError
-from qinternet.qkd._inputs import reject_decoy_count_and_basis
-from qinternet.qkd.options import KeyRateOptions
 
-__all__ = [
-    "RelayDeviceParams",
-    "as_transmissivity_array",
-    "as_transmittance",
-    "bisect_loss_db",
-    "maximise_1d",
-    "maximise_2d",
-    "plob_or_inf",
-    "reject_unsupported",
-    "resolve_relay_devices",
-]
+__all__ = ["bisect_loss_db", "maximise_1d", "maximise_2d"]
 
 FloatArray = npt.NDArray[np.float64]
-
-
-def as_transmissivity_array(
-    channel_transmissivity: npt.ArrayLike, name: str = "channel_transmissivity"
-) -> FloatArray:
-    """Validate a 1-d array of channel transmissivities in [0, 1]."""
-    eta = np.atleast_1d(np.asarray(channel_transmissivity, dtype=np.float64))
-    if eta.ndim != 1:
-        raise InvalidParameterError(name, channel_transmissivity, "must be a 1-d array")
-    bad = ~(np.isfinite(eta) & (eta >= 0.0) & (eta <= 1.0))
-    if np.any(bad):
-        raise InvalidParameterError(name, float(eta[bad][0]), "must be in [0, 1]")
-    return eta
-
-
-def as_transmittance(eta: npt.ArrayLike, name: str = "eta") -> FloatArray:
-    """Validate transmittances in [0, 1] of any shape (scalars give 0-d arrays)."""
-    arr = np.asarray(eta, dtype=np.float64)
-    as_transmissivity_array(arr.ravel(), name)
-    return arr
-
-
-def plob_or_inf(channel_transmissivity: FloatArray) -> FloatArray:
-    """PLOB bound ``-log2(1 - eta)`` with ``inf`` at eta = 1 (zero-length channel)."""
-    eta = np.asarray(channel_transmissivity, dtype=np.float64)
-    out = np.full(eta.shape, np.inf)
-    finite = eta < 1.0
-    out[finite] = plob_bound(eta[finite])
-    return out
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RelayDeviceParams:
-    """Resolved device parameters of a symmetric relay protocol (CLI defaults filled in)."""
-
-    #: Detector efficiency folded into the channel (dimensionless).
-    detector_efficiency: float
-    #: Dark-count probability per detector per pulse.
-    dark_count: float
-    #: Misalignment error probability e_d.
-    misalignment: float
-    #: Error-correction inefficiency f >= 1.
-    ec_efficiency: float
-
-
-def reject_unsupported(options: KeyRateOptions, protocol: str, *, phase_mismatch: bool) -> None:
-    """Raise for options a protocol does not support (CLI option names)."""
-    reject_decoy_count_and_basis(options, protocol)
-    if options.decoys is not None:
-        raise InvalidParameterError(
-            "--decoys",
-            ",".join(f"{v:g}" for v in options.decoys),
-            f"must be 'infinite' for {protocol} (finite decoy sets are not supported)",
-        )
-    if options.pulses is not None:
-        raise InvalidParameterError(
-            "--pulses", options.pulses, f"is not supported by {protocol} (asymptotic only)"
-        )
-    if phase_mismatch and options.phase_mismatch not in (None, 0.0):
-        raise InvalidParameterError(
-            "--phase-mismatch", options.phase_mismatch, f"is not supported by {protocol}"
-        )
-
-
-def resolve_relay_devices(
-    options: KeyRateOptions,
-    *,
-    detector_efficiency: float,
-    dark_count: float,
-    misalignment: float,
-    ec_efficiency: float,
-) -> RelayDeviceParams:
-    """Fill in defaults and validate device options, naming the CLI option on error."""
-
-    def pick(value: float | None, default: float) -> float:
-        return default if value is None else value
-
-    eta_d = require_in_range(
-        "--detector-efficiency",
-        pick(options.detector_efficiency, detector_efficiency),
-        0.0,
-        1.0,
-        low_inclusive=False,
-    )
-    pd = require_in_range("--dark-count", pick(options.dark_count, dark_count), 0.0, 1.0,
-                          high_inclusive=False)
-    e_d = require_in_range("--misalignment", pick(options.misalignment, misalignment), 0.0, 0.5)
-    f = require_in_range(
-        "--ec-efficiency", pick(options.ec_efficiency, ec_efficiency), 1.0, math.inf,
-        high_inclusive=False,
-    )
-    return RelayDeviceParams(
-        detector_efficiency=eta_d, dark_count=pd, misalignment=e_d, ec_efficiency=f
-    )
 
 
 def maximise_1d(

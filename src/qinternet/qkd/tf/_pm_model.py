@@ -19,9 +19,7 @@ from scipy.stats import binom, poisson
 
 from qinternet._validation import require_in_range, require_int
 from qinternet.entropy import binary_entropy
-from qinternet.qkd.tf._common import (
-    as_transmittance,
-)
+from qinternet.qkd._inputs import transmittance_array
 
 __all__ = [
     "PmTerms",
@@ -232,7 +230,7 @@ def pm_key_rate(
     >>> float(pm_key_rate(1e-4, mu=0.07)[()])
     5.283273e-05
     """
-    eta_a = as_transmittance(eta)
+    eta_a = transmittance_array(eta)
     require_in_range("mu", mu, 0.0, np.inf, low_inclusive=False, high_inclusive=False)
     require_in_range("dark_count", dark_count, 0.0, 1.0, high_inclusive=False)
     require_in_range("misalignment", misalignment, 0.0, 0.5)

@@ -15,9 +15,9 @@ import numpy as np
 import numpy.typing as npt
 
 from qinternet._validation import require_in_range, require_int
-from qinternet.channels.capacities import plob_bound
 from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
 from qinternet.errors import InvalidParameterError
+from qinternet.qkd._inputs import plob_with_unit_eta
 from qinternet.qkd.finite_key import FK_V0_LABEL
 from qinternet.qkd.options import KeyRateOptions, ProtocolSpec
 from qinternet.qkd.results import KeyRateResult
@@ -329,9 +329,7 @@ def evaluate(channel_transmissivity: npt.NDArray[np.float64],
     if decoys is not None or decoy_sets is not None:
         notes.append("finite decoys: each yield bounded by its own decoy-state LP (after M. "
                      "Curty, K. Azuma, H.-K. Lo, npj Quantum Inf. 5, 64 (2019))")
-    plob = np.full(eta_ch.shape, math.inf)
-    below = eta_ch < 1.0
-    plob[below] = plob_bound(eta_ch[below])
+    plob = plob_with_unit_eta(eta_ch)
     results = []
     for i, e in enumerate(eta_ch):
         p = dict(params)

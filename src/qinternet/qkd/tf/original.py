@@ -31,13 +31,13 @@ import numpy.typing as npt
 
 from qinternet._validation import require_in_range, require_int
 from qinternet.entropy import binary_entropy
-from qinternet.qkd.results import KeyRateResult
-from qinternet.qkd.tf._common import (
-    as_transmissivity_array,
-    as_transmittance,
-    maximise_1d,
-    plob_or_inf,
+from qinternet.qkd._inputs import (
+    channel_transmissivity_array,
+    plob_with_unit_eta,
+    transmittance_array,
 )
+from qinternet.qkd.results import KeyRateResult
+from qinternet.qkd.tf._common import maximise_1d
 from qinternet.qkd.tf._pm_model import pm_terms
 
 __all__ = ["RESTRICTED_ATTACK_NOTE", "lucamarini2018_evaluate", "lucamarini2018_key_rate"]
@@ -129,7 +129,7 @@ def lucamarini2018_key_rate(
     ... # doctest: +ELLIPSIS
     0.000114962...
     """
-    eta_a = as_transmittance(eta)
+    eta_a = transmittance_array(eta)
     require_in_range("mu", mu, 0.0, math.inf, low_inclusive=False, high_inclusive=False)
     require_in_range("dark_count", dark_count, 0.0, 1.0, high_inclusive=False)
     require_in_range("misalignment", misalignment, 0.0, 0.5)
@@ -181,7 +181,7 @@ def lucamarini2018_evaluate(
     ----------
     .. [1] Lucamarini et al., Nature 557, 400 (2018) [V, abstract]; toolkit model [R].
     """
-    channel = as_transmissivity_array(channel_transmissivity)
+    channel = channel_transmissivity_array(channel_transmissivity)
     eta_d = require_in_range("detector_efficiency", detector_efficiency, 0.0, 1.0,
                              low_inclusive=False)
     require_in_range("dark_count", dark_count, 0.0, 1.0, high_inclusive=False)
@@ -199,7 +199,7 @@ def lucamarini2018_evaluate(
         require_in_range("mu", mu, 0.0, math.inf, low_inclusive=False, high_inclusive=False)
         mu_opt = np.full(eta.shape, float(mu))
     rate, qber, e1 = rate_at(eta, mu_opt)
-    plob = plob_or_inf(channel)
+    plob = plob_with_unit_eta(channel)
     return [
         KeyRateResult(
             protocol="tf-lucamarini2018",

@@ -13,15 +13,15 @@ import numpy.typing as npt
 
 from qinternet._validation import require_in_range
 from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
-from qinternet.qkd.options import KeyRateOptions, ProtocolSpec
-from qinternet.qkd.results import KeyRateResult
-from qinternet.qkd.tf._common import (
-    as_transmissivity_array,
-    maximise_1d,
-    plob_or_inf,
+from qinternet.qkd._inputs import (
+    channel_transmissivity_array,
+    plob_with_unit_eta,
     reject_unsupported,
     resolve_relay_devices,
 )
+from qinternet.qkd.options import KeyRateOptions, ProtocolSpec
+from qinternet.qkd.results import KeyRateResult
+from qinternet.qkd.tf._common import maximise_1d
 from qinternet.qkd.tf._pm_model import (
     DEFAULT_PHASE_SLICES,
     MODEL_NOTE,
@@ -82,7 +82,7 @@ def evaluate(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions) -> 
                        "pm", phase_mismatch=True)
     dev = resolve_relay_devices(options, detector_efficiency=1.0, dark_count=1e-8,
                                 misalignment=0.02, ec_efficiency=1.16)
-    channel = as_transmissivity_array(channel_transmissivity)
+    channel = channel_transmissivity_array(channel_transmissivity)
     if finite:
         return evaluate_finite_decoys(channel, options, dev)
     eta = channel * dev.detector_efficiency
@@ -94,12 +94,12 @@ def evaluate(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions) -> 
         mu_opt, _ = maximise_1d(lambda e, m: terms_at(e, m).key_rate, eta, *MU_BOUNDS,
                                n_grid=56)
     else:
-        mu_fixed = require_in_range("--intensity", options.intensity, 0.0, np.inf,
+        mu_fixed = require_in_range("intensity", options.intensity, 0.0, np.inf,
                                     low_inclusive=False, high_inclusive=False)
         mu_opt = np.full(eta.shape, mu_fixed)
     terms = terms_at(eta, mu_opt)
     rates = np.maximum(terms.key_rate, 0.0) + 0.0  # + 0.0 turns -0.0 into 0.0
-    plob = plob_or_inf(channel)
+    plob = plob_with_unit_eta(channel)
     return [
         KeyRateResult(
             protocol="pm",

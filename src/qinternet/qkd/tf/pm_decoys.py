@@ -26,9 +26,9 @@ from scipy.stats import poisson
 from qinternet._validation import require_in_range
 from qinternet.entropy import binary_entropy
 from qinternet.errors import InvalidParameterError, SolverError
+from qinternet.qkd._inputs import RelayDeviceParams, plob_with_unit_eta
 from qinternet.qkd.options import KeyRateOptions
 from qinternet.qkd.results import KeyRateResult
-from qinternet.qkd.tf._common import RelayDeviceParams, plob_or_inf
 from qinternet.qkd.tf._pm_model import DEFAULT_PHASE_SLICES, MODEL_NOTE, pm_terms
 
 __all__ = ["PmDecoyRate", "evaluate_finite_decoys", "pm_key_rate_finite_decoys",
@@ -288,16 +288,16 @@ def evaluate_finite_decoys(channel: FloatArray, options: KeyRateOptions,
     """
     fixed = None if options.decoys is None else tuple(float(v) for v in options.decoys)
     if fixed is not None and len(set(fixed)) != len(fixed):
-        raise InvalidParameterError("--decoys", ",".join(f"{v:g}" for v in fixed),
+        raise InvalidParameterError("decoys", ",".join(f"{v:g}" for v in fixed),
                                     "must be distinct intensities")
     if fixed is not None and options.intensity is not None and options.intensity in fixed:
-        raise InvalidParameterError("--intensity", options.intensity,
+        raise InvalidParameterError("intensity", options.intensity,
                                     "must differ from every decoy")
     eta = channel * dev.detector_efficiency
     best = pm_optimised_decoys(eta, options.decoy_count, dark_count=dev.dark_count,
                                misalignment=dev.misalignment, ec_efficiency=dev.ec_efficiency,
                                intensity=options.intensity, decoys=fixed)
-    plob = plob_or_inf(channel)
+    plob = plob_with_unit_eta(channel)
     out = []
     for i, r in enumerate(best):
         label = ",".join(f"{v:.6g}" for v in r.decoys)

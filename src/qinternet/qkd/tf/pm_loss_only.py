@@ -14,7 +14,9 @@ import numpy.typing as npt
 from qinternet._validation import require_in_range
 from qinternet.channels.capacities import plob_bound
 from qinternet.entropy import binary_entropy
-from qinternet.qkd.tf._common import as_transmittance, bisect_loss_db, maximise_1d
+from qinternet.qkd._inputs import transmittance_array
+from qinternet.qkd.tf._common import bisect_loss_db, maximise_1d
+from qinternet.units import loss_db_to_transmissivity
 
 __all__ = [
     "loss_only_key_rate",
@@ -105,7 +107,7 @@ def loss_only_key_rate(eta: npt.ArrayLike, mu: float) -> FloatArray:
     >>> float(loss_only_key_rate(0.01, 0.1)[()])
     0.007333013
     """
-    eta_a = as_transmittance(eta)
+    eta_a = transmittance_array(eta)
     require_in_range("mu", mu, 0.0, math.inf, low_inclusive=False, high_inclusive=False)
     return np.asarray(np.maximum(_rate(eta_a, mu), 0.0), dtype=np.float64)
 
@@ -138,7 +140,7 @@ def loss_only_optimal(eta: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
     >>> round(float(r[0]), 6)   # XPROT-30dB, LL column (rel 1e-3)
     0.002286
     """
-    eta_a = as_transmittance(np.atleast_1d(np.asarray(eta, dtype=np.float64)))
+    eta_a = transmittance_array(np.atleast_1d(np.asarray(eta, dtype=np.float64)))
     mu_opt, rate = maximise_1d(_rate, eta_a, *MU_BOUNDS)
     return mu_opt, np.maximum(rate, 0.0)
 
@@ -172,7 +174,7 @@ def loss_only_plob_crossing_db(low_db: float = 1.0, high_db: float = 60.0) -> fl
     """
 
     def beats(loss_db: float) -> bool:
-        eta = 10.0 ** (-loss_db / 10.0)
+        eta = loss_db_to_transmissivity(loss_db)
         return bool(loss_only_optimal([eta])[1][0] > float(plob_bound(eta)))
 
     return bisect_loss_db(beats, low_db, high_db)

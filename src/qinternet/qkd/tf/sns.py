@@ -19,18 +19,17 @@ from scipy.special import i0e
 from qinternet._validation import require_in_range, require_probability
 from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
 from qinternet.entropy import binary_entropy
+from qinternet.qkd._inputs import (
+    channel_transmissivity_array,
+    plob_with_unit_eta,
+    reject_unsupported,
+    resolve_relay_devices,
+    transmittance_array,
+)
 from qinternet.qkd._special import SERIES_LIMIT, i0_minus_one
 from qinternet.qkd.options import KeyRateOptions, ProtocolSpec
 from qinternet.qkd.results import KeyRateResult
-from qinternet.qkd.tf._common import (
-    as_transmissivity_array,
-    as_transmittance,
-    maximise_1d,
-    maximise_2d,
-    plob_or_inf,
-    reject_unsupported,
-    resolve_relay_devices,
-)
+from qinternet.qkd.tf._common import maximise_1d, maximise_2d
 
 __all__ = ["SPEC", "SnsTerms", "evaluate", "sns_key_rate", "sns_terms"]
 
@@ -206,7 +205,7 @@ def sns_key_rate(
     >>> float(sns_key_rate(1e-4, epsilon=0.04, mu_z=0.47)[()])
     8.84743e-05
     """
-    eta_a = as_transmittance(eta)
+    eta_a = transmittance_array(eta)
     require_probability("epsilon", epsilon)
     require_in_range("mu_z", mu_z, 0.0, np.inf, low_inclusive=False, high_inclusive=False)
     require_in_range("dark_count", dark_count, 0.0, 1.0, high_inclusive=False)
@@ -251,7 +250,7 @@ def evaluate(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions) -> 
     reject_unsupported(options, "sns", phase_mismatch=True)
     dev = resolve_relay_devices(options, detector_efficiency=1.0, dark_count=1e-8,
                                 misalignment=0.02, ec_efficiency=1.16)
-    channel = as_transmissivity_array(channel_transmissivity)
+    channel = channel_transmissivity_array(channel_transmissivity)
     eta = channel * dev.detector_efficiency
     kwargs = {"dark_count": dev.dark_count, "misalignment": dev.misalignment,
               "ec_efficiency": dev.ec_efficiency}
@@ -261,7 +260,7 @@ def evaluate(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions) -> 
             MU_Z_BOUNDS, n_grid=(32, 24),
         )
     else:
-        mu_fixed = require_in_range("--intensity", options.intensity, 0.0, np.inf,
+        mu_fixed = require_in_range("intensity", options.intensity, 0.0, np.inf,
                                     low_inclusive=False, high_inclusive=False)
         eps_opt, _ = maximise_1d(
             lambda e, x: sns_terms(e, x, mu_fixed, **kwargs).key_rate, eta, *EPSILON_BOUNDS,
@@ -270,7 +269,7 @@ def evaluate(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions) -> 
         mu_opt = np.full(eta.shape, mu_fixed)
     terms = sns_terms(eta, eps_opt, mu_opt, **kwargs)
     rates = np.maximum(terms.key_rate, 0.0) + 0.0  # + 0.0 turns -0.0 into 0.0
-    plob = plob_or_inf(channel)
+    plob = plob_with_unit_eta(channel)
     return [
         KeyRateResult(
             protocol="sns",
