@@ -174,7 +174,7 @@ class _FailedSearch:
 
 
 def test_failed_optimiser_raises_solver_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    import qinternet.qkd.tf._common as common
+    import qinternet.qkd._optimize as common
 
     monkeypatch.setattr(common, "minimize", lambda *a, **k: _FailedSearch())
     with pytest.raises(SolverError):

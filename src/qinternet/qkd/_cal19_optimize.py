@@ -1,4 +1,5 @@
-"""Old path of :mod:`qinternet.qkd.tf._cal19_optimize` (issue 16): re-exports it."""
+"""Old path of the CAL19 optimisers, now in :mod:`qinternet.qkd._optimize` (issue 16)."""
 
-from qinternet.qkd.tf._cal19_optimize import *  # noqa: F403
-from qinternet.qkd.tf._cal19_optimize import __all__ as __all__
+from qinternet.qkd._optimize import maximise_log_grid, maximise_warm_scalar
+
+__all__ = ["maximise_log_grid", "maximise_warm_scalar"]

@@ -1,4 +1,5 @@
-"""Old path of :mod:`qinternet.qkd.tf._common` (issue 16): re-exports it."""
+"""Old path of the twin-field optimisers, now in :mod:`qinternet.qkd._optimize` (issue 16)."""
 
-from qinternet.qkd.tf._common import *  # noqa: F403
-from qinternet.qkd.tf._common import __all__ as __all__
+from qinternet.qkd._optimize import bisect_loss_db, maximise_1d, maximise_2d
+
+__all__ = ["bisect_loss_db", "maximise_1d", "maximise_2d"]

@@ -3,12 +3,11 @@
 - ``cal19`` -- facade of CAL19 (Curty, Azuma, Lo 2019): asymptotic, finite decoys, optimised
   decoys and the interim finite key FK-v0, over ``_cal19_model`` (gains, yields, phase-error
   bound), ``_cal19_yields``, ``_cal19_decoy_lp``, ``_cal19_rate``, ``_cal19_decoy_optimisation``,
-  ``_cal19_finite``, ``_cal19_distance`` and ``_cal19_optimize``;
+  ``_cal19_finite`` and ``_cal19_distance`` (optimisers in ``qkd._optimize``);
 - ``sns`` -- sending-or-not-sending TF-QKD;
 - ``pm`` -- facade of phase-matching QKD over ``_pm_model``; ``pm_decoys`` -- finite decoys;
 - ``pm_loss_only`` -- PM-QKD on a loss-only channel (closed forms);
 - ``original`` -- the original TF-QKD of Lucamarini et al. 2018 (restricted attacks);
-- ``_common`` -- relay-device options and the 1-d/2-d optimisers of the TF modules.
 
 The former flat paths (``qinternet.qkd.tf_cal19``, ``sns``, ``pm``, ``pm_decoys``,
 ``pm_loss_only``, ``tf_original``) re-export these modules.

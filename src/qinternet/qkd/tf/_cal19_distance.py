@@ -13,6 +13,7 @@ from scipy.optimize import brentq
 
 from qinternet.channels.capacities import plob_bound
 from qinternet.errors import SolverError
+from qinternet.qkd._optimize import maximise_log_grid
 from qinternet.qkd.tf._cal19_model import (
     Cal19Device,
     key_rate_from_rates,
@@ -20,7 +21,6 @@ from qinternet.qkd.tf._cal19_model import (
     x_basis_error_rate,
     x_basis_gain,
 )
-from qinternet.qkd.tf._cal19_optimize import maximise_log_grid
 from qinternet.qkd.tf._cal19_yields import photon_number_yields
 from qinternet.units import loss_db_to_transmissivity
 

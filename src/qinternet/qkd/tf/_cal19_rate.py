@@ -15,6 +15,7 @@ import numpy.typing as npt
 
 from qinternet._validation import require_in_range, require_int
 from qinternet.errors import InvalidParameterError
+from qinternet.qkd._optimize import maximise_log_grid
 from qinternet.qkd.tf._cal19_decoy_lp import decoy_yield_upper_bounds
 from qinternet.qkd.tf._cal19_model import (
     Cal19Device,
@@ -24,7 +25,6 @@ from qinternet.qkd.tf._cal19_model import (
     x_basis_error_rate,
     x_basis_gain,
 )
-from qinternet.qkd.tf._cal19_optimize import maximise_log_grid
 from qinternet.qkd.tf._cal19_yields import photon_number_yields
 
 __all__ = [

@@ -18,6 +18,7 @@ from qinternet._validation import require_in_range, require_int
 from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
 from qinternet.errors import InvalidParameterError
 from qinternet.qkd._inputs import plob_with_unit_eta
+from qinternet.qkd._optimize import maximise_log_grid, maximise_warm_scalar
 from qinternet.qkd.finite_key import FK_V0_LABEL
 from qinternet.qkd.options import KeyRateOptions, ProtocolSpec
 from qinternet.qkd.results import KeyRateResult
@@ -40,7 +41,6 @@ from qinternet.qkd.tf._cal19_model import (
     x_basis_gain,
     z_basis_gain,
 )
-from qinternet.qkd.tf._cal19_optimize import maximise_log_grid, maximise_warm_scalar
 from qinternet.qkd.tf._cal19_rate import (
     ALPHA_SQ_BOUNDS,
     ALPHA_SQ_GRID_POINTS,

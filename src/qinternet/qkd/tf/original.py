@@ -36,8 +36,8 @@ from qinternet.qkd._inputs import (
     plob_with_unit_eta,
     transmittance_array,
 )
+from qinternet.qkd._optimize import maximise_1d
 from qinternet.qkd.results import KeyRateResult
-from qinternet.qkd.tf._common import maximise_1d
 from qinternet.qkd.tf._pm_model import pm_terms
 
 __all__ = ["RESTRICTED_ATTACK_NOTE", "lucamarini2018_evaluate", "lucamarini2018_key_rate"]

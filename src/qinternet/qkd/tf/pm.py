@@ -19,9 +19,9 @@ from qinternet.qkd._inputs import (
     reject_unsupported,
     resolve_relay_devices,
 )
+from qinternet.qkd._optimize import maximise_1d
 from qinternet.qkd.options import KeyRateOptions, ProtocolSpec
 from qinternet.qkd.results import KeyRateResult
-from qinternet.qkd.tf._common import maximise_1d
 from qinternet.qkd.tf._pm_model import (
     DEFAULT_PHASE_SLICES,
     MODEL_NOTE,

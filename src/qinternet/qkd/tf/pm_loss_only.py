@@ -15,7 +15,7 @@ from qinternet._validation import require_in_range
 from qinternet.channels.capacities import plob_bound
 from qinternet.entropy import binary_entropy
 from qinternet.qkd._inputs import transmittance_array
-from qinternet.qkd.tf._common import bisect_loss_db, maximise_1d
+from qinternet.qkd._optimize import bisect_loss_db, maximise_1d
 from qinternet.units import loss_db_to_transmissivity
 
 __all__ = [

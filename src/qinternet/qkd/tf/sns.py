@@ -26,10 +26,10 @@ from qinternet.qkd._inputs import (
     resolve_relay_devices,
     transmittance_array,
 )
+from qinternet.qkd._optimize import maximise_1d, maximise_2d
 from qinternet.qkd._special import SERIES_LIMIT, i0_minus_one
 from qinternet.qkd.options import KeyRateOptions, ProtocolSpec
 from qinternet.qkd.results import KeyRateResult
-from qinternet.qkd.tf._common import maximise_1d, maximise_2d
 
 __all__ = ["SPEC", "SnsTerms", "evaluate", "sns_key_rate", "sns_terms"]
 
