@@ -394,7 +394,7 @@ def evaluate(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions) -> 
             parameters={
                 "eta_includes_detector": False,
                 "plob_includes_detector": False,
-                "arm_transmissivity": math.sqrt(float(eta)),
+                "arm_transmittance": math.sqrt(float(eta)),
                 "detector_efficiency": dev.detector_efficiency,
                 "dark_count_probability": dev.dark_count,
                 "misalignment_e_d": dev.misalignment,

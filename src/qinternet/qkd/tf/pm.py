@@ -112,7 +112,7 @@ def evaluate(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions) -> 
                 "eta_overall": float(eta[i]),
                 "eta_includes_detector": True,
                 "plob_includes_detector": False,
-                "arm_transmissivity": float(np.sqrt(eta[i])),
+                "arm_transmittance": float(np.sqrt(eta[i])),
                 "detector_efficiency": dev.detector_efficiency,
                 "dark_count_probability": dev.dark_count,
                 "misalignment_e_d": dev.misalignment,

@@ -308,7 +308,7 @@ def evaluate_finite_decoys(channel: FloatArray, options: KeyRateOptions,
             phase_error_rate=r.phase_error_bound,
             parameters={
                 "eta_overall": float(eta[i]), "eta_includes_detector": True,
-                "plob_includes_detector": False, "arm_transmissivity": float(np.sqrt(eta[i])),
+                "plob_includes_detector": False, "arm_transmittance": float(np.sqrt(eta[i])),
                 "detector_efficiency": dev.detector_efficiency,
                 "dark_count_probability": dev.dark_count,
                 "misalignment_e_d": dev.misalignment, "ec_efficiency_f": dev.ec_efficiency,
