@@ -26,6 +26,7 @@ __all__ = [
     "reject_finite_decoys",
     "reject_finite_key",
     "reject_unsupported",
+    "relay_parameters",
     "resolve_relay_devices",
     "transmittance_array",
 ]
@@ -110,6 +111,28 @@ def resolve_relay_devices(
     return RelayDeviceParams(
         detector_efficiency=eta_d, dark_count=pd, misalignment=e_d, ec_efficiency=f
     )
+
+
+def relay_parameters(eta_overall: float, dev: RelayDeviceParams) -> dict[str, float | bool]:
+    """The ``parameters`` entries every symmetric twin-field relay reports, in their order.
+
+    ``eta_overall`` is the Alice-Bob transmissivity with the detector (each arm its square root).
+
+    >>> dev = RelayDeviceParams(detector_efficiency=1.0, dark_count=1e-8, misalignment=0.02,
+    ...                         ec_efficiency=1.16)
+    >>> relay_parameters(1e-4, dev)["arm_transmittance"]
+    0.01
+    """
+    return {
+        "eta_overall": eta_overall,
+        "eta_includes_detector": True,
+        "plob_includes_detector": False,
+        "arm_transmittance": float(np.sqrt(eta_overall)),
+        "detector_efficiency": dev.detector_efficiency,
+        "dark_count_probability": dev.dark_count,
+        "misalignment_e_d": dev.misalignment,
+        "ec_efficiency_f": dev.ec_efficiency,
+    }
 
 
 def reject_decoy_count_and_basis(options: KeyRateOptions, protocol: str) -> None:

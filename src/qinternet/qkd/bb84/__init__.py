@@ -8,57 +8,9 @@
 The old paths ``qinternet.qkd.bb84_decoy`` and ``qinternet.qkd.bb84_finite`` re-export these.
 """
 
-from qinternet.qkd.bb84._decoy_optimisation import (
-    MIN_DECOY_INTENSITY,
-    BB84DecoyOptimum,
-    bb84_optimised_two_decoys,
-)
-from qinternet.qkd.bb84._model import (
-    GYS_ATTENUATION_DB_PER_KM,
-    DecoyBB84Params,
-    bb84_gain_and_qber,
-    bb84_key_rate_infinite_decoys,
-    bb84_key_rate_two_decoys,
-    bb84_single_photon_bounds_two_decoys,
-    efficient_bb84_sifting_factor,
-    params_from_options,
-)
-from qinternet.qkd.bb84.decoy import SPEC, evaluate
-from qinternet.qkd.bb84.finite import (
-    LIM2014_SIMULATION,
-    Lim2014Counts,
-    Lim2014KeyRate,
-    Lim2014Params,
-    Lim2014Settings,
-    evaluate_finite_key,
-    lim2014_asymptotic_rate,
-    lim2014_expected_counts,
-    lim2014_key_length,
-    lim2014_key_rate,
-)
+from qinternet.qkd.bb84 import _decoy_optimisation, decoy, finite
+from qinternet.qkd.bb84._decoy_optimisation import *  # noqa: F403
+from qinternet.qkd.bb84.decoy import *  # noqa: F403
+from qinternet.qkd.bb84.finite import *  # noqa: F403
 
-__all__ = [
-    "BB84DecoyOptimum",
-    "DecoyBB84Params",
-    "GYS_ATTENUATION_DB_PER_KM",
-    "LIM2014_SIMULATION",
-    "Lim2014Counts",
-    "Lim2014KeyRate",
-    "Lim2014Params",
-    "Lim2014Settings",
-    "MIN_DECOY_INTENSITY",
-    "SPEC",
-    "bb84_gain_and_qber",
-    "bb84_key_rate_infinite_decoys",
-    "bb84_key_rate_two_decoys",
-    "bb84_optimised_two_decoys",
-    "bb84_single_photon_bounds_two_decoys",
-    "efficient_bb84_sifting_factor",
-    "evaluate",
-    "evaluate_finite_key",
-    "lim2014_asymptotic_rate",
-    "lim2014_expected_counts",
-    "lim2014_key_length",
-    "lim2014_key_rate",
-    "params_from_options",
-]
+__all__ = sorted({*_decoy_optimisation.__all__, *decoy.__all__, *finite.__all__})

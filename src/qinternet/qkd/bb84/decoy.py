@@ -17,13 +17,16 @@ from qinternet.qkd._inputs import channel_transmissivity_array, plob_with_unit_e
 from qinternet.qkd._optimize import maximise_on_grid
 from qinternet.qkd.bb84._decoy_optimisation import bb84_optimised_two_decoys
 from qinternet.qkd.bb84._model import (
+    GYS_ATTENUATION_DB_PER_KM,
     MU_SEARCH,
+    DecoyBB84Params,
     bb84_gain_and_qber,
     bb84_key_rate_infinite_decoys,
     bb84_key_rate_two_decoys,
     bb84_single_photon_bounds_two_decoys,
     check_options,
     check_two_decoys,
+    efficient_bb84_sifting_factor,
     params_from_options,
     single_photon_exact,
 )
@@ -31,7 +34,18 @@ from qinternet.qkd.bb84.finite import evaluate_finite_key
 from qinternet.qkd.options import KeyRateOptions, ProtocolSpec
 from qinternet.qkd.results import KeyRateResult
 
-__all__ = ["SPEC", "evaluate"]
+__all__ = [  # the asymptotic model is re-exported with its facade
+    "DecoyBB84Params",
+    "GYS_ATTENUATION_DB_PER_KM",
+    "SPEC",
+    "bb84_gain_and_qber",
+    "bb84_key_rate_infinite_decoys",
+    "bb84_key_rate_two_decoys",
+    "bb84_single_photon_bounds_two_decoys",
+    "efficient_bb84_sifting_factor",
+    "evaluate",
+    "params_from_options",
+]
 
 FloatArray = npt.NDArray[np.float64]
 

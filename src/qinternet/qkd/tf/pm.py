@@ -17,6 +17,7 @@ from qinternet.qkd._inputs import (
     channel_transmissivity_array,
     plob_with_unit_eta,
     reject_unsupported,
+    relay_parameters,
     resolve_relay_devices,
 )
 from qinternet.qkd._optimize import maximise_1d
@@ -109,14 +110,7 @@ def evaluate(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions) -> 
             qber=float(terms.qber_z[i]),
             phase_error_rate=float(terms.phase_error_bound[i]),
             parameters={
-                "eta_overall": float(eta[i]),
-                "eta_includes_detector": True,
-                "plob_includes_detector": False,
-                "arm_transmittance": float(np.sqrt(eta[i])),
-                "detector_efficiency": dev.detector_efficiency,
-                "dark_count_probability": dev.dark_count,
-                "misalignment_e_d": dev.misalignment,
-                "ec_efficiency_f": dev.ec_efficiency,
+                **relay_parameters(float(eta[i]), dev),
                 "decoys": "infinite",
                 "phase_slices_d": DEFAULT_PHASE_SLICES,
                 "intensity_mu": float(mu_opt[i]),

@@ -26,7 +26,7 @@ from scipy.stats import poisson
 from qinternet._validation import require_in_range
 from qinternet.entropy import binary_entropy
 from qinternet.errors import InvalidParameterError, SolverError
-from qinternet.qkd._inputs import RelayDeviceParams, plob_with_unit_eta
+from qinternet.qkd._inputs import RelayDeviceParams, plob_with_unit_eta, relay_parameters
 from qinternet.qkd.options import KeyRateOptions
 from qinternet.qkd.results import KeyRateResult
 from qinternet.qkd.tf._pm_model import DEFAULT_PHASE_SLICES, MODEL_NOTE, pm_terms
@@ -307,11 +307,7 @@ def evaluate_finite_decoys(channel: FloatArray, options: KeyRateOptions,
             plob_bits_per_pulse=float(plob[i]), qber=r.qber_z,
             phase_error_rate=r.phase_error_bound,
             parameters={
-                "eta_overall": float(eta[i]), "eta_includes_detector": True,
-                "plob_includes_detector": False, "arm_transmittance": float(np.sqrt(eta[i])),
-                "detector_efficiency": dev.detector_efficiency,
-                "dark_count_probability": dev.dark_count,
-                "misalignment_e_d": dev.misalignment, "ec_efficiency_f": dev.ec_efficiency,
+                **relay_parameters(float(eta[i]), dev),
                 "decoys": label if fixed is not None else "optimised: " + label,
                 "decoys_optimised": fixed is None,
                 "phase_slices_d": DEFAULT_PHASE_SLICES,
