@@ -7,19 +7,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from qinternet.channels.models import (
-    AdditiveNoiseChannel,
-    AmplifierChannel,
-    AmplitudeDampingChannel,
-    Channel,
-    DephasingChannel,
-    DepolarizingChannel,
-    ErasureChannel,
-    PauliChannel,
-    PureLossChannel,
-    ThermalLossChannel,
-    fibre_link,
-)
+from qinternet.channels import models
+from qinternet.channels.models import Channel
 from qinternet.cli._common import (
     as_option,
     emit_json,
@@ -133,11 +122,11 @@ def register(app: typer.Typer) -> None:
                     raise InvalidParameterError(
                         "--length-km", length_km, "must be > 0 (capacity is infinite at 0 km)"
                     )
-                ch: Channel = fibre_link(length_km, attenuation_db_per_km)
+                ch: Channel = models.fibre_link(length_km, attenuation_db_per_km)
                 extra = {"length_km": length_km, "attenuation_db_per_km": attenuation_db_per_km}
             else:
                 assert transmissivity is not None
-                ch = PureLossChannel(transmissivity=transmissivity)
+                ch = models.PureLossChannel(transmissivity=transmissivity)
         _report(ch, as_json, extra)
 
     @group.command("thermal-loss")
@@ -148,7 +137,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Thermal-loss channel: PLOB upper bound and reverse-coherent-information lower bound."""
         with as_option(_OPTION_NAMES):
-            ch = ThermalLossChannel(transmissivity=transmissivity, mean_photons=mean_photons)
+            ch = models.ThermalLossChannel(transmissivity=transmissivity, mean_photons=mean_photons)
         _report(ch, as_json)
 
     @group.command("amplifier")
@@ -161,7 +150,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Phase-insensitive amplifier (quantum-limited when --mean-photons is 0)."""
         with as_option(_OPTION_NAMES):
-            ch = AmplifierChannel(gain=gain, mean_photons=mean_photons)
+            ch = models.AmplifierChannel(gain=gain, mean_photons=mean_photons)
         _report(ch, as_json)
 
     @group.command("additive-noise")
@@ -171,7 +160,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Additive Gaussian noise channel."""
         with as_option(_OPTION_NAMES):
-            ch = AdditiveNoiseChannel(variance=variance)
+            ch = models.AdditiveNoiseChannel(variance=variance)
         _report(ch, as_json)
 
     @group.command("depolarizing")
@@ -182,7 +171,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Depolarizing channel rho -> (1-p) rho + p I/d (isotropic Choi-state bounds)."""
         with as_option(_OPTION_NAMES):
-            ch = DepolarizingChannel(p=p, dimension=dimension)
+            ch = models.DepolarizingChannel(p=p, dimension=dimension)
         _report(ch, as_json)
 
     @group.command("dephasing")
@@ -192,7 +181,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Qubit dephasing channel (exact capacity 1 - H2(p))."""
         with as_option(_OPTION_NAMES):
-            ch = DephasingChannel(p=p)
+            ch = models.DephasingChannel(p=p)
         _report(ch, as_json)
 
     @group.command("erasure")
@@ -203,7 +192,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Qudit erasure channel (exact capacity (1-p) log2 d)."""
         with as_option(_OPTION_NAMES):
-            ch = ErasureChannel(p=p, dimension=dimension)
+            ch = models.ErasureChannel(p=p, dimension=dimension)
         _report(ch, as_json)
 
     @group.command("amplitude-damping")
@@ -215,7 +204,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Amplitude damping: upper min(1, -log2 gamma), lower max(RCI, coherent information)."""
         with as_option(_OPTION_NAMES):
-            ch = AmplitudeDampingChannel(gamma=gamma)
+            ch = models.AmplitudeDampingChannel(gamma=gamma)
         _report(ch, as_json)
 
     @group.command("pauli")
@@ -228,5 +217,5 @@ def register(app: typer.Typer) -> None:
         """Qubit Pauli channel: PLOB upper bound and hashing lower bound."""
         with as_option(_OPTION_NAMES):
             values = parse_float_list("--probabilities", probabilities, length=4)
-            ch = PauliChannel(probabilities=values)  # type: ignore[arg-type]
+            ch = models.PauliChannel(probabilities=values)  # type: ignore[arg-type]
         _report(ch, as_json)

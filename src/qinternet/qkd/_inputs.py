@@ -16,10 +16,12 @@ import numpy.typing as npt
 from qinternet._validation import require_in_range
 from qinternet.errors import InvalidParameterError
 from qinternet.qkd.options import KeyRateOptions
+from qinternet.qkd.results import KeyRateResult, ParamValue
 
 __all__ = [
     "RelayDeviceParams",
     "channel_transmissivity_array",
+    "key_rate_results",
     "pick",
     "plob_with_unit_eta",
     "reject_decoy_count_and_basis",
@@ -70,6 +72,35 @@ def plob_with_unit_eta(eta: npt.ArrayLike) -> FloatArray:
     with np.errstate(divide="ignore"):
         return np.asarray(-np.log1p(-np.asarray(eta, dtype=np.float64)) / np.log(2.0),
                           dtype=np.float64)
+
+
+def key_rate_results(
+    protocol: str,
+    channel_transmissivity: FloatArray,
+    rates: FloatArray,
+    qber: FloatArray,
+    phase_error_rate: FloatArray,
+    parameters: list[dict[str, ParamValue]],
+    notes: tuple[str, ...] = (),
+) -> list[KeyRateResult]:
+    """One :class:`KeyRateResult` per channel transmissivity, PLOB of the channel filled in.
+
+    The arrays share one length; ``parameters[i]`` are the protocol's extras at point ``i``.
+    """
+    plob = plob_with_unit_eta(channel_transmissivity)
+    return [
+        KeyRateResult(
+            protocol=protocol,
+            channel_transmissivity=float(channel_transmissivity[i]),
+            key_rate_bits_per_pulse=float(rates[i]),
+            plob_bits_per_pulse=float(plob[i]),
+            qber=float(qber[i]),
+            phase_error_rate=float(phase_error_rate[i]),
+            parameters=parameters[i],
+            notes=notes,
+        )
+        for i in range(channel_transmissivity.size)
+    ]
 
 
 def pick(value: float | None, default: float) -> float:

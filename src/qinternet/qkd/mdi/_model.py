@@ -25,6 +25,8 @@ from qinternet.entropy import binary_entropy
 from qinternet.qkd._special import SERIES_LIMIT, i0_minus_one
 from qinternet.qkd.options import KeyRateOptions
 
+FloatArray = npt.NDArray[np.float64]
+
 __all__ = [
     "MDIParams",
     "MDIQuantities",
@@ -32,8 +34,7 @@ __all__ = [
     "mdi_quantities",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-
+#: Search interval of the optimised signal intensity mu (both parties).
 MU_SEARCH = (1e-3, 2.0)
 _E0 = 0.5
 

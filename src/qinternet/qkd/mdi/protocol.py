@@ -14,6 +14,7 @@ from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
 from qinternet.errors import InvalidParameterError
 from qinternet.qkd._inputs import (
     channel_transmissivity_array,
+    key_rate_results,
     plob_with_unit_eta,
     reject_finite_decoys,
     reject_finite_key,
@@ -22,7 +23,7 @@ from qinternet.qkd._optimize import maximise_on_grid
 from qinternet.qkd.mdi._model import MU_SEARCH, mdi_key_rate, mdi_quantities, params_from_options
 from qinternet.qkd.mdi.decoys import evaluate_finite_decoys
 from qinternet.qkd.options import KeyRateOptions, ProtocolSpec
-from qinternet.qkd.results import KeyRateResult
+from qinternet.qkd.results import KeyRateResult, ParamValue
 
 __all__ = ["SPEC", "evaluate"]
 
@@ -89,35 +90,23 @@ def evaluate(
         )
     arm = params.detector_efficiency * np.sqrt(eta_ch)
     q = mdi_quantities(arm, arm, mu, mu, params)
-    plob = plob_with_unit_eta(eta_ch)
     plob_det = plob_with_unit_eta(params.detector_efficiency**2 * eta_ch)
-    return [
-        KeyRateResult(
-            protocol="mdi",
-            channel_transmissivity=float(eta_ch[i]),
-            key_rate_bits_per_pulse=float(rates[i]),
-            plob_bits_per_pulse=float(plob[i]),
-            qber=float(q.qber_e_rect[i]),
-            phase_error_rate=float(q.phase_error_e11_x[i]),
-            parameters={
-                "intensity_mu": float(mu[i]),
-                "intensity_optimised": opts.intensity is None,
-                "decoys": "infinite",
-                "detector_efficiency_eta_d": params.detector_efficiency,
-                "dark_count_pd": params.dark_count,
-                "misalignment_e_d": params.misalignment,
-                "ec_efficiency_f": params.ec_efficiency,
-                "arm_transmissivity": float(arm[i]),
-                "eta_includes_detector": True,
-                "plob_includes_detector": False,
-                "plob_with_detector_bits_per_pulse": float(plob_det[i]),
-                "gain_q_rect": float(q.gain_q_rect[i]),
-                "yield_y11": float(q.yield_y11[i]),
-            },
-        )
-        for i in range(eta_ch.size)
-    ]
-
+    parameters: list[dict[str, ParamValue]] = [{
+        "intensity_mu": float(mu[i]),
+        "intensity_optimised": opts.intensity is None,
+        "decoys": "infinite",
+        "detector_efficiency_eta_d": params.detector_efficiency,
+        "dark_count_pd": params.dark_count,
+        "misalignment_e_d": params.misalignment,
+        "ec_efficiency_f": params.ec_efficiency,
+        "arm_transmissivity": float(arm[i]),
+        "eta_includes_detector": True,
+        "plob_includes_detector": False,
+        "plob_with_detector_bits_per_pulse": float(plob_det[i]),
+        "gain_q_rect": float(q.gain_q_rect[i]),
+        "yield_y11": float(q.yield_y11[i]),
+    } for i in range(eta_ch.size)]
+    return key_rate_results("mdi", eta_ch, rates, q.qber_e_rect, q.phase_error_e11_x, parameters)
 
 SPEC = ProtocolSpec(
     name="mdi",

@@ -27,6 +27,8 @@ from qinternet.qkd.tf._cal19_model import (
 )
 from qinternet.qkd.tf._cal19_yields import photon_number_yields
 
+FloatArray = npt.NDArray[np.float64]
+
 __all__ = [
     "ALPHA_SQ_BOUNDS",
     "ALPHA_SQ_GRID_POINTS",
@@ -38,8 +40,6 @@ __all__ = [
     "check_decoys",
     "check_eta",
 ]
-
-FloatArray = npt.NDArray[np.float64]
 
 #: Search interval of the optimised key-round intensity alpha^2 (mean photon number per party).
 #: The lower end is well below the optimum at large misalignment or phase mismatch (the optimum

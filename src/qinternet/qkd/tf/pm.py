@@ -15,14 +15,14 @@ from qinternet._validation import require_in_range
 from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
 from qinternet.qkd._inputs import (
     channel_transmissivity_array,
-    plob_with_unit_eta,
+    key_rate_results,
     reject_unsupported,
     relay_parameters,
     resolve_relay_devices,
 )
 from qinternet.qkd._optimize import maximise_1d
 from qinternet.qkd.options import KeyRateOptions, ProtocolSpec
-from qinternet.qkd.results import KeyRateResult
+from qinternet.qkd.results import KeyRateResult, ParamValue
 from qinternet.qkd.tf._pm_model import (
     DEFAULT_PHASE_SLICES,
     MODEL_NOTE,
@@ -100,27 +100,16 @@ def evaluate(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions) -> 
         mu_opt = np.full(eta.shape, mu_fixed)
     terms = terms_at(eta, mu_opt)
     rates = np.maximum(terms.key_rate, 0.0) + 0.0  # + 0.0 turns -0.0 into 0.0
-    plob = plob_with_unit_eta(channel)
-    return [
-        KeyRateResult(
-            protocol="pm",
-            channel_transmissivity=float(channel[i]),
-            key_rate_bits_per_pulse=float(rates[i]),
-            plob_bits_per_pulse=float(plob[i]),
-            qber=float(terms.qber_z[i]),
-            phase_error_rate=float(terms.phase_error_bound[i]),
-            parameters={
-                **relay_parameters(float(eta[i]), dev),
-                "decoys": "infinite",
-                "phase_slices_d": DEFAULT_PHASE_SLICES,
-                "intensity_mu": float(mu_opt[i]),
-                "intensity_optimised": options.intensity is None,
-                "gain_q_mu": float(terms.gain[i]),
-            },
-            notes=(MODEL_NOTE,),
-        )
-        for i in range(channel.size)
-    ]
+    parameters: list[dict[str, ParamValue]] = [{
+        **relay_parameters(float(eta[i]), dev),
+        "decoys": "infinite",
+        "phase_slices_d": DEFAULT_PHASE_SLICES,
+        "intensity_mu": float(mu_opt[i]),
+        "intensity_optimised": options.intensity is None,
+        "gain_q_mu": float(terms.gain[i]),
+    } for i in range(channel.size)]
+    return key_rate_results("pm", channel, rates, terms.qber_z, terms.phase_error_bound,
+                            parameters, (MODEL_NOTE,))
 
 
 SPEC = ProtocolSpec(

@@ -21,7 +21,7 @@ from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
 from qinternet.entropy import binary_entropy
 from qinternet.qkd._inputs import (
     channel_transmissivity_array,
-    plob_with_unit_eta,
+    key_rate_results,
     reject_unsupported,
     relay_parameters,
     resolve_relay_devices,
@@ -30,7 +30,7 @@ from qinternet.qkd._inputs import (
 from qinternet.qkd._optimize import maximise_1d, maximise_2d
 from qinternet.qkd._special import SERIES_LIMIT, i0_minus_one
 from qinternet.qkd.options import KeyRateOptions, ProtocolSpec
-from qinternet.qkd.results import KeyRateResult
+from qinternet.qkd.results import KeyRateResult, ParamValue
 
 __all__ = ["SPEC", "SnsTerms", "evaluate", "sns_key_rate", "sns_terms"]
 
@@ -270,28 +270,17 @@ def evaluate(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions) -> 
         mu_opt = np.full(eta.shape, mu_fixed)
     terms = sns_terms(eta, eps_opt, mu_opt, **kwargs)
     rates = np.maximum(terms.key_rate, 0.0) + 0.0  # + 0.0 turns -0.0 into 0.0
-    plob = plob_with_unit_eta(channel)
-    return [
-        KeyRateResult(
-            protocol="sns",
-            channel_transmissivity=float(channel[i]),
-            key_rate_bits_per_pulse=float(rates[i]),
-            plob_bits_per_pulse=float(plob[i]),
-            qber=float(terms.qber_z[i]),
-            phase_error_rate=float(terms.phase_error_rate[i]),
-            parameters={
-                **relay_parameters(float(eta[i]), dev),
-                "decoys": "infinite",
-                "intensity_mu_z": float(mu_opt[i]),
-                "intensity_optimised": options.intensity is None,
-                "sending_probability_epsilon": float(eps_opt[i]),
-                "gain_s_z": float(terms.gain_z[i]),
-                "single_photon_yield_s1": float(terms.single_photon_yield[i]),
-            },
-            notes=(MODEL_NOTE,),
-        )
-        for i in range(channel.size)
-    ]
+    parameters: list[dict[str, ParamValue]] = [{
+        **relay_parameters(float(eta[i]), dev),
+        "decoys": "infinite",
+        "intensity_mu_z": float(mu_opt[i]),
+        "intensity_optimised": options.intensity is None,
+        "sending_probability_epsilon": float(eps_opt[i]),
+        "gain_s_z": float(terms.gain_z[i]),
+        "single_photon_yield_s1": float(terms.single_photon_yield[i]),
+    } for i in range(channel.size)]
+    return key_rate_results("sns", channel, rates, terms.qber_z, terms.phase_error_rate,
+                            parameters, (MODEL_NOTE,))
 
 
 SPEC = ProtocolSpec(
