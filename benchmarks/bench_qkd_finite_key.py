@@ -28,7 +28,8 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
-from qinternet.qkd import bb84_finite
+from qinternet.qkd import _optimize
+from qinternet.qkd.bb84 import finite as bb84_finite
 from qinternet.qkd.bb84_decoy import SPEC
 from qinternet.qkd.options import KeyRateOptions
 
@@ -40,13 +41,13 @@ PULSES = 1e10
 def old_polish(objective: Callable[[npt.NDArray[np.float64]], float],
                z0: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.float64], float]:
     """The polish before issue 15 (absolute fatol = 1e-18)."""
-    res = bb84_finite.minimize(objective, z0, method="Nelder-Mead",
+    res = _optimize.minimize(objective, z0, method="Nelder-Mead",
                                options={"xatol": 1e-7, "fatol": 1e-18, "maxiter": 4000})
     return np.asarray(res.x, dtype=np.float64), float(res.fun)
 
 
 _EVALUATIONS = [0]
-_real_minimize = bb84_finite.minimize
+_real_minimize = _optimize.minimize
 
 
 def _counting_minimize(*args: object, **kwargs: object) -> object:
@@ -59,13 +60,13 @@ def curve(y0: float) -> tuple[float, npt.NDArray[np.float64], int]:
     """Wall time, rates and the number of rate evaluations (machine-independent)."""
     eta = 10.0 ** (-0.2 * DISTANCES_KM / 10.0)
     _EVALUATIONS[0] = 0
-    bb84_finite.minimize = _counting_minimize  # type: ignore[assignment]
+    _optimize.minimize = _counting_minimize  # type: ignore[assignment]
     try:
         t0 = time.perf_counter()
         res = SPEC.evaluate(eta, KeyRateOptions(pulses=PULSES, dark_count=y0))
         seconds = time.perf_counter() - t0
     finally:
-        bb84_finite.minimize = _real_minimize
+        _optimize.minimize = _real_minimize
     return seconds, np.array([r.key_rate_bits_per_pulse for r in res]), _EVALUATIONS[0]
 
 

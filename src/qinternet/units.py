@@ -6,6 +6,9 @@ times in s. A transmissivity (transmittance) is the linear power transmission in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import overload
+
 import numpy as np
 import numpy.typing as npt
 
@@ -40,14 +43,37 @@ def linear_to_db(value: float) -> float:
     return float(10.0 * np.log10(float(value)))
 
 
-def loss_db_to_transmissivity(loss_db: float) -> float:
+@overload
+def loss_db_to_transmissivity(loss_db: float) -> float: ...
+
+
+@overload
+def loss_db_to_transmissivity(
+    loss_db: npt.NDArray[np.float64] | Sequence[float],
+) -> npt.NDArray[np.float64]: ...
+
+
+def loss_db_to_transmissivity(
+    loss_db: float | npt.NDArray[np.float64] | Sequence[float],
+) -> float | npt.NDArray[np.float64]:
     """Transmissivity of a channel with ``loss_db`` dB of loss: ``10**(-loss_db / 10)``.
+
+    A Python or numpy scalar gives a float; an array (or sequence) of losses gives an array of
+    the same shape, computed elementwise by numpy. Every loss must be >= 0 (and finite).
 
     >>> loss_db_to_transmissivity(30.0)
     0.001
+    >>> loss_db_to_transmissivity(np.array([0.0, 10.0, 20.0])).tolist()
+    [1.0, 0.1, 0.01]
     """
-    loss = require_nonnegative("loss_db", loss_db)
-    return float(10.0 ** (-loss / 10.0))
+    if np.ndim(loss_db) == 0 and not isinstance(loss_db, np.ndarray):
+        loss = require_nonnegative("loss_db", loss_db)  # type: ignore[arg-type]
+        return float(10.0 ** (-loss / 10.0))
+    arr = np.asarray(loss_db, dtype=np.float64)
+    bad = ~(np.isfinite(arr) & (arr >= 0.0))
+    if np.any(bad):
+        require_nonnegative("loss_db", float(arr[bad].flat[0]))
+    return np.asarray(10.0 ** (-arr / 10.0), dtype=np.float64)
 
 
 def transmissivity_to_loss_db(transmissivity: float) -> float:

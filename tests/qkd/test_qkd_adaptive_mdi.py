@@ -179,11 +179,11 @@ def test_evaluate_contract() -> None:
 @pytest.mark.parametrize(
     ("options", "name"),
     [
-        (KeyRateOptions(decoys=(0.0, 0.1)), "--decoys"),
-        (KeyRateOptions(pulses=1e9), "--pulses"),
-        (KeyRateOptions(phase_mismatch=0.1), "--phase-mismatch"),
-        (KeyRateOptions(intensity=-1.0), "--intensity"),
-        (KeyRateOptions(dark_count=2.0), "--dark-count"),
+        (KeyRateOptions(decoys=(0.0, 0.1)), "decoys"),
+        (KeyRateOptions(pulses=1e9), "pulses"),
+        (KeyRateOptions(phase_mismatch=0.1), "phase_mismatch"),
+        (KeyRateOptions(intensity=-1.0), "intensity"),
+        (KeyRateOptions(dark_count=2.0), "dark_count"),
     ],
 )
 def test_bad_options(options: KeyRateOptions, name: str) -> None:

@@ -45,7 +45,8 @@ def test_f1_lim2014_reach_with_small_blocks(case: dict[str, Any]) -> None:
 
     def rate(km: float) -> float:
         eta = params.detector_efficiency * 10 ** (-a * km / 10)
-        return lim2014_key_rate(eta, params, block_size_n_x=n_x, mu3=inputs["intensity_mu3"])[0]
+        return lim2014_key_rate(eta, params, block_size_n_x=n_x,
+                                mu3=inputs["intensity_mu3"]).key_rate_bits_per_pulse
 
     assert rate(100.0) > 0
     assert rate(120.0) > 0   # "up to about 135 km": key well beyond 100 km with 1e4-bit blocks
@@ -109,7 +110,7 @@ def test_finite_key_through_protocol_options() -> None:
 def test_optimised_not_below_fixed_settings() -> None:
     params = Lim2014Params()
     eta = 0.045 * 10 ** (-0.021 * 40)
-    opt = lim2014_key_rate(eta, params, pulses=1e11)[0]
+    opt = lim2014_key_rate(eta, params, pulses=1e11).key_rate_bits_per_pulse
     fixed = lim2014_key_length(eta, 1e11, _SETTINGS, params)[0] / 1e11
     assert opt >= fixed
 
@@ -148,17 +149,17 @@ def test_issue15_polish_converges_whatever_the_7th_digit(
 
     With the former absolute fatol = 1e-18 the cold start at 0 km hit the 4000-iteration cap
     for Y0 = 1.700001e-6 (rounding noise decided the stop test) but not for 1.7e-6."""
-    from qinternet.qkd import bb84_finite
+    from qinternet.qkd import _optimize, bb84_finite
 
     statuses: list[tuple[int, int]] = []
-    real = bb84_finite.minimize
+    real = _optimize.minimize
 
     def recording(*args: Any, **kwargs: Any) -> Any:
         res = real(*args, **kwargs)
         statuses.append((int(res.status), int(res.nit)))
         return res
 
-    monkeypatch.setattr(bb84_finite, "minimize", recording)
+    monkeypatch.setattr(_optimize, "minimize", recording)
     [r] = bb84_decoy.evaluate([1.0], KeyRateOptions(pulses=1e10, dark_count=background_yield))
     assert r.key_rate_bits_per_pulse == pytest.approx(2.0297237e-03, rel=1e-6)
     assert statuses and all(status == 0 for status, _ in statuses), statuses
@@ -169,17 +170,17 @@ def test_issue15_no_key_point_costs_a_bounded_search(monkeypatch: pytest.MonkeyP
     """Beyond the maximum distance the objective is the no-key penalty: the loose, capped
     search (NELDER_MEAD_PENALTY_MAXITER) keeps the cost bounded (was two 2000+-iteration
     polishes, about 10 000 evaluations); 1666 evaluations with the defaults."""
-    from qinternet.qkd import bb84_finite
+    from qinternet.qkd import _optimize, bb84_finite
 
     evaluations = [0]
-    real = bb84_finite.minimize
+    real = _optimize.minimize
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         res = real(*args, **kwargs)
         evaluations[0] += int(res.nfev)
         return res
 
-    monkeypatch.setattr(bb84_finite, "minimize", counting)
+    monkeypatch.setattr(_optimize, "minimize", counting)
     [r] = bb84_decoy.evaluate([10 ** (-0.2 * 200 / 10)], KeyRateOptions(pulses=1e8))
     assert r.key_rate_bits_per_pulse == 0.0
     assert evaluations[0] < 3 * (bb84_finite.NELDER_MEAD_PENALTY_MAXITER * 2)

@@ -107,7 +107,7 @@ def test_xprot_crossing() -> None:
 
 def test_a_failed_decoy_lp_surfaces_as_solver_error_not_zero(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    import qinternet.qkd._cal19_decoy_lp as lp_module
+    import qinternet.qkd.tf._cal19_decoy_lp as lp_module
     from qinternet.errors import SolverError
 
     class _Failed:

@@ -138,15 +138,15 @@ def test_fixed_intensity_and_result_contract() -> None:
 @pytest.mark.parametrize(
     ("options", "name"),
     [
-        (KeyRateOptions(decoys=(0.1, 0.1)), "--decoys"),  # finite sets since issue 15
-        (KeyRateOptions(pulses=1e12), "--pulses"),
-        (KeyRateOptions(phase_mismatch=0.1), "--phase-mismatch"),
-        (KeyRateOptions(dark_count=-1e-9), "--dark-count"),
-        (KeyRateOptions(misalignment=0.51), "--misalignment"),
-        (KeyRateOptions(intensity=0.0), "--intensity"),
+        (KeyRateOptions(decoys=(0.1, 0.1)), "decoys"),  # finite sets since issue 15
+        (KeyRateOptions(pulses=1e12), "pulses"),
+        (KeyRateOptions(phase_mismatch=0.1), "phase_mismatch"),
+        (KeyRateOptions(dark_count=-1e-9), "dark_count"),
+        (KeyRateOptions(misalignment=0.51), "misalignment"),
+        (KeyRateOptions(intensity=0.0), "intensity"),
     ],
 )
-def test_bad_options_name_the_cli_option(options: KeyRateOptions, name: str) -> None:
+def test_bad_options_name_the_option_field(options: KeyRateOptions, name: str) -> None:
     with pytest.raises(InvalidParameterError) as info:
         evaluate(np.array([1e-4]), options)
     assert info.value.name == name
@@ -172,7 +172,7 @@ class _FailedSearch:
 
 
 def test_failed_optimiser_raises_solver_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    import qinternet.qkd._tf_common as common
+    import qinternet.qkd._optimize as common
 
     monkeypatch.setattr(common, "minimize_scalar", lambda *a, **k: _FailedSearch())
     with pytest.raises(SolverError):

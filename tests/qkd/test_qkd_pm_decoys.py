@@ -77,7 +77,7 @@ def test_through_protocol_options() -> None:
         (lambda: pm_key_rate_finite_decoys(0.1, 0.07, (0.0, 0.07)), "decoys"),
         (lambda: pm_key_rate_finite_decoys(0.1, 0.0, (0.0,)), "intensity"),
         (lambda: pm_optimised_decoys([0.1], 1), "decoy_count"),
-        (lambda: pm.evaluate(np.array([0.1]), KeyRateOptions(decoys=(0.1, 0.1))), "--decoys"),
+        (lambda: pm.evaluate(np.array([0.1]), KeyRateOptions(decoys=(0.1, 0.1))), "decoys"),
         (lambda: pm.evaluate(np.array([0.1]), KeyRateOptions(key_basis_probability=0.9)),
          "key_basis_probability"),
     ],

@@ -136,17 +136,17 @@ def test_result_contract_and_edges() -> None:
 @pytest.mark.parametrize(
     ("options", "name"),
     [
-        (KeyRateOptions(decoys=(0.0, 0.1)), "--decoys"),
-        (KeyRateOptions(pulses=1e10), "--pulses"),
-        (KeyRateOptions(phase_mismatch=0.05), "--phase-mismatch"),
-        (KeyRateOptions(dark_count=1.0), "--dark-count"),
-        (KeyRateOptions(misalignment=0.7), "--misalignment"),
-        (KeyRateOptions(ec_efficiency=0.9), "--ec-efficiency"),
-        (KeyRateOptions(detector_efficiency=0.0), "--detector-efficiency"),
-        (KeyRateOptions(intensity=-0.1), "--intensity"),
+        (KeyRateOptions(decoys=(0.0, 0.1)), "decoys"),
+        (KeyRateOptions(pulses=1e10), "pulses"),
+        (KeyRateOptions(phase_mismatch=0.05), "phase_mismatch"),
+        (KeyRateOptions(dark_count=1.0), "dark_count"),
+        (KeyRateOptions(misalignment=0.7), "misalignment"),
+        (KeyRateOptions(ec_efficiency=0.9), "ec_efficiency"),
+        (KeyRateOptions(detector_efficiency=0.0), "detector_efficiency"),
+        (KeyRateOptions(intensity=-0.1), "intensity"),
     ],
 )
-def test_bad_options_name_the_cli_option(options: KeyRateOptions, name: str) -> None:
+def test_bad_options_name_the_option_field(options: KeyRateOptions, name: str) -> None:
     with pytest.raises(InvalidParameterError) as info:
         evaluate(np.array([1e-4]), options)
     assert info.value.name == name
@@ -174,7 +174,7 @@ class _FailedSearch:
 
 
 def test_failed_optimiser_raises_solver_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    import qinternet.qkd._tf_common as common
+    import qinternet.qkd._optimize as common
 
     monkeypatch.setattr(common, "minimize", lambda *a, **k: _FailedSearch())
     with pytest.raises(SolverError):

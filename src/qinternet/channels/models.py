@@ -36,6 +36,7 @@ __all__ = [
     "AdditiveNoiseChannel",
     "AmplifierChannel",
     "AmplitudeDampingChannel",
+    "CHANNEL_MODELS",
     "Channel",
     "DephasingChannel",
     "DepolarizingChannel",
@@ -63,6 +64,11 @@ _FACTORIES: dict[str, tuple[type[_Bounds], frozenset[str]]] = {
     "amplitude-damping": (AmplitudeDampingChannel, frozenset({"gamma"})),
     "multiband": (MultibandChannel, frozenset({"transmissivities", "bandwidth_uses_per_s"})),
 }
+
+
+#: CLI name -> model class: the registry of ``qinternet channel MODEL`` and of the network
+#: loaders' ``channel`` attribute (the dataclass fields are the parameters).
+CHANNEL_MODELS: Mapping[str, type[_Bounds]] = {name: cls for name, (cls, _) in _FACTORIES.items()}
 
 
 def channel_from_params(model: str, params: Mapping[str, Any]) -> Channel:

@@ -14,6 +14,7 @@ from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
 from qinternet.qkd.analysis import refine_crossing_and_cutoff
 from qinternet.qkd.options import KeyRateOptions
 from qinternet.qkd.registry import PROTOCOLS
+from qinternet.units import loss_db_to_transmissivity
 
 __all__ = ["qkd_section"]
 
@@ -27,7 +28,7 @@ def qkd_section(output_dir: Path, console: Console) -> dict[str, Any]:
     included), its crossing and the maximum reach; table at a few distances and a PNG plot."""
     alpha = DEFAULT_ATTENUATION_DB_PER_KM
     loss_db = alpha * _GRID_KM
-    eta = 10.0 ** (-loss_db / 10.0)
+    eta = loss_db_to_transmissivity(loss_db)
     options = KeyRateOptions()
     curves: dict[str, Any] = {}
     crossings: dict[str, float | None] = {}

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
+import typing
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from qinternet.channels.models import (
-    AdditiveNoiseChannel,
-    AmplifierChannel,
-    AmplitudeDampingChannel,
-    Channel,
-    DephasingChannel,
-    DepolarizingChannel,
-    ErasureChannel,
-    PauliChannel,
-    PureLossChannel,
-    ThermalLossChannel,
-    fibre_link,
-)
+from qinternet.channels import models
+from qinternet.channels.models import CHANNEL_MODELS, Channel
 from qinternet.cli._common import (
     as_option,
     emit_json,
@@ -45,6 +38,9 @@ _OPTION_NAMES = {
     "dimension": "--dimension",
     "gamma": "--gamma",
     "probabilities": "--probabilities",
+    "phase_flip_probabilities": "--phase-flip-probabilities",
+    "transmissivities": "--transmissivities",
+    "bandwidth_uses_per_s": "--bandwidth-uses-per-s",
 }
 
 
@@ -60,6 +56,9 @@ _PLAIN_UNITS = {
     "dimension": "Hilbert-space dimension",
     "gamma": "probability (damping)",
     "probabilities": "probabilities (p0, pX, pY, pZ)",
+    "phase_flip_probabilities": "probabilities (0 .. d-1 phase flips)",
+    "transmissivities": "dimensionless (eta per band)",
+    "bandwidth_uses_per_s": "channel uses per second",
 }
 
 #: Largest ``--dimension``: the depolarizing bounds evaluate log2(d^2 - 1) with d^2 in 64-bit
@@ -100,6 +99,87 @@ def _report(channel: Channel, as_json: bool, extra: dict[str, Any] | None = None
     make_console(100).print(table)
 
 
+#: Help of each generated command (the model's one-line summary).
+_COMMAND_HELP = {
+    "thermal-loss": "Thermal-loss channel: PLOB upper bound and reverse-coherent-information "
+                    "lower bound.",
+    "amplifier": "Phase-insensitive amplifier (quantum-limited when --mean-photons is 0).",
+    "additive-noise": "Additive Gaussian noise channel.",
+    "depolarizing": "Depolarizing channel rho -> (1-p) rho + p I/d (isotropic Choi-state "
+                    "bounds).",
+    "dephasing": "Qubit dephasing channel (exact capacity 1 - H2(p)).",
+    "qudit-dephasing": "Qudit dephasing channel (exact capacity log2 d - H(p)).",
+    "erasure": "Qudit erasure channel (exact capacity (1-p) log2 d).",
+    "amplitude-damping": "Amplitude damping: upper min(1, -log2 gamma), lower max(RCI, coherent "
+                         "information).",
+    "pauli": "Qubit Pauli channel: PLOB upper bound and hashing lower bound.",
+    "multiband": "Parallel pure-loss bands: sum of the PLOB capacities (exact); per second with "
+                 "--bandwidth-uses-per-s.",
+}
+
+#: Help of each option: (model, field) first, then the field alone.
+_OPTION_HELP = {
+    ("thermal-loss", "transmissivity"): "Transmissivity eta in [0, 1).",
+    ("thermal-loss", "mean_photons"): "Thermal photon number nbar >= 0.",
+    ("amplifier", "mean_photons"): "Thermal photon number nbar >= 0 (0 = quantum limited).",
+    ("depolarizing", "p"): "p in [0, 1]: rho -> (1-p) rho + p I/d.",
+    ("dephasing", "p"): "p in [0, 1]: rho -> (1-p) rho + p Z rho Z.",
+    ("erasure", "p"): "Erasure probability p in [0, 1].",
+    "gain": "Gain G > 1.",
+    "variance": "Noise variance xi > 0.",
+    "gamma": "Damping probability gamma in [0, 1] (eta = 1 - gamma).",
+    "probabilities": "p0,p1,p2,p3 (no error, X, Y, Z), summing to 1.",
+    "phase_flip_probabilities": "p0,p1,...,p(d-1): probabilities of 0..d-1 phase flips "
+                                "(d >= 2 entries), summing to 1.",
+    "transmissivities": "eta1,eta2,...: transmissivity of each band, each in [0, 1).",
+    "bandwidth_uses_per_s": "Channel uses per second of each band (> 0).",
+}
+
+#: Fixed length of a list-valued field (None: any length the model accepts).
+_LIST_LENGTH = {"probabilities": 4}
+
+
+def _option(model: str, field: dataclasses.Field[Any], hint: Any) -> inspect.Parameter:
+    """The typer option of one dataclass field (``--field-name``), required without default."""
+    help_text = _OPTION_HELP.get((model, field.name), _OPTION_HELP.get(field.name, ""))
+    default = inspect.Parameter.empty if field.default is dataclasses.MISSING else field.default
+    if field.name == "dimension":
+        annotation: Any = DimensionOpt
+    elif typing.get_origin(hint) is tuple:
+        annotation = Annotated[str, typer.Option(help=help_text)]
+    else:
+        annotation = Annotated[float, typer.Option(help=help_text)]
+    return inspect.Parameter(field.name, inspect.Parameter.KEYWORD_ONLY, default=default,
+                             annotation=annotation)
+
+
+def _channel_command(model: str, cls: type[Channel]) -> Callable[..., None]:
+    """A ``channel MODEL`` command whose options are the fields of the model's dataclass."""
+    hints = typing.get_type_hints(cls)
+    fields = [f for f in dataclasses.fields(cls) if f.init]  # type: ignore[arg-type]
+    lists = {f.name for f in fields if typing.get_origin(hints[f.name]) is tuple}
+
+    def command(as_json: bool = False, **values: Any) -> None:
+        with as_option(_OPTION_NAMES):
+            kwargs = {
+                name: parse_float_list("--" + name.replace("_", "-"), value,
+                                       length=_LIST_LENGTH.get(name))
+                if name in lists else value
+                for name, value in values.items()
+            }
+            ch = cls(**kwargs)
+        _report(ch, as_json)
+
+    params = [_option(model, f, hints[f.name]) for f in fields]
+    params.append(inspect.Parameter("as_json", inspect.Parameter.KEYWORD_ONLY, default=False,
+                                    annotation=JsonOpt))
+    command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in params}
+    command.__doc__ = _COMMAND_HELP[model]
+    command.__name__ = model.replace("-", "_")
+    return command
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``channel`` command group to ``app``."""
     group = typer.Typer(
@@ -133,100 +213,13 @@ def register(app: typer.Typer) -> None:
                     raise InvalidParameterError(
                         "--length-km", length_km, "must be > 0 (capacity is infinite at 0 km)"
                     )
-                ch: Channel = fibre_link(length_km, attenuation_db_per_km)
+                ch: Channel = models.fibre_link(length_km, attenuation_db_per_km)
                 extra = {"length_km": length_km, "attenuation_db_per_km": attenuation_db_per_km}
             else:
                 assert transmissivity is not None
-                ch = PureLossChannel(transmissivity=transmissivity)
+                ch = models.PureLossChannel(transmissivity=transmissivity)
         _report(ch, as_json, extra)
 
-    @group.command("thermal-loss")
-    def thermal_loss(
-        transmissivity: Annotated[float, typer.Option(help="Transmissivity eta in [0, 1).")],
-        mean_photons: Annotated[float, typer.Option(help="Thermal photon number nbar >= 0.")],
-        as_json: JsonOpt = False,
-    ) -> None:
-        """Thermal-loss channel: PLOB upper bound and reverse-coherent-information lower bound."""
-        with as_option(_OPTION_NAMES):
-            ch = ThermalLossChannel(transmissivity=transmissivity, mean_photons=mean_photons)
-        _report(ch, as_json)
-
-    @group.command("amplifier")
-    def amplifier(
-        gain: Annotated[float, typer.Option(help="Gain G > 1.")],
-        mean_photons: Annotated[
-            float, typer.Option(help="Thermal photon number nbar >= 0 (0 = quantum limited).")
-        ] = 0.0,
-        as_json: JsonOpt = False,
-    ) -> None:
-        """Phase-insensitive amplifier (quantum-limited when --mean-photons is 0)."""
-        with as_option(_OPTION_NAMES):
-            ch = AmplifierChannel(gain=gain, mean_photons=mean_photons)
-        _report(ch, as_json)
-
-    @group.command("additive-noise")
-    def additive_noise(
-        variance: Annotated[float, typer.Option(help="Noise variance xi > 0.")],
-        as_json: JsonOpt = False,
-    ) -> None:
-        """Additive Gaussian noise channel."""
-        with as_option(_OPTION_NAMES):
-            ch = AdditiveNoiseChannel(variance=variance)
-        _report(ch, as_json)
-
-    @group.command("depolarizing")
-    def depolarizing(
-        p: Annotated[float, typer.Option("--p", help="p in [0, 1]: rho -> (1-p) rho + p I/d.")],
-        dimension: DimensionOpt = 2,
-        as_json: JsonOpt = False,
-    ) -> None:
-        """Depolarizing channel rho -> (1-p) rho + p I/d (isotropic Choi-state bounds)."""
-        with as_option(_OPTION_NAMES):
-            ch = DepolarizingChannel(p=p, dimension=dimension)
-        _report(ch, as_json)
-
-    @group.command("dephasing")
-    def dephasing(
-        p: Annotated[float, typer.Option("--p", help="p in [0, 1]: rho -> (1-p) rho + p Z rho Z.")],
-        as_json: JsonOpt = False,
-    ) -> None:
-        """Qubit dephasing channel (exact capacity 1 - H2(p))."""
-        with as_option(_OPTION_NAMES):
-            ch = DephasingChannel(p=p)
-        _report(ch, as_json)
-
-    @group.command("erasure")
-    def erasure(
-        p: Annotated[float, typer.Option("--p", help="Erasure probability p in [0, 1].")],
-        dimension: DimensionOpt = 2,
-        as_json: JsonOpt = False,
-    ) -> None:
-        """Qudit erasure channel (exact capacity (1-p) log2 d)."""
-        with as_option(_OPTION_NAMES):
-            ch = ErasureChannel(p=p, dimension=dimension)
-        _report(ch, as_json)
-
-    @group.command("amplitude-damping")
-    def amplitude_damping(
-        gamma: Annotated[
-            float, typer.Option(help="Damping probability gamma in [0, 1] (eta = 1 - gamma).")
-        ],
-        as_json: JsonOpt = False,
-    ) -> None:
-        """Amplitude damping: upper min(1, -log2 gamma), lower max(RCI, coherent information)."""
-        with as_option(_OPTION_NAMES):
-            ch = AmplitudeDampingChannel(gamma=gamma)
-        _report(ch, as_json)
-
-    @group.command("pauli")
-    def pauli(
-        probabilities: Annotated[
-            str, typer.Option(help="p0,p1,p2,p3 (no error, X, Y, Z), summing to 1.")
-        ],
-        as_json: JsonOpt = False,
-    ) -> None:
-        """Qubit Pauli channel: PLOB upper bound and hashing lower bound."""
-        with as_option(_OPTION_NAMES):
-            values = parse_float_list("--probabilities", probabilities, length=4)
-            ch = PauliChannel(probabilities=values)  # type: ignore[arg-type]
-        _report(ch, as_json)
+    for model, cls in CHANNEL_MODELS.items():
+        if model != "pure-loss":  # by transmissivity or by fibre length, above
+            group.command(model)(_channel_command(model, cls))

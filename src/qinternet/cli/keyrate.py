@@ -49,9 +49,11 @@ from qinternet.cli._qkd_text import key_rate_axis_label
 from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
 from qinternet.errors import InvalidParameterError, SolverError
 from qinternet.qkd.analysis import refine_crossing_and_cutoff
+from qinternet.qkd.bb84 import Lim2014Params
 from qinternet.qkd.options import KeyRateOptions, ProtocolSpec
 from qinternet.qkd.registry import PROTOCOLS, get_protocol
 from qinternet.qkd.results import KeyRateResult
+from qinternet.units import loss_db_to_transmissivity
 
 __all__ = ["register"]
 
@@ -140,7 +142,7 @@ class _Axis:
 
     @property
     def transmissivity(self) -> np.ndarray:
-        return np.asarray(10.0 ** (-self.loss_db / 10.0), dtype=np.float64)
+        return loss_db_to_transmissivity(self.loss_db)
 
     @property
     def label(self) -> str:
@@ -269,8 +271,6 @@ def _max_pulses(spec: ProtocolSpec) -> float | None:
     1/kappa pulses the security parameter would exceed 1 (the model then fails numerically)."""
     if spec.name != "bb84-decoy":
         return None
-    from qinternet.qkd._lim2014_model import Lim2014Params
-
     return float(round(1.0 / Lim2014Params().secrecy_per_bit))
 
 

@@ -1,6 +1,14 @@
-"""Input plumbing shared by the key-rate modules: transmissivity arrays, PLOB, option checks."""
+"""Input plumbing of every key-rate module: transmissivity arrays, PLOB, option checks.
+
+One module for all protocol families (BB84, MDI, twin field). Errors name the
+:class:`~qinternet.qkd.options.KeyRateOptions` *field* (``dark_count``), never a CLI flag; the
+CLI re-labels them as its options (``--dark-count``).
+"""
 
 from __future__ import annotations
+
+import math
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -8,43 +16,154 @@ import numpy.typing as npt
 from qinternet._validation import require_in_range
 from qinternet.errors import InvalidParameterError
 from qinternet.qkd.options import KeyRateOptions
+from qinternet.qkd.results import KeyRateResult, ParamValue
 
 __all__ = [
+    "RelayDeviceParams",
     "channel_transmissivity_array",
+    "key_rate_results",
+    "pick",
     "plob_with_unit_eta",
     "reject_decoy_count_and_basis",
     "reject_finite_decoys",
     "reject_finite_key",
+    "reject_unsupported",
+    "relay_parameters",
+    "resolve_relay_devices",
+    "transmittance_array",
 ]
 
 FloatArray = npt.NDArray[np.float64]
 
 
-def channel_transmissivity_array(channel_transmissivity: npt.ArrayLike) -> FloatArray:
-    """Validate a 1-d array of channel transmissivities in [0, 1] (1 = no fibre) and return it.
+def channel_transmissivity_array(
+    channel_transmissivity: npt.ArrayLike, name: str = "channel_transmissivity"
+) -> FloatArray:
+    """Validate a 1-d array of transmissivities in [0, 1] (1 = no fibre) and return it.
 
     >>> channel_transmissivity_array([1.0, 0.5]).tolist()
     [1.0, 0.5]
     """
     eta = np.atleast_1d(np.asarray(channel_transmissivity, dtype=np.float64))
     if eta.ndim != 1:
-        raise InvalidParameterError(
-            "channel_transmissivity", eta.shape, "must be a 1-d array of transmissivities"
-        )
-    for value in eta:
-        if not (0.0 <= value <= 1.0):
-            require_in_range("channel_transmissivity", float(value), 0.0, 1.0)
+        raise InvalidParameterError(name, eta.shape, "must be a 1-d array of transmissivities")
+    bad = ~((eta >= 0.0) & (eta <= 1.0))
+    if np.any(bad):
+        require_in_range(name, float(eta[bad][0]), 0.0, 1.0)
     return eta
 
 
-def plob_with_unit_eta(eta: FloatArray) -> FloatArray:
+def transmittance_array(eta: npt.ArrayLike, name: str = "eta") -> FloatArray:
+    """Validate transmittances in [0, 1] of any shape (scalars give 0-d arrays)."""
+    arr = np.asarray(eta, dtype=np.float64)
+    channel_transmissivity_array(arr.ravel(), name)
+    return arr
+
+
+def plob_with_unit_eta(eta: npt.ArrayLike) -> FloatArray:
     """PLOB bound ``-log2(1 - eta)`` in bits per use, ``inf`` at eta = 1 (zero length).
+
+    The one PLOB helper of the key-rate modules: the value of
+    :func:`qinternet.channels.capacities.plob_bound`, which refuses eta = 1.
 
     >>> plob_with_unit_eta(np.array([0.01, 1.0])).round(10).tolist()
     [0.0144995697, inf]
     """
     with np.errstate(divide="ignore"):
-        return np.asarray(-np.log1p(-eta) / np.log(2.0), dtype=np.float64)
+        return np.asarray(-np.log1p(-np.asarray(eta, dtype=np.float64)) / np.log(2.0),
+                          dtype=np.float64)
+
+
+def key_rate_results(
+    protocol: str,
+    channel_transmissivity: FloatArray,
+    rates: FloatArray,
+    qber: FloatArray,
+    phase_error_rate: FloatArray,
+    parameters: list[dict[str, ParamValue]],
+    notes: tuple[str, ...] = (),
+) -> list[KeyRateResult]:
+    """One :class:`KeyRateResult` per channel transmissivity, PLOB of the channel filled in.
+
+    The arrays share one length; ``parameters[i]`` are the protocol's extras at point ``i``.
+    """
+    plob = plob_with_unit_eta(channel_transmissivity)
+    return [
+        KeyRateResult(
+            protocol=protocol,
+            channel_transmissivity=float(channel_transmissivity[i]),
+            key_rate_bits_per_pulse=float(rates[i]),
+            plob_bits_per_pulse=float(plob[i]),
+            qber=float(qber[i]),
+            phase_error_rate=float(phase_error_rate[i]),
+            parameters=parameters[i],
+            notes=notes,
+        )
+        for i in range(channel_transmissivity.size)
+    ]
+
+
+def pick(value: float | None, default: float) -> float:
+    """``default`` where an option is ``None`` ("the protocol's reference value")."""
+    return default if value is None else value
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RelayDeviceParams:
+    """Resolved device parameters of a symmetric relay protocol (defaults filled in)."""
+
+    #: Detector efficiency folded into the channel (dimensionless).
+    detector_efficiency: float
+    #: Dark-count probability per detector per pulse.
+    dark_count: float
+    #: Misalignment error probability e_d.
+    misalignment: float
+    #: Error-correction inefficiency f >= 1.
+    ec_efficiency: float
+
+
+def resolve_relay_devices(
+    options: KeyRateOptions,
+    *,
+    detector_efficiency: float,
+    dark_count: float,
+    misalignment: float,
+    ec_efficiency: float,
+) -> RelayDeviceParams:
+    """Fill in defaults and validate the device options, naming the option field on error."""
+    eta_d = require_in_range("detector_efficiency",
+                             pick(options.detector_efficiency, detector_efficiency), 0.0, 1.0,
+                             low_inclusive=False)
+    pd = require_in_range("dark_count", pick(options.dark_count, dark_count), 0.0, 1.0,
+                          high_inclusive=False)
+    e_d = require_in_range("misalignment", pick(options.misalignment, misalignment), 0.0, 0.5)
+    f = require_in_range("ec_efficiency", pick(options.ec_efficiency, ec_efficiency), 1.0,
+                         math.inf, high_inclusive=False)
+    return RelayDeviceParams(
+        detector_efficiency=eta_d, dark_count=pd, misalignment=e_d, ec_efficiency=f
+    )
+
+
+def relay_parameters(eta_overall: float, dev: RelayDeviceParams) -> dict[str, float | bool]:
+    """The ``parameters`` entries every symmetric twin-field relay reports, in their order.
+
+    ``eta_overall`` is the Alice-Bob transmissivity with the detector (each arm its square root).
+
+    >>> dev = RelayDeviceParams(detector_efficiency=1.0, dark_count=1e-8, misalignment=0.02,
+    ...                         ec_efficiency=1.16)
+    >>> relay_parameters(1e-4, dev)["arm_transmittance"]
+    0.01
+    """
+    return {
+        "eta_overall": eta_overall,
+        "eta_includes_detector": True,
+        "plob_includes_detector": False,
+        "arm_transmittance": float(np.sqrt(eta_overall)),
+        "detector_efficiency": dev.detector_efficiency,
+        "dark_count_probability": dev.dark_count,
+        "misalignment_e_d": dev.misalignment,
+        "ec_efficiency_f": dev.ec_efficiency,
+    }
 
 
 def reject_decoy_count_and_basis(options: KeyRateOptions, protocol: str) -> None:
@@ -81,4 +200,17 @@ def reject_finite_key(options: KeyRateOptions, protocol: str) -> None:
     if options.pulses is not None:
         raise InvalidParameterError(
             "pulses", options.pulses, f"is not supported for {protocol} (asymptotic model only)"
+        )
+
+
+def reject_unsupported(options: KeyRateOptions, protocol: str, *, phase_mismatch: bool) -> None:
+    """Raise for the options an asymptotic infinite-decoy relay protocol does not support."""
+    reject_finite_decoys(options, protocol)
+    if options.pulses is not None:
+        raise InvalidParameterError(
+            "pulses", options.pulses, f"is not supported by {protocol} (asymptotic only)"
+        )
+    if phase_mismatch and options.phase_mismatch not in (None, 0.0):
+        raise InvalidParameterError(
+            "phase_mismatch", options.phase_mismatch, f"is not supported by {protocol}"
         )

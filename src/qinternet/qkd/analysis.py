@@ -23,8 +23,10 @@ from scipy.optimize import brentq
 
 from qinternet._validation import require_positive
 from qinternet.errors import InvalidParameterError
+from qinternet.qkd._inputs import plob_with_unit_eta
 from qinternet.qkd.options import Evaluator, KeyRateOptions, ProtocolSpec
 from qinternet.qkd.results import KeyRateResult
+from qinternet.units import loss_db_to_transmissivity
 
 __all__ = [
     "DEFAULT_LOSS_DB_GRID",
@@ -55,13 +57,13 @@ def _grid(values: npt.ArrayLike | None, name: str) -> FloatArray:
 
 
 def _rates_at(evaluate: Evaluator, options: KeyRateOptions, loss_db: FloatArray) -> FloatArray:
-    results = evaluate(10.0 ** (-loss_db / 10.0), options)
+    results = evaluate(loss_db_to_transmissivity(loss_db), options)
     return np.array([r.key_rate_bits_per_pulse for r in results], dtype=np.float64)
 
 
 def _plob(loss_db: FloatArray) -> FloatArray:
     with np.errstate(divide="ignore"):
-        return np.asarray(-np.log1p(-(10.0 ** (-loss_db / 10.0))) / math.log(2.0))
+        return plob_with_unit_eta(loss_db_to_transmissivity(loss_db))
 
 
 def refine_crossing_and_cutoff(
@@ -220,7 +222,7 @@ def maximum_loss_db(
     grid = _grid(loss_db_grid, "loss_db_grid")
     opts = KeyRateOptions() if options is None else options
     evaluate = _evaluator(protocol)
-    results = evaluate(10.0 ** (-grid / 10.0), opts)
+    results = evaluate(loss_db_to_transmissivity(grid), opts)
     return refine_crossing_and_cutoff(evaluate, opts, grid, results, tolerance_db=tolerance_db)[1]
 
 
@@ -269,7 +271,7 @@ def plob_crossing_loss_db(
     grid = _grid(loss_db_grid, "loss_db_grid")
     opts = KeyRateOptions() if options is None else options
     evaluate = _evaluator(protocol)
-    results = evaluate(10.0 ** (-grid / 10.0), opts)
+    results = evaluate(loss_db_to_transmissivity(grid), opts)
     return refine_crossing_and_cutoff(evaluate, opts, grid, results, tolerance_db=tolerance_db)[0]
 
 

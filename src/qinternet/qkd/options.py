@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    import numpy as np
-    import numpy.typing as npt
+import numpy as np
+import numpy.typing as npt
 
-    from qinternet.qkd.results import KeyRateResult
+from qinternet.errors import InvalidParameterError
+from qinternet.qkd.results import KeyRateResult
 
 __all__ = ["Evaluator", "KeyRateOptions", "ProtocolSpec"]
 
@@ -50,8 +49,6 @@ class KeyRateOptions:
     key_basis_probability: float | None = None
 
     def __post_init__(self) -> None:
-        from qinternet.errors import InvalidParameterError
-
         if self.decoy_count is not None:
             if isinstance(self.decoy_count, bool) or not isinstance(self.decoy_count, int) \
                     or self.decoy_count < 1:

@@ -1,0 +1,321 @@
+"""Phase-matching QKD with finite decoy sets (fixed or optimised; issue 15, item 1).
+
+Ma, Zeng, Zhou (2018) bound the phase error by the odd-photon-number fractions of the signal,
+``E^X <= 1 - sum_k q_{2k+1}``, ``q_k = P_k(2 mu) Y_k / Q_mu`` (P_k Poisson: the total photon
+number of the two pulses is Poisson(2 mu)). Infinite decoys know every ``Y_k``; with a finite
+decoy set (phase-randomised pulses of intensities nu per party) lower bounds on ``Y_1, Y_3,
+Y_5`` follow from one LP each over ``Y_k in [0, 1]``, ``k <= S``::
+
+    Q_nu - tail(nu) <= sum_k P_k(2 nu) Y_k <= Q_nu        for nu in {mu} + decoys
+
+(the gains of the toolkit model :func:`~qinternet.qkd.pm.pm_terms`), and
+``E^X <= 1 - q_1^L - q_3^L - q_5^L``. The rate is ``(2/D) Q_mu [1 - f h(E^Z) - h(E^X)]``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy.optimize import linprog, minimize
+from scipy.stats import poisson
+
+from qinternet._validation import require_in_range
+from qinternet.entropy import binary_entropy
+from qinternet.errors import InvalidParameterError, SolverError
+from qinternet.qkd._inputs import RelayDeviceParams, plob_with_unit_eta, relay_parameters
+from qinternet.qkd.options import KeyRateOptions
+from qinternet.qkd.results import KeyRateResult
+from qinternet.qkd.tf._pm_model import DEFAULT_PHASE_SLICES, MODEL_NOTE, pm_terms
+
+__all__ = ["PmDecoyRate", "evaluate_finite_decoys", "pm_key_rate_finite_decoys",
+           "pm_optimised_decoys"]
+
+FloatArray = npt.NDArray[np.float64]
+
+#: Photon-number truncation S of the yield LP (total photon number of both pulses).
+TRUNCATION_S = 12
+#: Odd photon numbers whose yields are bounded.
+_ODD_TARGETS = (1, 3, 5)
+_ROW_SLACK = 1e-9
+_MIN_DECOY = 1e-4
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PmDecoyRate:
+    """PM-QKD rate with finite decoys at one transmittance."""
+
+    #: Key rate in bits per pulse pair (0 when no key).
+    key_rate_bits_per_pulse: float
+    #: Signal intensity mu of each party.
+    intensity_mu: float
+    #: Decoy intensities (both parties).
+    decoys: tuple[float, ...]
+    #: Upper bound on the phase-error rate E^X.
+    phase_error_bound: float
+    #: Gain Q_mu and bit-error rate E^Z of the signal.
+    gain: float
+    qber_z: float
+
+
+def pm_key_rate_finite_decoys(
+    eta: float,
+    mu: float,
+    decoys: Sequence[float],
+    *,
+    dark_count: float = 1e-8,
+    misalignment: float = 0.02,
+    ec_efficiency: float = 1.16,
+    phase_slices: int = DEFAULT_PHASE_SLICES,
+) -> PmDecoyRate:
+    """Asymptotic PM-QKD rate with a finite decoy set (LP lower bounds on Y_1, Y_3, Y_5).
+
+    Parameters
+    ----------
+    eta : float
+        Overall Alice-Bob transmittance including detector efficiency (each arm sqrt(eta)).
+    mu : float
+        Signal intensity of each party, > 0.
+    decoys : sequence of float
+        Decoy intensities of each party (>= 0, distinct, different from mu).
+    dark_count, misalignment, ec_efficiency : float
+        pd per detector per pulse, e_d, f.
+    phase_slices : int
+        Number of phase slices D (rate factor 2/D).
+
+    Returns
+    -------
+    PmDecoyRate
+
+    Raises
+    ------
+    InvalidParameterError
+        On out-of-range inputs.
+    SolverError
+        If an LP fails (never reported as a zero rate).
+
+    References
+    ----------
+    .. [1] X. Ma, P. Zeng, H. Zhou, PRX 8, 031043 (2018), arXiv:1805.05538: phase error from
+       the odd photon-number fractions, decoy estimation of q_1, q_3 [R]; LP form as for CAL19
+       [C].
+
+    Examples
+    --------
+    >>> r = pm_key_rate_finite_decoys(1e-5, 0.07, (0.0, 0.01, 0.03))
+    >>> from qinternet.qkd.tf._pm_model import pm_key_rate
+    >>> bool(0 < r.key_rate_bits_per_pulse < float(pm_key_rate(1e-5, mu=0.07)[()]))
+    True
+    """
+    e = require_in_range("eta", eta, 0.0, 1.0)
+    m = require_in_range("intensity", mu, 0.0, 5.0, low_inclusive=False)
+    dec = tuple(float(d) for d in decoys)
+    if not dec:
+        raise InvalidParameterError("decoys", decoys, "must contain at least one intensity")
+    for d in dec:
+        require_in_range("decoys", d, 0.0, 5.0)
+    levels = np.array((m, *dec))
+    if len(set(levels.tolist())) != levels.size:
+        raise InvalidParameterError("decoys", dec, "must be distinct and differ from the signal")
+
+    def terms(x: npt.ArrayLike) -> object:
+        return pm_terms(e, x, dark_count=dark_count, misalignment=misalignment,
+                        ec_efficiency=ec_efficiency, phase_slices=phase_slices)
+
+    k = np.arange(TRUNCATION_S + 1)
+    p = poisson.pmf(k[None, :], 2.0 * levels[:, None])
+    p = np.where(levels[:, None] == 0.0, (k[None, :] == 0).astype(np.float64), p)
+    gains = np.asarray(terms(levels).gain, dtype=np.float64)  # type: ignore[attr-defined]
+    tail = np.clip(1.0 - p.sum(axis=1), 0.0, 1.0)
+    scale = np.where(gains > 0.0, gains, p.max(axis=1))
+    low = gains - tail
+    keep = low > 0.0
+    a_ub = np.vstack([p / scale[:, None], -p[keep] / scale[keep, None]])
+    b_ub = np.concatenate([gains * (1.0 + _ROW_SLACK) / scale,
+                           -low[keep] * (1.0 - _ROW_SLACK) / scale[keep]])
+    odd = 0.0
+    for target in _ODD_TARGETS:
+        cost = np.zeros(k.size)
+        cost[target] = 1.0
+        res = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=(0.0, 1.0), method="highs")
+        if res.status != 0 or res.x is None:
+            raise SolverError(str(res.status), f"PM decoy LP failed (eta = {e!r}, mu = {m!r}, "
+                              f"decoys {dec}): {res.message}")
+        odd += float(p[0, target]) * max(float(res.x[target]), 0.0)
+    signal = terms(m)
+    q_mu = float(signal.gain)  # type: ignore[attr-defined]
+    e_z = float(signal.qber_z)  # type: ignore[attr-defined]
+    e_x = min(max(1.0 - odd / q_mu, 0.0), 0.5) if q_mu > 0 else 0.5
+    rate = (2.0 / phase_slices) * q_mu * (1.0 - ec_efficiency * float(binary_entropy(e_z))
+                                          - float(binary_entropy(e_x)))
+    return PmDecoyRate(key_rate_bits_per_pulse=max(rate, 0.0) + 0.0, intensity_mu=m,
+                       decoys=dec, phase_error_bound=e_x, gain=q_mu, qber_z=e_z)
+
+
+def pm_optimised_decoys(
+    eta: npt.ArrayLike,
+    decoy_count: int | None,
+    *,
+    dark_count: float = 1e-8,
+    misalignment: float = 0.02,
+    ec_efficiency: float = 1.16,
+    intensity: float | None = None,
+    decoys: Sequence[float] | None = None,
+) -> list[PmDecoyRate]:
+    """PM-QKD with finite decoys along an array, intensities optimised per point.
+
+    Parameters
+    ----------
+    eta : array_like
+        1-d overall transmittances (detector included).
+    decoy_count : int or None
+        N >= 2: the vacuum and N - 1 decoys in [1e-4, mu) optimised; ``None``: ``decoys`` fixed.
+    dark_count, misalignment, ec_efficiency : float
+        Devices.
+    intensity : float, optional
+        Fixed signal intensity (optimised in [1e-3, 1] when None).
+    decoys : sequence of float, optional
+        Fixed decoy set (with ``decoy_count = None``).
+
+    Returns
+    -------
+    list of PmDecoyRate
+
+    Raises
+    ------
+    InvalidParameterError
+        If neither or both of ``decoy_count`` and ``decoys`` are given, or ``decoy_count < 2``.
+
+    References
+    ----------
+    .. [1] X. Ma, P. Zeng, H. Zhou, PRX 8, 031043 (2018), arXiv:1805.05538 [R].
+    """
+    if (decoy_count is None) == (decoys is None):
+        raise InvalidParameterError("decoy_count", decoy_count,
+                                    "exactly one of decoy_count and decoys must be given")
+    if decoy_count is not None and (isinstance(decoy_count, bool)
+                                    or not isinstance(decoy_count, int) or decoy_count < 2):
+        raise InvalidParameterError("decoy_count", decoy_count,
+                                    "must be an integer >= 2 for pm (vacuum + weak)")
+    etas = np.atleast_1d(np.asarray(eta, dtype=np.float64))
+    k = 0 if decoy_count is None else decoy_count - 1
+    n_mu = 0 if intensity is not None else 1
+
+    def unpack(x: FloatArray) -> tuple[float, tuple[float, ...]]:
+        mu = float(intensity) if intensity is not None else math.exp(x[0])
+        if decoys is not None:
+            return mu, tuple(decoys)
+        return mu, (0.0, *sorted(math.exp(v) for v in x[n_mu:]))
+
+    def run(e: float, x: FloatArray) -> PmDecoyRate | None:
+        mu, dec = unpack(x)
+        if decoys is None and (max(dec) >= mu or len(set(dec)) != len(dec)):
+            return None
+        try:
+            return pm_key_rate_finite_decoys(e, mu, dec, dark_count=dark_count,
+                                             misalignment=misalignment,
+                                             ec_efficiency=ec_efficiency)
+        except InvalidParameterError:
+            return None
+
+    seeds = []
+    for mu0 in ([intensity] if intensity is not None else [0.03, 0.07, 0.15]):
+        head = [] if intensity is not None else [math.log(mu0)]
+        tail = np.log(np.geomspace(0.05 * mu0, 0.5 * mu0, k)).tolist() if k else []
+        seeds.append(np.array(head + tail))
+    bounds = [(math.log(1e-3), math.log(1.0))] * n_mu + [
+        (math.log(_MIN_DECOY), math.log(1.0))] * k
+    out: list[PmDecoyRate] = []
+    start: FloatArray | None = None
+    for e in etas:
+        def objective(x: FloatArray, e: float = float(e)) -> float:
+            r = run(e, x)
+            return 1.0 if r is None else -r.key_rate_bits_per_pulse
+
+        x0 = min(seeds if start is None else [start, *seeds], key=objective)
+        x = x0
+        if x0.size:
+            scale = abs(objective(x0)) or 1.0
+
+            def scaled(y: FloatArray, scale: float = scale,
+                       objective: Callable[[FloatArray], float] = objective) -> float:
+                return objective(y) / scale
+
+            res = minimize(scaled, x0, method="Nelder-Mead", bounds=bounds,
+                           options={"xatol": 1e-3, "fatol": 1e-6, "maxiter": 1000})
+            if objective(np.asarray(res.x)) <= objective(x0):
+                x = np.asarray(res.x)
+        best = run(float(e), x)
+        if best is None:
+            mu, dec = unpack(x)
+            best = PmDecoyRate(key_rate_bits_per_pulse=0.0, intensity_mu=mu, decoys=dec,
+                               phase_error_bound=0.5, gain=0.0, qber_z=0.5)
+        out.append(best)
+        if best.key_rate_bits_per_pulse > 0.0:
+            start = x
+    return out
+
+
+def evaluate_finite_decoys(channel: FloatArray, options: KeyRateOptions,
+                           dev: RelayDeviceParams) -> list[KeyRateResult]:
+    """``pm --decoys v1,v2,...`` or ``--decoys N``: one :class:`KeyRateResult` per point.
+
+    Parameters
+    ----------
+    channel : ndarray
+        1-d channel transmissivities (detector not included).
+    options : KeyRateOptions
+        ``decoys`` (fixed) or ``decoy_count`` (optimised); ``intensity`` (mu).
+    dev : RelayDeviceParams
+        Resolved devices.
+
+    Returns
+    -------
+    list of KeyRateResult
+        qber = E^Z, phase_error_rate = the LP-based E^X bound.
+
+    Raises
+    ------
+    InvalidParameterError
+        On invalid decoy sets (named after the CLI option, as the rest of ``pm``).
+
+    References
+    ----------
+    .. [1] Ma, Zeng, Zhou, PRX 8, 031043 (2018) [R].
+    """
+    fixed = None if options.decoys is None else tuple(float(v) for v in options.decoys)
+    if fixed is not None and len(set(fixed)) != len(fixed):
+        raise InvalidParameterError("decoys", ",".join(f"{v:g}" for v in fixed),
+                                    "must be distinct intensities")
+    if fixed is not None and options.intensity is not None and options.intensity in fixed:
+        raise InvalidParameterError("intensity", options.intensity,
+                                    "must differ from every decoy")
+    eta = channel * dev.detector_efficiency
+    best = pm_optimised_decoys(eta, options.decoy_count, dark_count=dev.dark_count,
+                               misalignment=dev.misalignment, ec_efficiency=dev.ec_efficiency,
+                               intensity=options.intensity, decoys=fixed)
+    plob = plob_with_unit_eta(channel)
+    out = []
+    for i, r in enumerate(best):
+        label = ",".join(f"{v:.6g}" for v in r.decoys)
+        out.append(KeyRateResult(
+            protocol="pm", channel_transmissivity=float(channel[i]),
+            key_rate_bits_per_pulse=r.key_rate_bits_per_pulse,
+            plob_bits_per_pulse=float(plob[i]), qber=r.qber_z,
+            phase_error_rate=r.phase_error_bound,
+            parameters={
+                **relay_parameters(float(eta[i]), dev),
+                "decoys": label if fixed is not None else "optimised: " + label,
+                "decoys_optimised": fixed is None,
+                "phase_slices_d": DEFAULT_PHASE_SLICES,
+                "intensity_mu": r.intensity_mu,
+                "intensity_optimised": options.intensity is None,
+                "gain_q_mu": r.gain, "truncation_s": TRUNCATION_S,
+            },
+            notes=(MODEL_NOTE, "finite decoys: Y_1, Y_3, Y_5 bounded by decoy-state LPs "
+                   "(after Ma-Zeng-Zhou 2018)"),
+        ))
+    return out
