@@ -33,6 +33,12 @@ def _auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+@pytest.fixture(autouse=True)
+def _cheap_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests hash with scrypt n = 2**10 (the stored digest records its cost)."""
+    monkeypatch.setattr("qinternet.service._auth.SCRYPT_N", 2**10)
+
+
 @pytest.fixture
 def api(tmp_path: Path) -> Iterator[Api]:
     with warnings.catch_warnings():

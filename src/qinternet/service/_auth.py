@@ -49,18 +49,19 @@ def split_token(token: str) -> tuple[str, str] | None:
     return ident, secret
 
 
-def _scrypt(secret: str, salt: bytes) -> bytes:
-    return hashlib.scrypt(secret.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P,
+def _scrypt(secret: str, salt: bytes, n: int) -> bytes:
+    return hashlib.scrypt(secret.encode(), salt=salt, n=n, r=SCRYPT_R, p=SCRYPT_P,
                           dklen=32, maxmem=64 * 1024 * 1024)
 
 
 def hash_secret(secret: str) -> TokenHash:
-    """Salted scrypt hash of a token's secret."""
+    """Salted scrypt hash of a token's secret (digest ``"N$hex"``: the cost is stored)."""
     salt = secrets.token_bytes(16)
-    return TokenHash(salt=salt.hex(), digest=_scrypt(secret, salt).hex())
+    return TokenHash(salt=salt.hex(), digest=f"{SCRYPT_N}${_scrypt(secret, salt, SCRYPT_N).hex()}")
 
 
 def verify_secret(secret: str, stored: TokenHash) -> bool:
     """Constant-time comparison of ``secret``'s hash with ``stored``."""
-    got = _scrypt(secret, bytes.fromhex(stored.salt))
-    return hmac.compare_digest(got, bytes.fromhex(stored.digest))
+    n_text, _, digest = stored.digest.partition("$")
+    got = _scrypt(secret, bytes.fromhex(stored.salt), int(n_text))
+    return hmac.compare_digest(got, bytes.fromhex(digest))
