@@ -4,6 +4,7 @@ test SIGKILLs each child it started). Used by the crash test."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -30,10 +31,8 @@ def main() -> None:
         children.append(pid)
         print(pid, flush=True)
     for pid in children:  # at EOF: stop any child still running (the test's own servers)
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 if __name__ == "__main__":

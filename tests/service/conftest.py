@@ -12,7 +12,7 @@ import pytest
 
 pytest.importorskip("fastapi", reason="needs the service extra")
 
-from _svc_helpers import SMALL_NETWORK  # noqa: E402
+from _svc_helpers import SMALL_NETWORK
 
 
 @dataclass

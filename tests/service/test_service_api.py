@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 
-from conftest import Api
+from _svc_helpers import SMALL_NETWORK
 
+from conftest import Api
 from qinternet.controller import Controller
 from qinternet.networks import Network
 from qinternet.service._core import network_from_source
-from _svc_helpers import SMALL_NETWORK
 
 
 def _engine() -> Controller:

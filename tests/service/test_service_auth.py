@@ -4,9 +4,9 @@ scope, and another client's demand."""
 from __future__ import annotations
 
 import pytest
-from conftest import Api
-
 from _svc_helpers import SMALL_NETWORK
+
+from conftest import Api
 
 #: (method, path template, body, needs operator)
 ENDPOINTS = [

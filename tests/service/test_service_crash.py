@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import httpx
-
 from _svc_helpers import SMALL_NETWORK, Zygote
 
 KILLS = 50

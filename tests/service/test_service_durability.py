@@ -7,7 +7,6 @@ import signal
 from pathlib import Path
 
 import httpx
-
 from _svc_helpers import SMALL_NETWORK, ServerProcess
 
 

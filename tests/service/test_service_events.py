@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-
 from _svc_helpers import SMALL_NETWORK, ServerProcess
 
 
@@ -35,8 +34,8 @@ def test_each_client_sees_only_its_own_records(tmp_path: Path) -> None:
     db = str(tmp_path / "events.db")
     service = Service(open_store(db))
     _, op = service.create_client("ops", scope="operator")
-    a, ta = service.create_client("alice")
-    b, tb = service.create_client("bob")
+    _, ta = service.create_client("alice")
+    _, tb = service.create_client("bob")
     service.set_network({"suffix": ".json", "text": json.dumps(SMALL_NETWORK)})
     service.store.close()
     with ServerProcess(db) as server:

@@ -15,9 +15,8 @@ from typing import Any
 import pytest
 
 schemathesis = pytest.importorskip("schemathesis")
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-
 from _svc_helpers import SMALL_NETWORK  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
 
 MAX_EXAMPLES = 30
 
@@ -38,7 +37,7 @@ def _schema() -> tuple[Any, dict[str, str], Any]:
 
 
 def _operations() -> list[Any]:
-    schema, tokens, tmp = _SCHEMA
+    schema = _SCHEMA[0]
     return [r.ok() for r in schema.get_all_operations() if r.ok().path != "/events"]
 
 

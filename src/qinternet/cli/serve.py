@@ -56,8 +56,8 @@ def register(app: typer.Typer) -> None:
         if policy not in ("maxmin", "throughput"):
             raise InvalidParameterError("--policy", policy, "must be maxmin or throughput")
         _require_extra()
-        from qinternet.service.server import build_service, init_operator as make_operator
-        from qinternet.service.server import run
+        from qinternet.service.server import build_service, run
+        from qinternet.service.server import init_operator as make_operator
 
         if init_operator:
             ident, token = make_operator(db)

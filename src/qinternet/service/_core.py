@@ -16,7 +16,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from qinternet.controller import Controller, Decision, replay
 from qinternet.errors import InvalidParameterError, QinternetError
@@ -316,7 +316,8 @@ class Service:
         ident = row.id
         cancelled = row.remove_seq is not None
         active = not cancelled and ident in ctl.demands
-        status = "cancelled" if cancelled else ("active" if active else "rejected")
+        status: Literal["active", "rejected", "cancelled"] = (
+            "cancelled" if cancelled else ("active" if active else "rejected"))
         req = row.request
         floor = float(req.get("floor", 0.0))
         history = []

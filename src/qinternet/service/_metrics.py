@@ -13,7 +13,7 @@ from prometheus_client import (
 
 __all__ = ["Metrics"]
 
-disable_created_metrics()
+disable_created_metrics()  # type: ignore[no-untyped-call]
 
 
 class Metrics:

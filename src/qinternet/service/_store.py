@@ -8,6 +8,7 @@ A single service process writes a store (it holds the engine's state in memory).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
@@ -93,10 +94,8 @@ class Store:
                 yield _Cursor(cur, self)
                 self._conn.commit() if self.kind == "postgresql" else cur.execute("COMMIT")
             except BaseException:
-                try:
+                with contextlib.suppress(Exception):  # connection may be broken already
                     self._conn.rollback()
-                except Exception:  # pragma: no cover - connection already broken
-                    pass
                 raise
             finally:
                 cur.close()
@@ -205,14 +204,14 @@ def open_store(db: str) -> Store:
         try:
             import psycopg
 
-            conn = psycopg.connect(db, connect_timeout=10)
+            pg: Any = psycopg.connect(db, connect_timeout=10)
         except ImportError:
             raise InvalidParameterError("db", db, "needs psycopg: pip install "
                                         "'qinternet[service]'") from None
         except Exception as err:
             raise InvalidParameterError("db", _redact(db), "cannot be opened "
                                         f"({' '.join(str(err).split())})") from None
-        return Store(conn, kind="postgresql")
+        return Store(pg, kind="postgresql")
     path = Path(db)
     if path.is_dir():
         raise InvalidParameterError("db", db, "is a directory; give a file path")

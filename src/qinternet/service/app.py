@@ -38,8 +38,8 @@ MAX_BODY_BYTES = 64 * 1024
 #: Largest ``PUT /network`` body (bytes).
 MAX_NETWORK_BYTES = 16 * 1024 * 1024
 
-_ERR = {"model": ErrorOut}
-_AUTH = {401: _ERR, 403: _ERR, 413: _ERR, 422: _ERR}
+_ERR: dict[str, Any] = {"model": ErrorOut}
+_AUTH: dict[int | str, dict[str, Any]] = {401: _ERR, 403: _ERR, 413: _ERR, 422: _ERR}
 _bearer = HTTPBearer(auto_error=False, description="Authorization: Bearer TOKEN")
 
 
@@ -79,17 +79,17 @@ class _BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
-                    raise _TooLarge(limit)
+                    raise _TooLargeError(limit)
             return message
 
         try:
             await self.app(scope, limited, send)
-        except _TooLarge as err:
+        except _TooLargeError as err:
             await _error(413, f"request body exceeds {err.limit} bytes",
                          "body")(scope, receive, send)
 
 
-class _TooLarge(Exception):
+class _TooLargeError(Exception):
     def __init__(self, limit: int) -> None:
         super().__init__(limit)
         self.limit = limit
