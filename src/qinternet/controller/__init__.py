@@ -33,9 +33,6 @@ from qinternet.controller.records import OUTCOMES, Allocation, Certificate, Deci
 from qinternet.controller.trace import random_trace
 
 __all__ = [
-    "OPS",
-    "OUTCOMES",
-    "POLICIES",
     "AddDemand",
     "Allocation",
     "Certificate",
@@ -49,6 +46,9 @@ __all__ = [
     "LinkUp",
     "NodeDown",
     "NodeUp",
+    "OPS",
+    "OUTCOMES",
+    "POLICIES",
     "Policy",
     "RemoveDemand",
     "Route",

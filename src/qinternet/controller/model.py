@@ -14,7 +14,6 @@ from typing import Any, Literal
 from qinternet.errors import InvalidParameterError
 
 __all__ = [
-    "OPS",
     "AddDemand",
     "ChangeDemand",
     "DegradeLink",
@@ -25,6 +24,7 @@ __all__ = [
     "LinkUp",
     "NodeDown",
     "NodeUp",
+    "OPS",
     "RemoveDemand",
     "event_from_dict",
 ]

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-__all__ = ["OUTCOMES", "Allocation", "Certificate", "Decision", "Outcome", "Route"]
+__all__ = ["Allocation", "Certificate", "Decision", "OUTCOMES", "Outcome", "Route"]
 
 Outcome = Literal["admitted", "rejected_infeasible", "rejected_unroutable", "applied",
                   "degraded"]
