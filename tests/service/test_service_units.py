@@ -72,3 +72,15 @@ def test_controller_client_maps_errors_and_results() -> None:
         with pytest.raises(ControllerError) as err:
             c.demand("missing")
     assert err.value.status == 404 and err.value.field == "id"
+
+
+def test_core_import_stays_light() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, qinternet, qinternet.client, qinternet.cli.main; "
+            "print(sorted(m for m in ('fastapi', 'uvicorn', 'httpx', 'psycopg') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, check=True).stdout.strip()
+    assert out == "[]"
