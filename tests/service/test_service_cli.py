@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from _svc_helpers import SMALL_NETWORK, ServerProcess
 
 

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from _svc_helpers import SMALL_NETWORK, ServerProcess, free_port
 
 
