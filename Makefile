@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SRC    := $(shell find src -name '*.py' -o -name 'py.typed' 2>/dev/null)
 
-.PHONY: demo test install lint typecheck pytest bench corpus clean
+.PHONY: demo test install lint typecheck pytest bench corpus clean sysdeps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,18 @@ lint: $(VENV)/.stamp-test
 typecheck: $(VENV)/.stamp-test
 	$(BIN)/mypy
 
-pytest: $(VENV)/.stamp-test
+# PostgreSQL server for the service tests (Debian package `postgresql`; CI runs as root on a
+# fresh machine). Best effort: when it cannot be installed those tests skip with the reason.
+sysdeps:
+	@if command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing the Debian package postgresql (service tests)"; \
+	  ( timeout 300 apt-get update -qq && DEBIAN_FRONTEND=noninteractive timeout 600 \
+	    apt-get install -y -qq --no-install-recommends postgresql ) >/tmp/qinternet-apt.log 2>&1 \
+	  || echo "warning: apt-get could not install postgresql (/tmp/qinternet-apt.log); its tests will be skipped"; \
+	else echo "note: no PostgreSQL server installed; its tests will be skipped"; fi
+
+pytest: $(VENV)/.stamp-test sysdeps
 	$(BIN)/python -m pytest -m "not slow"
 
 test: lint typecheck pytest

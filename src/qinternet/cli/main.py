@@ -62,6 +62,18 @@ def _report() -> ModuleType:
     return report
 
 
+def _request() -> ModuleType:
+    from qinternet.cli import request
+
+    return request
+
+
+def _serve() -> ModuleType:
+    from qinternet.cli import serve
+
+    return serve
+
+
 def _sweep() -> ModuleType:
     from qinternet.cli import sweep
 
@@ -78,6 +90,8 @@ COMMANDS: dict[str, Callable[[], ModuleType]] = {
     "keyrate": _keyrate,
     "repeater": _repeater,
     "report": _report,
+    "request": _request,
+    "serve": _serve,
     "sweep": _sweep,
 }
 

@@ -1,0 +1,152 @@
+"""Load benchmark of the controller service (issue 11, item 6).
+
+Starts ``qinternet serve`` on loopback (SQLite store in a temporary folder), loads a network
+with standing demands, then C concurrent clients each send R ``POST /demands`` (random pairs,
+best effort or with a small floor; each demand is cancelled by its client after it was
+decided, so the active set stays near the standing demands). Reports throughput and the
+p50/p99 latency of ``POST /demands`` and checks that no request was lost or duplicated
+(every acknowledged idempotency key is stored exactly once).
+
+Run: ``.venv/bin/python benchmarks/bench_service.py [--topology topohub:gabriel/500/0]
+[--standing 100] [--clients 50] [--requests 200]``. The default is a quick configuration on
+a 40-node network; the issue's configuration is
+``--topology topohub:gabriel/500/0 --standing 100 --clients 50 --requests 200`` (each engine
+decision on 500 nodes / 100 demands takes hundreds of ms, so that run takes hours; use
+``--requests 2`` for its latency). Timings are printed, never asserted; exits 1 if a request
+was lost or duplicated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--topology", default="topohub:gabriel/40/0")
+    ap.add_argument("--standing", type=int, default=20)
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--requests", type=int, default=4)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+
+    from qinternet.service import Service, open_store
+    from qinternet.service._models import DemandCreate
+    from qinternet.service.server import topology_source
+
+    rng = random.Random(args.seed)
+    with tempfile.TemporaryDirectory(prefix="qinternet-bench-") as tmp:
+        db = str(Path(tmp) / "bench.db")
+        t0 = time.perf_counter()
+        service = Service(open_store(db))
+        _, op = service.create_client("ops", scope="operator")
+        service.set_network(topology_source(args.topology))
+        assert service.network is not None
+        nodes = list(service.network.node_names)
+        owner, _ = service.create_client("standing")
+        for _ in range(args.standing):
+            service.submit(owner, DemandCreate(endpoints=rng.sample(nodes, 2)), None)
+        tokens = [service.create_client(f"c{i}")[1] for i in range(args.clients)]
+        service.store.close()
+        print(f"setup: {len(nodes)} nodes, {args.standing} standing demands, "
+              f"{time.perf_counter() - t0:.1f} s")
+
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}"
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "qinternet.cli.main", "serve",
+                                 "--db", db, "--port", str(port)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
+        try:
+            while True:
+                try:
+                    if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    if proc.poll() is not None or time.perf_counter() - t0 > 3600:
+                        print("server did not start")
+                        return 1
+                    time.sleep(0.1)
+            print(f"server start (replay of the log): {time.perf_counter() - t0:.1f} s")
+            latencies: list[float] = []
+            acked: dict[str, str] = {}
+            errors: list[str] = []
+            lock = threading.Lock()
+
+            def client(i: int) -> None:
+                r = random.Random(args.seed * 1000 + i)
+                with httpx.Client(base_url=url, timeout=3600,
+                                  headers={"Authorization": f"Bearer {tokens[i]}"}) as http:
+                    for j in range(args.requests):
+                        key = f"c{i}-{j}"
+                        body = {"endpoints": r.sample(nodes, 2),
+                                "floor": r.choice([0.0, 0.0, 1e-4])}
+                        t = time.perf_counter()
+                        resp = http.post("/demands", json=body,
+                                         headers={"Idempotency-Key": key})
+                        dt = time.perf_counter() - t
+                        with lock:
+                            if resp.status_code != 201:
+                                errors.append(f"{resp.status_code} {resp.text[:100]}")
+                                continue
+                            latencies.append(dt)
+                            acked[key] = resp.json()["id"]
+                        http.delete(f"/demands/{resp.json()['id']}")
+
+            t0 = time.perf_counter()
+            threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            wall = time.perf_counter() - t0
+            stored = httpx.get(url + "/demands", headers={"Authorization": f"Bearer {op}"},
+                               timeout=3600).json()
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+    ms = np.array(latencies) * 1e3
+    total = args.clients * args.requests
+    keys = [d["idempotency_key"] for d in stored if d["idempotency_key"] is not None]
+    lost = [k for k in acked if k not in keys]
+    dup = len(keys) - len(set(keys))
+    print(f"{args.clients} clients x {args.requests} POST /demands (+ a DELETE each) on "
+          f"{len(nodes)} nodes with {args.standing} standing demands")
+    print(f"  POST /demands: p50 {np.percentile(ms, 50):.1f} ms, p99 "
+          f"{np.percentile(ms, 99):.1f} ms, max {ms.max():.1f} ms")
+    print(f"  throughput: {2 * len(latencies) / wall:.1f} requests/s "
+          f"({len(latencies) / wall:.1f} POST/s), wall {wall:.1f} s")
+    print(f"  acknowledged {len(acked)}/{total}, errors {len(errors)}, lost {len(lost)}, "
+          f"duplicated {dup}")
+    for e in errors[:5]:
+        print("  error:", e)
+    return 1 if lost or dup or len(acked) != total else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,366 @@
+"""The service's state: the engine, the store and the bookkeeping between them.
+
+All decisions are the engine's (:class:`qinternet.controller.Controller`); this layer
+authenticates, checks ownership and allowances, persists every accepted event in the same
+transaction as its demand row, and rebuilds the engine on start by replaying the log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import math
+import secrets
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any, Literal
+
+from qinternet.controller import Controller, Decision, replay
+from qinternet.errors import InvalidParameterError, QinternetError
+from qinternet.networks import Network, load_network
+from qinternet.service._auth import (
+    TokenHash,
+    hash_secret,
+    new_client_id,
+    new_token,
+    split_token,
+    verify_secret,
+)
+from qinternet.service._errors import ServiceError
+from qinternet.service._hub import EventHub
+from qinternet.service._metrics import Metrics
+from qinternet.service._models import DemandCreate, DemandOut, HistoryEntry, LinkOut, RouteOut
+from qinternet.service._store import ClientRow, DemandRow, Store
+
+__all__ = ["Service", "network_from_source"]
+
+_FLOOR_TOL = 1e-9
+
+
+def network_from_source(source: dict[str, Any]) -> Network:
+    """Load a stored network source: ``{"topohub": KEY}`` or ``{"suffix": ".json", "text":
+    ...}`` (the uploaded file's content)."""
+    if "topohub" in source:
+        return load_network(str(source["topohub"]))
+    suffix = str(source.get("suffix", ".json"))
+    with tempfile.TemporaryDirectory(prefix="qinternet-net-") as tmp:
+        path = Path(tmp) / f"network{suffix}"
+        path.write_text(str(source["text"]), encoding="utf-8")
+        return load_network(path)
+
+
+def _finite(x: float | None) -> float | None:
+    return None if x is None or not math.isfinite(x) else float(x)
+
+
+class Service:
+    """One service instance over a :class:`Store` (thread-safe; one writer)."""
+
+    def __init__(self, store: Store, *, policy: str = "maxmin") -> None:
+        if policy not in ("maxmin", "throughput"):
+            raise InvalidParameterError("policy", policy, "must be 'maxmin' or 'throughput'")
+        self.store = store
+        self.policy = policy
+        self.lock = threading.RLock()
+        self.hub = EventHub()
+        self.metrics = Metrics()
+        self._cache_key = secrets.token_bytes(32)
+        self._token_cache: dict[str, bytes] = {}
+        self.load()
+
+    # ---- loading ---------------------------------------------------------------------------
+    def load(self) -> None:
+        """(Re)build everything from the store: clients, network, demands, engine by replay."""
+        with self.lock:
+            self.clients = {c.id: c for c in self.store.clients()}
+            self.epoch = int(self.store.meta("epoch") or 0)
+            raw = self.store.meta("network")
+            self.network: Network | None = None
+            self.ctl: Controller | None = None
+            self.seqs: list[int] = []
+            self.history: dict[str, list[int]] = {}
+            if raw is not None:
+                self.network = network_from_source(json.loads(raw))
+                logged = self.store.events(self.epoch)
+                self.ctl = replay(self.network, [e for _, e in logged],
+                                  policy=self.policy)  # type: ignore[arg-type]
+                self.seqs = [s for s, _ in logged]
+                for i, d in enumerate(self.ctl.log):
+                    self._index(i, d)
+            rows = self.store.demands(self.epoch)
+            self.demands: dict[str, DemandRow] = {d.id: d for d in rows}
+            self.owners = {d.id: d.client_id for d in rows}
+            self.idempotency = {(d.client_id, d.idempotency_key): d.id for d in rows
+                                if d.idempotency_key is not None}
+            self.next_seq = self.store.next_seq()
+            self._gauges()
+
+    def _index(self, i: int, d: Decision) -> None:
+        touched = set(d.diff) | set(d.degraded)
+        ident = d.event.get("id")
+        if isinstance(ident, str):
+            touched.add(ident)
+        for k in touched:
+            self.history.setdefault(k, []).append(i)
+
+    def _gauges(self) -> None:
+        if self.ctl is None:
+            return
+        a = self.ctl.allocation
+        util = [u for u in a.link_utilisation if math.isfinite(u)]
+        self.metrics.max_utilisation.set(a.max_link_utilisation
+                                         if math.isfinite(a.max_link_utilisation) else 0.0)
+        self.metrics.mean_utilisation.set(sum(util) / len(util) if util else 0.0)
+        self.metrics.active_demands.set(len(self.ctl.demands))
+
+    # ---- clients and tokens ----------------------------------------------------------------
+    def create_client(self, name: str, *, scope: str = "client",
+                      max_priority: int = 0) -> tuple[ClientRow, str]:
+        """A new client and its token (the token is not stored, only its scrypt hash)."""
+        ident = new_client_id()
+        token = new_token(ident)
+        parts = split_token(token)
+        assert parts is not None
+        h = hash_secret(parts[1])
+        row = ClientRow(id=ident, name=name, scope=scope, salt=h.salt, digest=h.digest,
+                        max_priority=max_priority, revoked=False, created_s=time.time())
+        with self.lock:
+            with self.store.transaction() as cur:
+                cur.add_client(row)
+            self.clients[ident] = row
+        return row, token
+
+    def revoke_client(self, ident: str) -> ClientRow:
+        with self.lock:
+            row = self.clients.get(ident)
+            if row is None:
+                raise ServiceError(404, "id", f"no client {ident!r}")
+            if not row.revoked:
+                with self.store.transaction() as cur:
+                    cur.revoke_client(ident)
+                row = ClientRow(**{**_fields(row), "revoked": True})
+                self.clients[ident] = row
+            self._token_cache.pop(ident, None)
+            return row
+
+    def authenticate(self, token: str) -> ClientRow | None:
+        """The client holding ``token`` (None: unknown, malformed or revoked)."""
+        parts = split_token(token)
+        if parts is None:
+            return None
+        row = self.clients.get(parts[0])
+        if row is None or row.revoked:
+            return None
+        mac = hmac.new(self._cache_key, token.encode(), hashlib.sha256).digest()
+        cached = self._token_cache.get(row.id)
+        if cached is not None and hmac.compare_digest(cached, mac):
+            return row
+        if not verify_secret(parts[1], TokenHash(salt=row.salt, digest=row.digest)):
+            return None
+        with self.lock:
+            if not self.clients[row.id].revoked:
+                self._token_cache[row.id] = mac
+        return row
+
+    # ---- network ---------------------------------------------------------------------------
+    def set_network(self, source: dict[str, Any]) -> Network:
+        """Load ``source``, then start a new epoch on it (the previous epoch's demands
+        close). Raises InvalidParameterError for a network that cannot be loaded."""
+        network = network_from_source(source)
+        Controller(network, policy=self.policy)  # type: ignore[arg-type]
+        with self.lock:
+            with self.store.transaction() as cur:
+                cur.set_meta("network", json.dumps(source, sort_keys=True))
+                cur.set_meta("epoch", str(self.epoch + 1))
+            self.load()
+        return network
+
+    def require_network(self) -> Controller:
+        if self.ctl is None:
+            raise ServiceError(409, "network", "no network is loaded (PUT /network first)")
+        return self.ctl
+
+    # ---- decisions ---------------------------------------------------------------------------
+    def _decide(self, event: dict[str, Any], write: Any) -> tuple[Decision, int]:
+        """Apply ``event``; commit it (and ``write(cursor, seq, decision)``) in one
+        transaction; on a store failure rebuild the engine from the store. Lock held."""
+        ctl = self.require_network()
+        try:
+            decision = ctl.apply_dict(event)
+        except InvalidParameterError:
+            raise
+        except QinternetError as err:
+            self.load()  # the engine's state is unknown after a solver failure
+            raise ServiceError(503, None, f"the engine failed: {' '.join(str(err).split())}")\
+                from None
+        seq = self.next_seq
+        try:
+            with self.store.transaction() as cur:
+                cur.add_event(seq, self.epoch, decision.event, decision.outcome)
+                write(cur, seq, decision)
+        except Exception as err:
+            self.load()
+            raise ServiceError(503, None, f"the store failed ({type(err).__name__}); the "
+                               "request was not applied") from None
+        self.next_seq += 1
+        self.seqs.append(seq)
+        self._index(len(ctl.log) - 1, decision)
+        self.metrics.decision_seconds.observe(decision.solve_ms / 1e3)
+        self.metrics.decisions.labels(decision.outcome).inc()
+        return decision, seq
+
+    def _publish(self, decision: Decision, seq: int) -> None:
+        self._gauges()
+        ident = decision.event.get("id")
+        record = {
+            "seq": seq, "op": decision.event.get("op"), "outcome": decision.outcome,
+            "reason": decision.reason, "demand": ident if isinstance(ident, str) else None,
+            "solve_ms": decision.solve_ms, "rates": dict(decision.allocation.rates),
+            "diff": {k: [v[0], v[1]] for k, v in decision.diff.items()},
+            "degraded": sorted(decision.degraded), "unit": decision.allocation.unit,
+        }
+        self.hub.publish(record, dict(self.owners))
+
+    def submit(self, client: ClientRow, body: DemandCreate,
+               idempotency_key: str | None) -> tuple[DemandOut, bool]:
+        """Decide on a new demand; ``(demand, created)`` (False: an idempotent replay)."""
+        request = body.model_dump()
+        with self.lock:
+            if idempotency_key is not None:
+                known = self.idempotency.get((client.id, idempotency_key))
+                if known is not None:
+                    row = self.demands[known]
+                    if row.request != request:
+                        raise ServiceError(422, "Idempotency-Key",
+                                           "was already used for a different request body")
+                    return self.demand_out(row), False
+            if body.priority > client.max_priority:
+                raise ServiceError(403, "priority", f"priority {body.priority} exceeds this "
+                                   f"client's allowance ({client.max_priority})")
+            if body.cap is not None and body.floor > body.cap:
+                raise ServiceError(422, "floor", f"floor {body.floor} exceeds cap {body.cap}")
+            ident = "d" + secrets.token_hex(8)
+            event: dict[str, Any] = {"op": "add_demand", "id": ident,
+                                     "endpoints": list(body.endpoints), "weight": body.weight,
+                                     "priority": body.priority, "floor": body.floor,
+                                     "owner": client.id}
+            if body.cap is not None:
+                event["cap"] = body.cap
+            holder: list[DemandRow] = []
+
+            def write(cur: Any, seq: int, decision: Decision) -> None:
+                response = {"outcome": decision.outcome, "reason": decision.reason,
+                            "solve_ms": decision.solve_ms,
+                            "upper_bound": _finite(decision.upper_bound),
+                            "counter_offer": _finite(decision.counter_offer),
+                            "certificate": (decision.certificate.to_dict()
+                                            if decision.certificate else None)}
+                row = DemandRow(id=ident, client_id=client.id, idempotency_key=idempotency_key,
+                                request=request, response=response, epoch=self.epoch,
+                                add_seq=seq, remove_seq=None, created_s=time.time())
+                cur.add_demand(row)
+                holder.append(row)
+
+            decision, seq = self._decide(event, write)
+            row = holder[0]
+            self.demands[ident] = row
+            self.owners[ident] = client.id
+            if idempotency_key is not None:
+                self.idempotency[(client.id, idempotency_key)] = ident
+            self._publish(decision, seq)
+            return self.demand_out(row), True
+
+    def visible(self, client: ClientRow, ident: str) -> DemandRow:
+        """The demand ``ident`` if ``client`` may see it (operators see all), else 404."""
+        row = self.demands.get(ident)
+        if row is None or (client.scope != "operator" and row.client_id != client.id):
+            raise ServiceError(404, "id", f"no demand {ident!r}")
+        return row
+
+    def cancel(self, client: ClientRow, ident: str) -> DemandOut:
+        with self.lock:
+            row = self.visible(client, ident)
+            ctl = self.require_network()
+            if row.remove_seq is not None or ident not in ctl.demands:
+                return self.demand_out(row)
+            done: list[int] = []
+
+            def write(cur: Any, seq: int, decision: Decision) -> None:
+                cur.remove_demand(ident, seq)
+                done.append(seq)
+
+            decision, seq = self._decide({"op": "remove_demand", "id": ident}, write)
+            row = DemandRow(**{**_fields(row), "remove_seq": done[0]})
+            self.demands[ident] = row
+            self._publish(decision, seq)
+            return self.demand_out(row)
+
+    def link_event(self, link_id: int, event: dict[str, Any]) -> tuple[Decision, int]:
+        with self.lock:
+            ctl = self.require_network()
+            if not 0 <= link_id < ctl.tail.size:
+                raise ServiceError(404, "id", f"no link {link_id} (ids are 0.."
+                                   f"{ctl.tail.size - 1})")
+            decision, seq = self._decide({**event, "link": link_id},
+                                         lambda cur, seq, d: None)
+            self._publish(decision, seq)
+            return decision, seq
+
+    # ---- views -----------------------------------------------------------------------------
+    def demand_out(self, row: DemandRow) -> DemandOut:
+        ctl = self.require_network()
+        a = ctl.allocation
+        ident = row.id
+        cancelled = row.remove_seq is not None
+        active = not cancelled and ident in ctl.demands
+        status: Literal["active", "rejected", "cancelled"] = (
+            "cancelled" if cancelled else ("active" if active else "rejected"))
+        req = row.request
+        floor = float(req.get("floor", 0.0))
+        history = []
+        for i in self.history.get(ident, []):
+            d = ctl.log[i]
+            history.append(HistoryEntry(seq=self.seqs[i], op=str(d.event.get("op")),
+                                        outcome=d.outcome, reason=d.reason,
+                                        rate=float(d.allocation.rates.get(ident, 0.0))))
+        resp = row.response
+        return DemandOut(
+            id=ident, outcome=resp["outcome"], reason=resp["reason"], status=status,
+            endpoints=list(req["endpoints"]),
+            rate=float(a.rates.get(ident, 0.0)) if active else 0.0, floor=floor,
+            floor_met=active and ctl.floors.get(ident, 0.0) >= floor * (1 - _FLOOR_TOL),
+            weight=float(req.get("weight", 1.0)), priority=int(req.get("priority", 0)),
+            cap=req.get("cap"), unit=a.unit,
+            upper_bound=(_finite(a.bounds.get(ident)) if active else resp.get("upper_bound")),
+            counter_offer=resp.get("counter_offer"), certificate=resp.get("certificate"),
+            routes=[RouteOut(**r.to_dict()) for r in a.routes.get(ident, ())] if active else [],
+            history=history, idempotency_key=row.idempotency_key, solve_ms=resp["solve_ms"],
+            created_unix_s=row.created_s)
+
+    def list_demands(self, client: ClientRow) -> list[DemandOut]:
+        with self.lock:
+            if self.ctl is None:
+                return []
+            return [self.demand_out(r) for r in self.demands.values()
+                    if client.scope == "operator" or r.client_id == client.id]
+
+    def links(self) -> list[LinkOut]:
+        with self.lock:
+            ctl = self.require_network()
+            up, lo = ctl.capacities()
+            util = ctl.allocation.link_utilisation
+            net = ctl.network
+            return [LinkOut(id=e, endpoints=[net.node_name(int(ctl.tail[e])),
+                                             net.node_name(int(ctl.head[e]))],
+                            state="down" if ctl.link_down[e] else "up",
+                            factor=float(ctl.factor[e]), upper_capacity=float(up[e]),
+                            lower_capacity=float(lo[e]),
+                            utilisation=float(util[e]) if math.isfinite(util[e]) else 0.0)
+                    for e in range(ctl.tail.size)]
+
+
+def _fields(row: Any) -> dict[str, Any]:
+    return {k: getattr(row, k) for k in row.__slots__}

@@ -1,0 +1,147 @@
+"""Request and response bodies of the HTTP API (pydantic; rates in the engine's unit,
+stated by each response's ``unit`` field; times carry their unit in the name)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["ClientCreate", "ClientCreated", "ClientOut", "DecisionOut", "DemandCreate",
+           "DemandOut", "ErrorOut", "HistoryEntry", "LinkOut", "LinkPatch", "NetworkOut",
+           "RouteOut"]
+
+_STRICT = ConfigDict(extra="forbid")
+_NAME = Field(min_length=1, max_length=200)
+
+
+class ErrorOut(BaseModel):
+    """Every 4xx/5xx body: ``field`` names the offending field (or header / path part)."""
+
+    detail: str
+    field: str | None = None
+
+
+class ClientCreate(BaseModel):
+    """``POST /clients`` body."""
+
+    model_config = _STRICT
+    name: str = _NAME
+    #: Highest priority class this client may request (default 0).
+    max_priority: int = Field(default=0, ge=-1000, le=1000)
+    scope: Literal["client", "operator"] = "client"
+
+
+class ClientCreated(BaseModel):
+    """``POST /clients`` result: the token is shown here once and never again."""
+
+    id: str
+    name: str
+    scope: str
+    max_priority: int
+    token: str
+
+
+class ClientOut(BaseModel):
+    id: str
+    name: str
+    scope: str
+    max_priority: int
+    revoked: bool
+    created_unix_s: float
+
+
+class NetworkOut(BaseModel):
+    name: str
+    num_nodes: int
+    num_links: int
+    epoch: int
+    nodes: list[str]
+    unit: str
+
+
+class DemandCreate(BaseModel):
+    """``POST /demands`` body: a pair (2 endpoints) or a GHZ group (3 or more)."""
+
+    model_config = _STRICT
+    endpoints: list[str] = Field(min_length=2, max_length=64)
+    #: Guaranteed minimum rate (0 = best effort), in the service's unit.
+    floor: float = Field(default=0.0, ge=0.0, le=1e12, allow_inf_nan=False)
+    weight: float = Field(default=1.0, gt=0.0, le=1e12, allow_inf_nan=False)
+    priority: int = Field(default=0, ge=-1000, le=1000)
+    #: Maximum rate (none = unlimited), in the service's unit.
+    cap: float | None = Field(default=None, gt=0.0, le=1e12, allow_inf_nan=False)
+
+
+class RouteOut(BaseModel):
+    rate: float
+    links: list[int]
+    nodes: list[str] = []
+
+
+class HistoryEntry(BaseModel):
+    seq: int
+    op: str
+    outcome: str
+    reason: str
+    rate: float
+
+
+class DecisionOut(BaseModel):
+    """What an event did (``PATCH /links/{id}``, ``DELETE /demands/{id}``)."""
+
+    seq: int
+    op: str
+    outcome: str
+    reason: str
+    solve_ms: float
+    degraded: list[str]
+    max_link_utilisation: float
+
+
+class DemandOut(BaseModel):
+    """A demand with the engine's decision and its current state.
+
+    ``status``: ``active`` (in the allocation), ``rejected`` (never admitted) or
+    ``cancelled``. ``floor_met`` is False once a failure shed the admitted floor.
+    """
+
+    id: str
+    outcome: str
+    reason: str
+    status: Literal["active", "rejected", "cancelled"]
+    endpoints: list[str]
+    rate: float
+    floor: float
+    floor_met: bool
+    weight: float
+    priority: int
+    cap: float | None
+    unit: str
+    upper_bound: float | None
+    counter_offer: float | None = None
+    certificate: dict[str, Any] | None = None
+    routes: list[RouteOut]
+    history: list[HistoryEntry]
+    idempotency_key: str | None
+    solve_ms: float
+    created_unix_s: float
+
+
+class LinkOut(BaseModel):
+    id: int
+    endpoints: list[str]
+    state: Literal["up", "down"]
+    factor: float
+    #: Upper (E_up) and lower (R_lo) capacity now, in the service's unit.
+    upper_capacity: float
+    lower_capacity: float
+    utilisation: float
+
+
+class LinkPatch(BaseModel):
+    """``PATCH /links/{id}`` body: ``{"state": "up"|"down"}`` or ``{"factor": f}``."""
+
+    model_config = _STRICT
+    state: Literal["up", "down"] | None = None
+    factor: float | None = Field(default=None, gt=0.0, le=1.0, allow_inf_nan=False)
