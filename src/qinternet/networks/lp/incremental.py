@@ -164,7 +164,67 @@ class RouteSolution:
     lp_optimal: bool
 
 
-class RouteMaster:
+class _Demands:
+    """What both warm LPs share: demand slots (a removed demand keeps its slot, ``None``),
+    validation of demands, rate bounds and capacity changes."""
+
+    n: int
+    m: int
+    keys: list[Hashable | None]
+    slot: dict[Hashable, int]
+    terminals: list[tuple[int, ...]]
+    dscale: list[float]
+
+    def live(self) -> list[Hashable]:
+        """Keys of the live demands, in insertion order."""
+        return [k for k in self.keys if k is not None]
+
+    def _slot(self, key: Hashable) -> int:
+        try:
+            return self.slot[key]
+        except KeyError:
+            raise InvalidParameterError("demand key", key, "is not a live demand") from None
+
+    def _register(self, key: Hashable, terminals: Sequence[int]) -> tuple[int, tuple[int, ...]]:
+        """Validate a new demand and give it the next slot."""
+        if key in self.slot:
+            raise InvalidParameterError("demand key", key, "already present")
+        t = tuple(int(v) for v in terminals)
+        if len(t) < 2 or len(set(t)) != len(t) or min(t) < 0 or max(t) >= self.n:
+            raise InvalidParameterError("terminals", list(terminals),
+                                        f"must be >= 2 distinct node indices in [0, {self.n})")
+        s = len(self.keys)
+        self.keys.append(key)
+        self.slot[key] = s
+        self.terminals.append(t)
+        return s, t
+
+    def _scaled_bounds(self, key: Hashable, lower: float, upper: float
+                       ) -> tuple[int, float, float]:
+        """(slot, lower, upper) of a demand's rate bounds in its scaled unit."""
+        s = self._slot(key)
+        if not (np.isfinite(lower) and lower >= 0):
+            raise InvalidParameterError("lower", lower, "must be finite and >= 0")
+        if not (upper >= lower):
+            raise InvalidParameterError("upper", upper, f"must be >= lower ({lower})")
+        d = self.dscale[s]
+        return s, lower / d, min(upper / d, INF) if np.isfinite(upper) else INF
+
+    def _change(self, links: Sequence[int] | npt.NDArray[np.int64],
+                capacity: Sequence[float] | npt.NDArray[np.float64]
+                ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """Validated (link ids, capacities) of a capacity change."""
+        ids = np.asarray(links, dtype=np.int64).reshape(-1)
+        c = np.asarray(capacity, dtype=np.float64).reshape(-1)
+        if ids.shape != c.shape:
+            raise InvalidParameterError("capacity", c.shape, f"must match links {ids.shape}")
+        if ids.size and (ids.min() < 0 or ids.max() >= self.m):
+            raise InvalidParameterError("links", ids.tolist(), f"must be in [0, {self.m})")
+        _check_capacity(c)
+        return ids, c
+
+
+class RouteMaster(_Demands):
     """Warm path / Steiner-tree packing LP over a fixed topology with changing data.
 
     Scaling (the LP sees O(1) numbers whatever the capacities): route column c of demand i
@@ -252,13 +312,7 @@ class RouteMaster:
     def set_capacity(self, links: Sequence[int] | npt.NDArray[np.int64],
                      capacity: Sequence[float] | npt.NDArray[np.float64]) -> None:
         """Change the capacity of ``links`` (e.g. 0 for a failed link)."""
-        ids = np.asarray(links, dtype=np.int64).reshape(-1)
-        c = np.asarray(capacity, dtype=np.float64).reshape(-1)
-        if ids.shape != c.shape:
-            raise InvalidParameterError("capacity", c.shape, f"must match links {ids.shape}")
-        if ids.size and (ids.min() < 0 or ids.max() >= self.m):
-            raise InvalidParameterError("links", ids.tolist(), f"must be in [0, {self.m})")
-        _check_capacity(c)
+        ids, c = self._change(links, capacity)
         if not ids.size:
             return
         self.cap[ids] = c
@@ -292,16 +346,7 @@ class RouteMaster:
     def add_demand(self, key: Hashable, terminals: Sequence[int], *, lower: float = 0.0,
                    upper: float = float("inf")) -> None:
         """Add a demand (2 terminals: a pair, 3+: a group) with rate bounds."""
-        if key in self.slot:
-            raise InvalidParameterError("demand key", key, "already present")
-        t = tuple(int(v) for v in terminals)
-        if len(t) < 2 or len(set(t)) != len(t) or min(t) < 0 or max(t) >= self.n:
-            raise InvalidParameterError("terminals", list(terminals),
-                                        f"must be >= 2 distinct node indices in [0, {self.n})")
-        s = len(self.keys)
-        self.keys.append(key)
-        self.slot[key] = s
-        self.terminals.append(t)
+        s, t = self._register(key, terminals)
         # the scale comes from the NOMINAL capacities: it does not depend on the link states,
         # so a warm master and a cold one of the same state hold the same LP
         self.dscale.append(_widest_scale(self.n, self.tail, self.head, self.nominal, t,
@@ -325,8 +370,8 @@ class RouteMaster:
         self._cur_cost.pop(s, None)
         _rows_bounds(self.h, np.array([self.rate_row[s], self.level_row[s]]), np.full(2, -INF),
                      np.full(2, INF))
-        cols = [self.col_index[i] for i, js in enumerate(self.col_slot) if js == s]
-        cols.append(self.art_col[s])
+        cols = [*(self.col_index[i] for i, js in enumerate(self.col_slot) if js == s),
+                self.art_col[s]]
         n = len(cols)
         self.h.changeColsBounds(n, np.array(cols, dtype=np.int32), np.zeros(n), np.zeros(n))
         self.h.changeColsCost(n, np.array(cols, dtype=np.int32), np.zeros(n))
@@ -334,18 +379,9 @@ class RouteMaster:
     def set_bounds(self, key: Hashable, *, lower: float = 0.0,
                    upper: float = float("inf")) -> None:
         """Rate bounds ``lower <= R <= upper`` of a demand (unit of the capacities)."""
-        s = self._slot(key)
-        if not (np.isfinite(lower) and lower >= 0):
-            raise InvalidParameterError("lower", lower, "must be finite and >= 0")
-        if not (upper >= lower):
-            raise InvalidParameterError("upper", upper, f"must be >= lower ({lower})")
-        d = self.dscale[s]
-        hi = upper / d if np.isfinite(upper) else INF
-        self.h.changeRowBounds(self.rate_row[s], lower / d, min(hi, INF))
+        s, lo, hi = self._scaled_bounds(key, lower, upper)
+        self.h.changeRowBounds(self.rate_row[s], lo, hi)
 
-    def live(self) -> list[Hashable]:
-        """Keys of the live demands, in insertion order."""
-        return [k for k in self.keys if k is not None]
 
     def add_sum_bound(self, weights: Mapping[Any, float], lower: float) -> int:
         """Add the row ``sum_i weights_i R_i >= lower`` (e.g. a class's throughput held at
@@ -414,11 +450,6 @@ class RouteMaster:
         """
         return dict(self._level_dual)
 
-    def _slot(self, key: Hashable) -> int:
-        try:
-            return self.slot[key]
-        except KeyError:
-            raise InvalidParameterError("demand key", key, "is not a live demand") from None
 
     # ---- pricing -------------------------------------------------------------------------
     def _pricer(self) -> tuple[ig.Graph, SteinerGraph]:
@@ -855,7 +886,7 @@ class CutPoolSolution:
     separated: bool
 
 
-class CutPool:
+class CutPool(_Demands):
     """Warm cut LP over a persistent pool of cuts (a certified upper bound at every step).
 
     Every row is a true cut constraint ``sum_{i split by S} R_i <= sum_{e in delta(S)} E_up[e]``
@@ -928,13 +959,7 @@ class CutPool:
     def set_capacity(self, links: Sequence[int] | npt.NDArray[np.int64],
                      capacity: Sequence[float] | npt.NDArray[np.float64]) -> None:
         """Change the capacity of ``links``; every cut row's right-hand side follows."""
-        ids = np.asarray(links, dtype=np.int64).reshape(-1)
-        c = np.asarray(capacity, dtype=np.float64).reshape(-1)
-        if ids.shape != c.shape:
-            raise InvalidParameterError("capacity", c.shape, f"must match links {ids.shape}")
-        if ids.size and (ids.min() < 0 or ids.max() >= self.m):
-            raise InvalidParameterError("links", ids.tolist(), f"must be in [0, {self.m})")
-        _check_capacity(c)
+        ids, c = self._change(links, capacity)
         if not ids.size:
             return
         # a min cut drops by at most the total capacity removed (a valid lower bound stays one)
@@ -952,16 +977,7 @@ class CutPool:
     def add_demand(self, key: Hashable, terminals: Sequence[int], *, lower: float = 0.0,
                    upper: float = float("inf")) -> None:
         """Add a demand; it joins every pool cut that splits it."""
-        if key in self.slot:
-            raise InvalidParameterError("demand key", key, "already present")
-        t = tuple(int(v) for v in terminals)
-        if len(t) < 2 or len(set(t)) != len(t) or min(t) < 0 or max(t) >= self.n:
-            raise InvalidParameterError("terminals", list(terminals),
-                                        f"must be >= 2 distinct node indices in [0, {self.n})")
-        s = len(self.keys)
-        self.keys.append(key)
-        self.slot[key] = s
-        self.terminals.append(t)
+        s, t = self._register(key, terminals)
         self._term_node = np.concatenate([self._term_node, np.array(t, dtype=np.int64)])
         self._term_slot = np.concatenate([self._term_slot, np.full(len(t), s, dtype=np.int64)])
         self._sizes = np.append(self._sizes, len(t))
@@ -1003,24 +1019,10 @@ class CutPool:
     def set_bounds(self, key: Hashable, *, lower: float = 0.0,
                    upper: float = float("inf")) -> None:
         """Rate bounds of a demand (e.g. admitted floors as lower bounds)."""
-        s = self._slot(key)
-        if not (np.isfinite(lower) and lower >= 0):
-            raise InvalidParameterError("lower", lower, "must be finite and >= 0")
-        if not (upper >= lower):
-            raise InvalidParameterError("upper", upper, f"must be >= lower ({lower})")
-        d = self.dscale[s]
-        hi = upper / d if np.isfinite(upper) else INF
-        self.h.changeColBounds(self.col[s], lower / d, min(hi, INF))
+        s, lo, hi = self._scaled_bounds(key, lower, upper)
+        self.h.changeColBounds(self.col[s], lo, hi)
 
-    def live(self) -> list[Hashable]:
-        """Keys of the live demands, in insertion order."""
-        return [k for k in self.keys if k is not None]
 
-    def _slot(self, key: Hashable) -> int:
-        try:
-            return self.slot[key]
-        except KeyError:
-            raise InvalidParameterError("demand key", key, "is not a live demand") from None
 
     # ---- cuts ----------------------------------------------------------------------------
     def split_mask(self, side: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
