@@ -346,7 +346,7 @@ class RouteMaster(_Demands):
     def add_demand(self, key: Hashable, terminals: Sequence[int], *, lower: float = 0.0,
                    upper: float = float("inf")) -> None:
         """Add a demand (2 terminals: a pair, 3+: a group) with rate bounds."""
-        s, t = self._register(key, terminals)
+        _, t = self._register(key, terminals)
         # the scale comes from the NOMINAL capacities: it does not depend on the link states,
         # so a warm master and a cold one of the same state hold the same LP
         self.dscale.append(_widest_scale(self.n, self.tail, self.head, self.nominal, t,
