@@ -388,22 +388,16 @@ class Controller:
         return outcome, reason, extra
 
     # ---- bounds and certificates ---------------------------------------------------------
-    def _pool_cut_values(self, ident: str, floors: Mapping[str, float]
-                         ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
-        """Per pool cut: capacity minus the floors (other than ``ident``) it carries, and
-        whether it splits ``ident``."""
-        pool = self.pool
-        caps = (pool._crossing @ pool.cap) * pool.scale
-        s = pool.slot[ident]
-        carried = np.zeros(len(pool.cuts))
-        splits = np.zeros(len(pool.cuts), dtype=bool)
-        for i, side in enumerate(pool.cuts):
-            mask = pool.split_mask(side)
-            splits[i] = mask[s]
-            if splits[i]:
-                carried[i] = sum(f for k, f in floors.items() if k != ident
-                                 and mask[pool.slot[k]])
-        return caps - carried, splits
+    def _cut_values(self, keys: list[str], floors: Mapping[str, float]
+                    ) -> npt.NDArray[np.float64]:
+        """(pool cuts x keys): cut capacity minus the floors of the *other* demands it
+        splits, where the cut splits ``keys[j]`` (inf elsewhere): each entry is a certified
+        upper bound on demand j given those floors."""
+        caps = self.pool.cut_capacities()
+        split = self.pool.split_matrix(keys)
+        f = np.array([floors.get(k, 0.0) for k in keys])
+        vals = caps[:, None] - (split.astype(np.float64) @ f)[:, None] + f[None, :]
+        return np.where(split, vals, np.inf)
 
     def _upper_given(self, ident: str, floors: Mapping[str, float], requested: float
                      ) -> tuple[float, Certificate | None]:
@@ -418,10 +412,12 @@ class Controller:
         finally:
             for k in self.demands:
                 pool.set_bounds(k)
-        vals, splits = self._pool_cut_values(ident, floors)
-        if not splits.any():
+        keys = sorted(set(floors) | {ident})
+        vals = self._cut_values(keys, {k: f for k, f in floors.items() if k != ident})
+        col = vals[:, keys.index(ident)] if vals.size else np.zeros(0)
+        if not np.isfinite(col).any():
             return lp, None
-        i = int(np.flatnonzero(splits)[np.argmin(vals[splits])])
+        i = int(np.argmin(col))
         side = pool.cuts[i]
         cross = np.flatnonzero((side[self.tail] != side[self.head]) & (self.tail != self.head))
         upper, _ = self.capacities()
@@ -433,7 +429,7 @@ class Controller:
             side=tuple(names[v] for v in np.flatnonzero(side)), links=tuple(int(e) for e in cross),
             link_capacities=tuple(float(upper[e]) for e in cross),
             capacity=float(upper[cross].sum()), requested=requested, floors_crossing=carried)
-        return min(lp, float(vals[i])), cert
+        return min(lp, float(col[i])), cert
 
     # ---- allocation ----------------------------------------------------------------------
     def _specs(self) -> dict[str, Spec]:
@@ -517,18 +513,10 @@ class Controller:
 
     def _demand_bounds(self) -> dict[str, float]:
         """Per demand: min over pool cuts splitting it of capacity minus the other floors."""
-        pool = self.pool
         keys = sorted(self.demands)
-        if not keys or not pool.cuts:
+        if not keys or not self.pool.cuts:
             return {k: math.inf for k in keys}
-        caps = (pool._crossing @ pool.cap) * pool.scale
-        slots = np.array([pool.slot[k] for k in keys])
-        split = np.array([pool.split_mask(side)[slots] for side in pool.cuts])  # cuts x keys
-        f = np.array([self.floors.get(k, 0.0) for k in keys])
-        carried = split.astype(np.float64) @ f
-        vals = caps[:, None] - carried[:, None] + f[None, :]
-        vals = np.where(split, vals, np.inf)
-        best = vals.min(axis=0)
+        best = self._cut_values(keys, self.floors).min(axis=0)
         return {k: float(v) for k, v in zip(keys, best, strict=True)}
 
     def _empty_allocation(self) -> Allocation:

@@ -915,9 +915,6 @@ class CutPool(_Demands):
     §1.4, §5.2 [D].
     """
 
-    #: Capacities are held unscaled (kept for callers that multiply by it).
-    scale = 1.0
-
     def __init__(self, num_nodes: int, tail: npt.ArrayLike, head: npt.ArrayLike,
                  capacity: npt.ArrayLike) -> None:
         self.n = int(num_nodes)
@@ -1036,6 +1033,17 @@ class CutPool(_Demands):
     def splits(self, side: npt.NDArray[np.bool_]) -> list[int]:
         """Live demand slots split by the cut with source side ``side``."""
         return np.flatnonzero(self.split_mask(side)).tolist()
+
+    def cut_capacities(self) -> npt.NDArray[np.float64]:
+        """Capacity of every pool cut (sum of E_up over its links), in pool order."""
+        return np.asarray(self._crossing @ self.cap, dtype=np.float64)
+
+    def split_matrix(self, keys: Sequence[Hashable]) -> npt.NDArray[np.bool_]:
+        """(cuts x keys): True where a pool cut splits the live demand ``keys[j]``."""
+        slots = np.array([self._slot(k) for k in keys], dtype=np.int64)
+        if not self.cuts:
+            return np.zeros((0, slots.size), dtype=bool)
+        return np.array([self.split_mask(side)[slots] for side in self.cuts])
 
     def cut_capacity(self, side: npt.NDArray[np.bool_]) -> float:
         """Capacity of the cut: sum of E_up over the links crossing it."""
