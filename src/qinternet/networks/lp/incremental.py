@@ -461,8 +461,14 @@ class RouteMaster(_Demands):
             self._steiner = SteinerGraph(self.n, self.tail, self.head, self.usable)
         return self._graph, self._steiner
 
-    def _price(self, weights: npt.NDArray[np.float64], todo: Sequence[int]
+    def _price(self, weights: npt.NDArray[np.float64], todo: Sequence[int],
+               bound: Mapping[int, float] | None = None
                ) -> list[tuple[int, float, tuple[int, ...], tuple[int, ...] | None]]:
+        """Cheapest route (path, tree) of each demand in ``todo`` under ``weights``.
+
+        With ``bound`` (slot -> largest useful distance under ``weights``), a pair whose
+        shortest distance is not below its bound gets no path (it could not be added).
+        """
         g, steiner = self._pricer()
         out: list[tuple[int, float, tuple[int, ...], tuple[int, ...] | None]] = []
         by_source: dict[int, list[int]] = {}
@@ -485,11 +491,12 @@ class RouteMaster(_Demands):
             # pair, then the paths from the predecessor arrays
             csr, keys, link_ids = steiner._collapse(weights)
             sources = sorted(by_source)
-            _, pred = dijkstra(csr, directed=False, indices=sources, return_predecessors=True)
+            dist, pred = dijkstra(csr, directed=False, indices=sources,
+                                  return_predecessors=True)
             for row, src in enumerate(sources):
                 for s in by_source[src]:
                     v = self.terminals[s][1]
-                    if pred[row, v] < 0:
+                    if pred[row, v] < 0 or (bound is not None and dist[row, v] >= bound[s]):
                         continue
                     nodes_rev = [v]
                     while v != src:
@@ -639,6 +646,7 @@ class RouteMaster(_Demands):
         rounds = 0
         inv_rho = 1.0 / self.rho
         tie = 1e-6 * inv_rho / float(inv_rho.max(initial=1.0))
+        tie_path = float(tie.max(initial=0.0)) * max(self.n - 1, 1)  # a simple path's most
         while rounds < _MAX_ROUNDS:
             rounds += 1
             self.h.run()
@@ -666,7 +674,8 @@ class RouteMaster(_Demands):
             # round where no pair column was added; convergence needs both to add nothing
             # (a candidate already present or too narrow to add does not count)
             pairs = [s for s in todo if len(self.terminals[s]) == 2]
-            groups = [s for s in todo if len(self.terminals[s]) > 2]
+            groups = self._may_improve([s for s in todo if len(self.terminals[s]) > 2],
+                                       price, theta)
             added = 0
             for batch in (pairs, groups):
                 if not batch:
@@ -674,9 +683,13 @@ class RouteMaster(_Demands):
                 # price with a small tie-break towards short, wide routes first (most link
                 # prices are 0: plain shortest paths would pick arbitrary zero-price routes);
                 # the plain prices certify convergence when the tie-broken round adds nothing
-                for w_link in (price + tie, price):
+                for w_link, extra in ((price + tie, tie_path), (price, 0.0)):
+                    # a route improves only if its plain price is below theta / s_i; under
+                    # the tie-broken weights it costs at most ``extra`` more
+                    limit = {s: (theta[s] - _RED_TOL * max(1.0, theta[s])) / self.dscale[s]
+                             + extra for s in batch}
                     new = []
-                    for s, _, links, nodes in self._price(w_link, batch):
+                    for s, _, links, nodes in self._price(w_link, batch, limit):
                         cost = self.dscale[s] * float(price[list(links)].sum())
                         if cost < theta[s] - _RED_TOL * max(1.0, theta[s]):
                             new.append((s, links, nodes))
@@ -688,6 +701,30 @@ class RouteMaster(_Demands):
             if not added:
                 return rounds, True
         return rounds, False
+
+    def _may_improve(self, groups: list[int], price: npt.NDArray[np.float64],
+                     theta: Mapping[int, float]) -> list[int]:
+        """The groups whose cheapest Steiner tree may have a negative reduced cost.
+
+        A tree joining the terminals contains a path from the first terminal to each other
+        one, so its price is at least the largest of those shortest-path distances (one
+        batched Dijkstra for all groups): a group whose bound already reaches its dual
+        ``theta`` cannot improve the master, and the exact (costly) tree is not computed.
+        """
+        if not groups:
+            return groups
+        _, steiner = self._pricer()
+        csr, _, _ = steiner._collapse(price)
+        sources = sorted({self.terminals[s][0] for s in groups})
+        dist = dijkstra(csr, directed=False, indices=sources)
+        row = {v: i for i, v in enumerate(sources)}
+        keep = []
+        for s in groups:
+            t = self.terminals[s]
+            bound = self.dscale[s] * float(dist[row[t[0]], list(t[1:])].max())
+            if bound < theta[s] - _RED_TOL * max(1.0, theta[s]):
+                keep.append(s)
+        return keep
 
     def _recover(self) -> highspy.HighsModelStatus:
         """A warm solve that ended neither optimal nor infeasible (HiGHS "Unknown" after
