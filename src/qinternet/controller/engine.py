@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from qinternet.controller.filling import Filling
 from qinternet.controller.model import (
     AddDemand,
     ChangeDemand,
@@ -123,6 +124,8 @@ class Controller:
         self._lower_now = self.nominal_lower.copy()
         self._load = np.zeros(m)
         self._routes: dict[Any, Any] = {}
+        #: The levels of the last max-min allocation (reused by the next one where they stand).
+        self._filling: Filling | None = None
         self.allocation = self._empty_allocation()
 
     # ---- public API ----------------------------------------------------------------------
@@ -178,7 +181,7 @@ class Controller:
         else:  # pragma: no cover - the Event union is closed
             raise InvalidParameterError("event", event, "is not a controller event")
         if keep:
-            # capacity only shrank on links no route uses: the allocation stays feasible, and
+            # capacity only shrank, and the routes still fit: the allocation stays feasible, and
             # an optimum of a larger feasible set that remains feasible stays optimal (the
             # lexicographic max-min vector is unique); only the bounds are recomputed
             degraded: dict[str, tuple[float, float, float]] = {}
@@ -298,14 +301,14 @@ class Controller:
 
     def _push_capacity(self, links: npt.NDArray[np.int64]) -> bool:
         """Send the links' current capacities to both LPs. True when the change cannot
-        alter the allocation: no lower capacity grew and no route uses the links."""
+        alter the allocation: no lower capacity grew and the routes still fit."""
         f = self._effective_factor(links)
         new = self.nominal_lower[links] * f
         old = self._lower_now[links]
         self.master.set_capacity(links, new)
         self.pool.set_capacity(links, self.nominal_upper[links] * f)
         self._lower_now[links] = new
-        return bool(np.all(new <= old) and np.all(self._load[links] <= 0.0))
+        return bool(np.all(new <= old) and np.all(self._load[links] <= new))
 
     def _insert(self, d: Demand, terms: tuple[int, ...]) -> None:
         self.master.add_demand(d.id, terms, upper=d.cap)
@@ -443,7 +446,7 @@ class Controller:
         while True:
             specs = self._specs()
             try:
-                result = allocate(self.master, specs, self.policy)
+                result = allocate(self.master, specs, self.policy, memo=self._filling)
                 break
             except InfeasibleRatesError:
                 if not self.floors:
@@ -452,6 +455,7 @@ class Controller:
                 victim = min(self.floors, key=lambda k: (self.demands[k].priority,
                                                          -self.admitted_at[k], k))
                 shed[victim] = self.floors.pop(victim)
+        self._filling = result.filling
         self.master.prune_columns()
         rates = dict(result.rates)
         routes = dict(result.solution.routes)

@@ -10,6 +10,10 @@ next cap breakpoint). A demand whose level row has a positive dual is blocked at
 by complementary slackness every optimal solution, hence every allocation keeping the others at
 the level, has ``R_i = w_i t*`` -- so freezing it is exact, and since the duals of the level rows
 sum to 1/w > 0, each level freezes at least one demand. Demands at their cap are frozen at it.
+
+Given the :class:`~qinternet.controller.filling.Filling` of the previous allocation, the levels
+that a change leaves standing are kept without an LP and filling resumes at the first level the
+change touches (:mod:`qinternet.controller.filling`).
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
+import scipy.sparse as sp
 
+from qinternet.controller.filling import Filling, Level
 from qinternet.errors import InvalidParameterError
 from qinternet.networks.lp.incremental import InfeasibleRatesError, RouteMaster, RouteSolution
 
@@ -37,6 +43,9 @@ _FREEZE_REL = 1e-12
 _ROUNDOFF_REL = 1e-6
 #: Positive dual threshold (dimensionless prices of level rows, scaled LP).
 _DUAL_TOL = 1e-9
+#: A new demand's rate at a reused level below this fraction of its own scale (its widest-path
+#: rate) is LP round-off of a level that is 0: it needs no route (spec: module filling).
+_NEGLIGIBLE = 1e-9
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -47,6 +56,10 @@ class PolicyResult:
     solution: RouteSolution
     #: Number of LPs solved (levels, or classes for throughput).
     lps: int
+    #: The max-min levels (None for throughput), for the next call's ``memo``.
+    filling: Filling | None = None
+    #: Levels taken from ``memo`` without an LP.
+    kept_levels: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -64,9 +77,13 @@ def _freeze(master: RouteMaster, key: str, value: float, spec: Spec) -> None:
     master.set_bounds(key, lower=hi * (1.0 - _FREEZE_REL), upper=hi)
 
 
-def allocate(master: RouteMaster, specs: Mapping[str, Spec], policy: Policy = "maxmin"
-             ) -> PolicyResult:
+def allocate(master: RouteMaster, specs: Mapping[str, Spec], policy: Policy = "maxmin", *,
+             memo: Filling | None = None) -> PolicyResult:
     """Allocate rates to every live demand of ``master`` by ``policy``.
+
+    ``memo`` is the :attr:`PolicyResult.filling` of an earlier max-min call on the same master:
+    the levels that stand after what changed since (link capacities, one demand added or
+    removed) are reused without an LP; anything else is solved from the first level.
 
     On return the master's bounds are reset to the floors and caps (``lower = floor``,
     ``upper = cap``), so the next call starts from the same state whatever happened here.
@@ -82,7 +99,7 @@ def allocate(master: RouteMaster, specs: Mapping[str, Spec], policy: Policy = "m
         master.set_bounds(key, lower=s.floor, upper=s.cap)
     try:
         if policy == "maxmin":
-            return _maxmin(master, specs)
+            return _maxmin(master, specs, memo)
         return _throughput(master, specs)
     finally:
         for key, s in specs.items():
@@ -96,12 +113,30 @@ def _classes(specs: Mapping[str, Spec]) -> list[list[str]]:
     return [by[c] for c in sorted(by, reverse=True)]
 
 
-def _maxmin(master: RouteMaster, specs: Mapping[str, Spec]) -> PolicyResult:
+def _spec_tuple(s: Spec) -> tuple[float, int, float, float]:
+    return (s.weight, s.priority, s.floor, s.cap)
+
+
+def _maxmin(master: RouteMaster, specs: Mapping[str, Spec], memo: Filling | None
+            ) -> PolicyResult:
     rates: dict[str, float] = {}
     lps = 0
     last: RouteSolution | None = None
+    terminals = {k: master.terminals[master.slot[k]] for k in specs}
+    levels: list[Level] = []
+    if memo is not None:
+        levels = memo.standing(capacity=master.cap, terminals=terminals,
+                               specs={k: _spec_tuple(s) for k, s in specs.items()},
+                               tail=master.tail, head=master.head, num_nodes=master.n,
+                               negligible={k: _NEGLIGIBLE * master.dscale[master.slot[k]]
+                                           for k in specs})
+    kept = len(levels)
+    for lv in levels:
+        for k in lv.frozen:
+            rates[k] = memo.values[k] if memo is not None else 0.0
+            _freeze(master, k, rates[k], specs[k])
     for members in _classes(specs):
-        unfrozen = list(members)
+        unfrozen = [k for k in members if k not in rates]
         while unfrozen:
             breakpoint_t = min(specs[k].cap / specs[k].weight for k in unfrozen)
             sol = _solve_frozen(master, specs, rates,
@@ -130,10 +165,33 @@ def _maxmin(master: RouteMaster, specs: Mapping[str, Spec]) -> PolicyResult:
                 _freeze(master, k, value, specs[k])
                 done.add(k)
             unfrozen = [k for k in unfrozen if k not in done]
+            bound = master.rate_duals()
+            levels.append(Level(
+                priority=specs[members[0]].priority, level=t,
+                frozen=tuple(k for k, _ in frozen),
+                dual_keys=frozenset(k for k in specs if duals.get(k, 0.0) > _DUAL_TOL
+                                    or abs(bound.get(k, 0.0)) > _DUAL_TOL),
+                binding=sol.link_prices * master.rho > _DUAL_TOL,
+                load=np.asarray(sol.link_load, dtype=np.float64)))
     # every demand fixed: one feasibility solve gives the routes
     last = _solve_frozen(master, specs, rates)
     lps += 1
-    return PolicyResult(rates=_delivered(last, rates), solution=last, lps=lps)
+    keys = tuple(sorted(specs))
+    row = {k: i for i, k in enumerate(keys)}
+    ri, ci, vi = [], [], []
+    for k, cols in last.routes.items():
+        for col in cols:
+            ri += [row[str(k)]] * len(col.links)
+            ci += list(col.links)
+            vi += [col.rate] * len(col.links)
+    route_load = sp.csr_matrix((vi, (ri, ci)), shape=(len(keys), master.m))
+    filling = Filling(levels=tuple(levels), values=dict(rates), capacity=master.cap.copy(),
+                      specs={k: _spec_tuple(s) for k, s in specs.items()},
+                      terminals=terminals, keys=keys,
+                      final_rates=np.array([float(last.rates.get(k, 0.0)) for k in keys]),
+                      route_load=route_load)
+    return PolicyResult(rates=_delivered(last, rates), solution=last, lps=lps,
+                        filling=filling, kept_levels=kept)
 
 
 def _solve_frozen(master: RouteMaster, specs: Mapping[str, Spec], frozen: dict[str, float],

@@ -302,6 +302,7 @@ class RouteMaster(_Demands):
         self._cur_cost: dict[int, float] = {}        # slot -> column cost (scaled, negated)
         self._cur_phase1 = False
         self._level_dual: dict[Hashable, float] = {}
+        self._rate_dual: dict[Hashable, float] = {}
         self._tau_ref = 1.0
         self._coef: dict[int, float] = {}            # slot -> coefficient of tau in the matrix
         self._sum_rows: dict[int, dict[int, float]] = {}  # row -> slot -> coefficient
@@ -449,6 +450,12 @@ class RouteMaster(_Demands):
         ``R_i = w_i t*``: the demand is blocked at this level.
         """
         return dict(self._level_dual)
+
+    def rate_duals(self) -> dict[Hashable, float]:
+        """Dual values of the rate rows ``lower_i <= R_i <= upper_i`` of the last solve, per
+        live key (0 when neither bound is binding; scaled LP units, so only the sign and
+        zero-ness are meaningful)."""
+        return dict(self._rate_dual)
 
 
     # ---- pricing -------------------------------------------------------------------------
@@ -759,8 +766,9 @@ class RouteMaster(_Demands):
         """Maximise ``t + sum_i g_i R_i`` (``level`` = {key: w_i} adds ``R_i >= w_i t``;
         ``rates`` = {key: g_i}) subject to the rate bounds and link capacities.
 
-        With ``routes=False`` only the level, the LP's rates and the duals are read (no routes,
-        no feasibility shrink, zero loads): the fast path for intermediate solves.
+        With ``routes=False`` only the level, the LP's rates and link loads (not shrunk to
+        exact feasibility: within the LP's tolerance) and the duals are read, no routes: the
+        fast path for intermediate solves.
 
         Raises
         ------
@@ -855,6 +863,7 @@ class RouteMaster(_Demands):
         dual = np.asarray(sol.row_dual, dtype=np.float64)
         self._level_dual = {self.keys[s]: max(float(dual[self.level_row[s]]), 0.0)
                             if coef.get(s, 0.0) > 0 else 0.0 for s in lev}
+        self._rate_dual = {self.keys[s]: float(dual[self.rate_row[s]]) for s in live}
         level = float(x[0]) * self._tau_ref if lev else 0.0
         z = np.maximum(x[np.asarray(self.col_index, dtype=np.int64)], 0.0) if self.col_index \
             else np.zeros(0)
@@ -867,8 +876,11 @@ class RouteMaster(_Demands):
                 else np.zeros(len(self.keys))
             rates0 = {self.keys[s]: float(per[s]) for s in live}
             obj = level + sum(g.get(s, 0.0) * float(per[s]) for s in live)
+            raw = np.zeros(self.m)
+            for c in np.flatnonzero(xr > 0).tolist():
+                raw[list(self.col_links[c])] += xr[c]
             return RouteSolution(level=level, objective=obj, rates=rates0, routes={},
-                                 link_load=np.zeros(self.m), link_prices=prices,
+                                 link_load=raw, link_prices=prices,
                                  rounds=rounds, lp_optimal=converged)
         loads = np.zeros(self.m)
         for links, v in zip(self.col_links, xr, strict=True):
