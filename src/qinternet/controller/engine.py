@@ -126,6 +126,7 @@ class Controller:
         self._routes: dict[Any, Any] = {}
         #: The levels of the last max-min allocation (reused by the next one where they stand).
         self._filling: Filling | None = None
+        self._last_lps = (0, 0)
         self.allocation = self._empty_allocation()
 
     # ---- public API ----------------------------------------------------------------------
@@ -189,6 +190,7 @@ class Controller:
             extra["reused"] = True
         else:
             degraded = self._reallocate()
+            extra["lps"], extra["levels_reused"] = self._last_lps
         if degraded and outcome == "applied":
             outcome = "degraded"
             reason += "; floors shed: " + ", ".join(sorted(degraded))
@@ -456,6 +458,7 @@ class Controller:
                                                          -self.admitted_at[k], k))
                 shed[victim] = self.floors.pop(victim)
         self._filling = result.filling
+        self._last_lps = (result.lps, result.kept_levels)
         self.master.prune_columns()
         rates = dict(result.rates)
         routes = dict(result.solution.routes)

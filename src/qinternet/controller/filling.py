@@ -140,7 +140,7 @@ class Filling:
         dec = np.flatnonzero(capacity < self.capacity)
         inc = np.flatnonzero(capacity > self.capacity)
         out: list[Level] = []
-        for k, lv in enumerate(self.levels):
+        for idx, lv in enumerate(self.levels):
             if inc.size and bool(lv.binding[inc].any()):
                 break
             if removed and (removed[0] in lv.frozen or removed[0] in lv.dual_keys):
@@ -158,7 +158,7 @@ class Filling:
                 if negligible is not None and rate <= negligible.get(added[0], 0.0):
                     rate = 0.0
             load = None
-            for point in (lv.load, self.scaled_final(k, self.levels)):
+            for point in (lv.load, self.scaled_final(idx, self.levels)):
                 if point is None:
                     continue
                 if dec.size and bool(np.any(point[dec] > capacity[dec] * (1.0 + _LOAD_REL))):
@@ -205,9 +205,11 @@ def fit_load(num_nodes: int, tail: npt.NDArray[np.int64], head: npt.NDArray[np.i
     g = ig.Graph(n=num_nodes, edges=list(zip(tail.tolist(), head.tolist(), strict=True)))
     flow = g.maxflow(int(terminals[0]), int(terminals[1]),
                      capacity=np.maximum(residual, 0.0).tolist())
-    if not flow.value >= rate:
+    value = float(flow.value)
+    if not value >= rate:
         return None
-    return np.abs(np.asarray(flow.flow, dtype=np.float64)) * (rate / flow.value)
+    out = np.abs(np.asarray(flow.flow, dtype=np.float64)) * (rate / value)
+    return out
 
 
 def fit_route(num_nodes: int, tail: npt.NDArray[np.int64], head: npt.NDArray[np.int64],

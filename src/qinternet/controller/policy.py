@@ -179,9 +179,9 @@ def _maxmin(master: RouteMaster, specs: Mapping[str, Spec], memo: Filling | None
     keys = tuple(sorted(specs))
     row = {k: i for i, k in enumerate(keys)}
     ri, ci, vi = [], [], []
-    for k, cols in last.routes.items():
+    for key, cols in last.routes.items():
         for col in cols:
-            ri += [row[str(k)]] * len(col.links)
+            ri += [row[str(key)]] * len(col.links)
             ci += list(col.links)
             vi += [col.rate] * len(col.links)
     route_load = sp.csr_matrix((vi, (ri, ci)), shape=(len(keys), master.m))

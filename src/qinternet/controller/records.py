@@ -118,6 +118,10 @@ class Decision:
     reused: bool = False
     #: Demand events: time of the admission decision alone (before reallocation), ms.
     admission_ms: float = 0.0
+    #: LPs the reallocation solved (0 when the allocation was reused).
+    lps: int = 0
+    #: Max-min levels of the previous allocation that stood and were reused without an LP.
+    levels_reused: int = 0
 
     def to_dict(self, *, routes: bool = False) -> dict[str, Any]:
         """Plain data; ``routes`` adds every demand's routes (large)."""
@@ -130,7 +134,7 @@ class Decision:
             "max_link_utilisation": a.max_link_utilisation, "jain_index": a.jain_index,
             "objective": a.objective, "objective_upper_bound": _num(a.objective_upper_bound),
             "diff": {k: [v[0], v[1]] for k, v in self.diff.items()},
-            "reused": self.reused,
+            "reused": self.reused, "lps": self.lps, "levels_reused": self.levels_reused,
         }
         if self.event.get("op") in ("add_demand", "change_demand"):
             out["admission_ms"] = self.admission_ms
