@@ -113,6 +113,12 @@ def _classes(specs: Mapping[str, Spec]) -> list[list[str]]:
     return [by[c] for c in sorted(by, reverse=True)]
 
 
+def _bounded(s: Spec) -> bool:
+    """Whether the demand's rate row has a nonzero bound (a floor or a cap): only then can
+    its dual enter the dual objective (a dual on the implied bound ``R >= 0`` multiplies 0)."""
+    return s.floor > 0.0 or math.isfinite(s.cap)
+
+
 def _spec_tuple(s: Spec) -> tuple[float, int, float, float]:
     return (s.weight, s.priority, s.floor, s.cap)
 
@@ -170,7 +176,8 @@ def _maxmin(master: RouteMaster, specs: Mapping[str, Spec], memo: Filling | None
                 priority=specs[members[0]].priority, level=t,
                 frozen=tuple(k for k, _ in frozen),
                 dual_keys=frozenset(k for k in specs if duals.get(k, 0.0) > _DUAL_TOL
-                                    or abs(bound.get(k, 0.0)) > _DUAL_TOL),
+                                    or (abs(bound.get(k, 0.0)) > _DUAL_TOL
+                                        and _bounded(specs[k]))),
                 binding=sol.link_prices * master.rho > _DUAL_TOL,
                 load=np.asarray(sol.link_load, dtype=np.float64)))
     # every demand fixed: one feasibility solve gives the routes

@@ -72,6 +72,20 @@ _EXACT_TERMINALS = 10
 _MAX_CUTS_PER_ROUND = 64
 
 
+_Route = tuple[int, tuple[int, ...], tuple[int, ...] | None]  # (slot, links, nodes)
+
+
+def _improving(found: Sequence[tuple[int, float, tuple[int, ...], tuple[int, ...] | None]],
+               price: npt.NDArray[np.float64], need: Mapping[int, float]
+               ) -> dict[int, list[_Route]]:
+    """The priced routes whose plain price is below their demand's ``need``, per slot."""
+    by: dict[int, list[_Route]] = {}
+    for s, _, links, nodes in found:
+        if float(price[list(links)].sum()) < need[s]:
+            by.setdefault(s, []).append((s, links, nodes))
+    return by
+
+
 class InfeasibleRatesError(SolverError):
     """The rate bounds cannot be met by any routing of the path / tree model.
 
@@ -498,8 +512,12 @@ class RouteMaster(_Demands):
             # pair, then the paths from the predecessor arrays
             csr, keys, link_ids = steiner._collapse(weights)
             sources = sorted(by_source)
-            dist, pred = dijkstra(csr, directed=False, indices=sources,
-                                  return_predecessors=True)
+            # the csr is symmetric (directed=True skips scipy's symmetrising copy); with
+            # bounds, nodes farther than the largest bound are not settled (they stay inf)
+            limit = max((bound[s] for b in by_source.values() for s in b), default=np.inf) \
+                if bound is not None else np.inf
+            dist, pred = dijkstra(csr, directed=True, indices=sources,
+                                  return_predecessors=True, limit=limit)
             for row, src in enumerate(sources):
                 for s in by_source[src]:
                     v = self.terminals[s][1]
@@ -687,22 +705,23 @@ class RouteMaster(_Demands):
             for batch in (pairs, groups):
                 if not batch:
                     continue
-                # price with a small tie-break towards short, wide routes first (most link
-                # prices are 0: plain shortest paths would pick arbitrary zero-price routes);
-                # the plain prices certify convergence when the tie-broken round adds nothing
-                for w_link, extra in ((price + tie, tie_path), (price, 0.0)):
-                    # a route improves only if its plain price is below theta / s_i; under
-                    # the tie-broken weights it costs at most ``extra`` more
-                    limit = {s: (theta[s] - _RED_TOL * max(1.0, theta[s])) / self.dscale[s]
-                             + extra for s in batch}
-                    new = []
-                    for s, _, links, nodes in self._price(w_link, batch, limit):
-                        cost = self.dscale[s] * float(price[list(links)].sum())
-                        if cost < theta[s] - _RED_TOL * max(1.0, theta[s]):
-                            new.append((s, links, nodes))
-                    added = self._add_columns(new) if new else 0
-                    if added:
-                        break
+                # exact pricing on the plain prices certifies convergence (one pass); the
+                # demands it finds improvable are priced again with a small tie-break towards
+                # short, wide routes (most link prices are 0: plain shortest paths would pick
+                # arbitrary zero-price routes), whose routes are kept when they improve too
+                need = {s: (theta[s] - _RED_TOL * max(1.0, theta[s])) / self.dscale[s]
+                        for s in batch}
+                plain = _improving(self._price(price, batch, need), price, need)
+                if not plain:
+                    continue
+                ids = sorted(plain)
+                nice = _improving(self._price(price + tie, ids,
+                                              {s: need[s] + tie_path for s in ids}),
+                                  price, need)
+                new = [c for s in ids for c in nice.get(s, plain[s])]
+                added = self._add_columns(new)
+                if not added:
+                    added = self._add_columns([c for s in ids for c in plain[s]])
                 if added:
                     break
             if not added:
@@ -723,13 +742,15 @@ class RouteMaster(_Demands):
         _, steiner = self._pricer()
         csr, _, _ = steiner._collapse(price)
         sources = sorted({self.terminals[s][0] for s in groups})
-        dist = dijkstra(csr, directed=False, indices=sources)
+        need = {s: (theta[s] - _RED_TOL * max(1.0, theta[s])) / self.dscale[s] for s in groups}
+        # symmetric csr; distances beyond every group's need are not computed (inf: no gain)
+        dist = dijkstra(csr, directed=True, indices=sources,
+                        limit=max(max(need.values()), 0.0))
         row = {v: i for i, v in enumerate(sources)}
         keep = []
         for s in groups:
             t = self.terminals[s]
-            bound = self.dscale[s] * float(dist[row[t[0]], list(t[1:])].max())
-            if bound < theta[s] - _RED_TOL * max(1.0, theta[s]):
+            if float(dist[row[t[0]], list(t[1:])].max()) < need[s]:
                 keep.append(s)
         return keep
 
