@@ -51,13 +51,37 @@ def test_removal_keeps_the_levels_below_the_removed_demand() -> None:
     _agrees(ctl)
 
 
+def _net(links: list[tuple[str, str, float]]) -> Network:
+    """Links given by PLOB capacity in ebits per use (transmissivity 1 - 2^-c)."""
+    g = nx.MultiGraph()
+    for u, v, c in links:
+        g.add_edge(u, v, transmissivity=1.0 - 2.0 ** -c)
+    return Network.from_networkx(g)
+
+
+def test_removal_recomputes_a_later_level_its_frozen_rate_bound() -> None:
+    # levels: x (A-B, 1) and j (C-D-E, C-D 1) at t = 1, w (F-G, 1.2) at 1.2, z (D-E, 2.5) at
+    # 1.5 because j's frozen rate takes 1 of D-E. Without j, the LP at j's old level freezes
+    # w, which matches the frozen set before z's old level -- but j's bound priced that level,
+    # so it is solved again (z: 2.5), not reused
+    ctl = Controller(_net([("A", "B", 1.0), ("C", "D", 1.0), ("D", "E", 2.5),
+                           ("F", "G", 1.2)]))
+    for ident, a, b in [("x", "A", "B"), ("j", "C", "E"), ("w", "F", "G"), ("z", "D", "E")]:
+        _add(ctl, ident, a, b)
+    assert ctl.allocation.rates == pytest.approx({"x": 1.0, "j": 1.0, "w": 1.2, "z": 1.5})
+    ctl.apply_dict({"op": "remove_demand", "id": "j"})
+    assert ctl.allocation.rates == pytest.approx({"x": 1.0, "w": 1.2, "z": 2.5})
+    _agrees(ctl)
+
+
 def test_addition_keeps_the_levels_it_fits_under() -> None:
     ctl = Controller(_line())
     for ident, a, b in [("x", "A", "B"), ("y", "B", "C"), ("z", "C", "D")]:
         _add(ctl, ident, a, b)
-    # w on C-D fits beside z at the level t = 1 (1 + 1 <= 3) but not at t = 2 (2 + 2 > 3)
+    # w on C-D fits beside z at the level t = 1 (1 + 1 <= 3) but not at t = 2 (2 + 2 > 3);
+    # after z and w are frozen at 1.5, no earlier level has that frozen set: y's is solved
     d = _add(ctl, "w", "C", "D")
-    assert d.levels_reused == 1
+    assert (d.levels_reused, d.lps) == (1, 3)
     assert ctl.allocation.rates == pytest.approx({"x": 1.0, "y": 2.0, "z": 1.5, "w": 1.5})
     _agrees(ctl)
 
@@ -68,10 +92,26 @@ def test_capacity_increase_recomputes_from_the_level_it_binds() -> None:
         _add(ctl, ident, a, b)
     ctl.apply_dict({"op": "degrade_link", "link": ["B", "C"], "factor": 0.5})
     assert ctl.allocation.rates["y"] == pytest.approx(1.0)
-    # back up: B-C binds the level of y (the second), so the first stands
+    # back up: B-C binds the level of y (the second), which is solved again (one LP); the
+    # first stands, and so does the third (z), which the new second level rejoins
     d = ctl.apply_dict({"op": "degrade_link", "link": ["B", "C"], "factor": 1.0})
-    assert d.levels_reused == 1
+    assert (d.levels_reused, d.lps) == (2, 2)
     assert ctl.allocation.rates == pytest.approx({"x": 1.0, "y": 2.0, "z": 3.0})
+    _agrees(ctl)
+
+
+def test_link_up_from_zero_is_priced_not_trusted() -> None:
+    # A - B - C with a bypass A - C that is down: the levels were solved without it, and
+    # its row has no price; bringing it up must raise the rate (a route through it prices out)
+    g = nx.MultiGraph()
+    for u, v, eta in [("A", "B", 0.5), ("B", "C", 0.5), ("A", "C", 0.75)]:
+        g.add_edge(u, v, transmissivity=eta)
+    ctl = Controller(Network.from_networkx(g))
+    ctl.apply_dict({"op": "link_down", "link": ["A", "C"]})
+    _add(ctl, "x", "A", "C")
+    assert ctl.allocation.rates["x"] == pytest.approx(1.0)
+    ctl.apply_dict({"op": "link_up", "link": ["A", "C"]})
+    assert ctl.allocation.rates["x"] == pytest.approx(3.0)
     _agrees(ctl)
 
 

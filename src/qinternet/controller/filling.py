@@ -49,12 +49,15 @@ import igraph as ig
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
-from scipy.sparse.csgraph import breadth_first_order
+from scipy.sparse.csgraph import breadth_first_order, dijkstra
 
-__all__ = ["Filling", "Level", "fit_load", "fit_route"]
+__all__ = ["Filling", "Level", "Reuse", "fit_load", "fit_route"]
 
 #: Relative slack when comparing a recorded load with a new capacity (LP tolerance).
 _LOAD_REL = 1e-9
+#: An added demand's rate at a reused level below this fraction of its own scale (its
+#: widest-path rate) is LP round-off of a level that is 0: it needs no route.
+_NEGLIGIBLE = 1e-9
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
@@ -71,6 +74,11 @@ class Level:
     dual_keys: frozenset[str]
     #: Links whose capacity row has a positive price.
     binding: npt.NDArray[np.bool_]
+    #: Link prices per unit of rate (the LP's dual on the capacity rows).
+    prices: npt.NDArray[np.float64]
+    #: Per demand with a positive value: its dual ``theta`` (rate plus level row, scaled LP
+    #: units): a route of price below ``theta / scale`` would enter the LP.
+    theta: dict[str, float]
     #: Link loads of the level's primal point.
     load: npt.NDArray[np.float64]
 
@@ -115,66 +123,157 @@ class Filling:
         alpha = np.where(r > 0, np.minimum(target / np.where(r > 0, r, 1.0), 1.0), 0.0)
         return np.asarray(self.route_load.T @ alpha, dtype=np.float64)
 
-    def standing(self, *, capacity: npt.NDArray[np.float64],
-                 specs: Mapping[str, tuple[float, int, float, float]],
-                 terminals: Mapping[str, tuple[int, ...]],
-                 tail: npt.NDArray[np.int64], head: npt.NDArray[np.int64],
-                 num_nodes: int, negligible: Mapping[str, float] | None = None
-                 ) -> list[Level]:
-        """The leading levels that stand in the new state (module docstring), with their
-        loads updated for an added demand; ``[]`` when the state differs in more than link
-        capacities and one added or removed demand.
-
-        Each level's primal point is its LP vertex or, when that fails the test, the final
-        allocation scaled down (:meth:`scaled_final`). An added demand's rate at or below
-        ``negligible[key]`` (LP round-off of a level that is 0) needs no route."""
+    def reuse(self, *, capacity: npt.NDArray[np.float64],
+              specs: Mapping[str, tuple[float, int, float, float]],
+              terminals: Mapping[str, tuple[int, ...]], tail: npt.NDArray[np.int64],
+              head: npt.NDArray[np.int64], num_nodes: int,
+              scales: Mapping[str, float]) -> Reuse | None:
+        """A :class:`Reuse` of these levels in the new state, or None when the state differs
+        in more than link capacities and one added or removed demand."""
         if capacity.shape != self.capacity.shape:
-            return []
+            return None
         added = [k for k in specs if k not in self.specs]
         removed = [k for k in self.specs if k not in specs]
         if len(added) + len(removed) > 1:
-            return []
+            return None
         for k, s in specs.items():
             if k in self.specs and (self.specs[k] != s or self.terminals[k] != terminals[k]):
-                return []
-        dec = np.flatnonzero(capacity < self.capacity)
-        inc = np.flatnonzero(capacity > self.capacity)
-        out: list[Level] = []
-        for idx, lv in enumerate(self.levels):
-            if inc.size and bool(lv.binding[inc].any()):
-                break
-            if removed and (removed[0] in lv.frozen or removed[0] in lv.dual_keys):
-                break
-            rate = 0.0
-            if added:
-                weight, priority, floor, cap = specs[added[0]]
+                return None
+        return Reuse(self, capacity=capacity, specs=specs, terminals=terminals, tail=tail,
+                     head=head, num_nodes=num_nodes, scales=scales,
+                     added=added[0] if added else None,
+                     removed=removed[0] if removed else None)
+
+
+class Reuse:
+    """The levels of an earlier filling, offered to a new one as it progresses.
+
+    :meth:`take` is asked before every LP: the next earlier level whose frozen set before it
+    equals the new filling's (up to the added or removed demand) is returned when it stands in
+    the new state (module docstring), so a filling can rejoin the earlier one after the levels
+    a change touched -- an added demand frozen at its own level, say.
+    """
+
+    def __init__(self, memo: Filling, *, capacity: npt.NDArray[np.float64],
+                 specs: Mapping[str, tuple[float, int, float, float]],
+                 terminals: Mapping[str, tuple[int, ...]], tail: npt.NDArray[np.int64],
+                 head: npt.NDArray[np.int64], num_nodes: int, scales: Mapping[str, float],
+                 added: str | None, removed: str | None) -> None:
+        self.memo = memo
+        self.capacity = capacity
+        self.specs = specs
+        self.terminals = terminals
+        self.tail, self.head, self.n = tail, head, num_nodes
+        self.scales = scales
+        self.added, self.removed = added, removed
+        self.dec = np.flatnonzero(capacity < memo.capacity)
+        inc = capacity > memo.capacity
+        #: links that come up from 0 (no row price exists for them: priced instead)
+        self.new_links = np.flatnonzero(inc & (memo.capacity <= 0.0))
+        self.inc = np.flatnonzero(inc & (memo.capacity > 0.0))
+        before: list[frozenset[str]] = []
+        acc: set[str] = set()
+        for lv in memo.levels:
+            before.append(frozenset(acc))
+            acc |= set(lv.frozen)
+        self.before = before
+        self.next = 0
+        self.taken = 0
+
+    def take(self, frozen: Mapping[str, float]) -> Level | None:
+        """The next earlier level if it applies to the frozen demands ``frozen`` (key ->
+        value) and stands; None otherwise (the caller solves an LP)."""
+        have = set(frozen)
+        if self.added is not None:
+            have.discard(self.added)
+        for p in range(self.next, len(self.memo.levels)):
+            old = self.before[p] - {self.removed} if self.removed else self.before[p]
+            if len(old) > len(have):
+                return None
+            if old == have:
+                lv = self._stands(p, frozen)
+                self.next = p + 1
+                if lv is not None:
+                    self.taken += 1
+                return lv
+        return None
+
+    def _stands(self, p: int, frozen: Mapping[str, float]) -> Level | None:
+        memo = self.memo
+        lv = memo.levels[p]
+        if self.inc.size and bool(lv.binding[self.inc].any()):
+            return None
+        if self.new_links.size and not self._unpriced(lv):
+            return None
+        if self.removed is not None and (self.removed in lv.frozen
+                                         or self.removed in lv.dual_keys):
+            return None
+        rate = 0.0
+        if self.added is not None:
+            weight, priority, floor, cap = self.specs[self.added]
+            if self.added in frozen:
+                rate = frozen[self.added]
+            else:
                 if lv.priority < priority:
-                    break  # a lower class sees the new demand's (unknown) final rate
+                    return None  # a lower class sees the new demand's (unknown) final rate
                 rate = floor
                 if lv.priority == priority:
                     if weight * lv.level >= cap * (1.0 - 1e-9):
-                        break
+                        return None
                     rate = max(floor, weight * lv.level)
-                if negligible is not None and rate <= negligible.get(added[0], 0.0):
-                    rate = 0.0
-            load = None
-            for point in (lv.load, self.scaled_final(idx, self.levels)):
-                if point is None:
+            if rate <= _NEGLIGIBLE * self.scales.get(self.added, 0.0):
+                rate = 0.0
+        for point in (lv.load, memo.scaled_final(p, memo.levels)):
+            if point is None:
+                continue
+            if self.dec.size and bool(np.any(point[self.dec]
+                                             > self.capacity[self.dec] * (1.0 + _LOAD_REL))):
+                continue
+            if rate > 0.0 and self.added is not None:
+                extra = fit_load(self.n, self.tail, self.head, self.capacity - point,
+                                 self.terminals[self.added], rate)
+                if extra is None:
                     continue
-                if dec.size and bool(np.any(point[dec] > capacity[dec] * (1.0 + _LOAD_REL))):
-                    continue
-                if rate > 0.0:
-                    extra = fit_load(num_nodes, tail, head, capacity - point,
-                                     terminals[added[0]], rate)
-                    if extra is None:
-                        continue
-                    point = point + extra
-                load = point
-                break
-            if load is None:
-                break
-            out.append(lv if load is lv.load else dataclasses.replace(lv, load=load))
-        return out
+                point = point + extra
+            return lv if point is lv.load else dataclasses.replace(lv, load=point)
+        return None
+
+    def _unpriced(self, lv: Level) -> bool:
+        """Whether no demand of the level has a route through a link that came up with a
+        negative reduced cost at the level's prices (the new links priced 0): then the old
+        dual stays feasible with those links' prices at 0, and its objective is unchanged."""
+        if not lv.theta:
+            return True
+        up = self.capacity > 0.0
+        w = np.where(up, lv.prices, np.inf)
+        w[self.new_links] = 0.0
+        ok = np.flatnonzero(np.isfinite(w) & (self.tail != self.head))
+        a, b, ww = self.tail[ok], self.head[ok], w[ok]
+        # the cheapest parallel link per node pair (csr would sum duplicates)
+        key = np.minimum(a, b) * self.n + np.maximum(a, b)
+        order = np.lexsort((ww, key))
+        first = np.ones(order.size, dtype=bool)
+        first[1:] = key[order][1:] != key[order][:-1]
+        sel = order[first]
+        lo, hi, wv = np.minimum(a, b)[sel], np.maximum(a, b)[sel], ww[sel]
+        # explicit zeros would vanish from a csr: a tiny positive floor keeps them as edges
+        wv = np.maximum(wv, 1e-300)
+        g = sp.csr_matrix((np.concatenate([wv, wv]), (np.concatenate([lo, hi]),
+                                                      np.concatenate([hi, lo]))),
+                          shape=(self.n, self.n))
+        keys = [k for k in lv.theta if k in self.terminals]
+        if not keys:
+            return True
+        sources = sorted({self.terminals[k][0] for k in keys})
+        row = {v: i for i, v in enumerate(sources)}
+        dist = dijkstra(g, directed=True, indices=sources)
+        for k in keys:
+            t = self.terminals[k]
+            scale = self.scales.get(k, 0.0)
+            # a tree contains a path from the first terminal to each other one: a lower bound
+            if scale * float(dist[row[t[0]], list(t[1:])].max()) < lv.theta[k] * (1.0 - 1e-9):
+                return False
+        return True
 
 
 def fit_load(num_nodes: int, tail: npt.NDArray[np.int64], head: npt.NDArray[np.int64],

@@ -43,9 +43,6 @@ _FREEZE_REL = 1e-12
 _ROUNDOFF_REL = 1e-6
 #: Positive dual threshold (dimensionless prices of level rows, scaled LP).
 _DUAL_TOL = 1e-9
-#: A new demand's rate at a reused level below this fraction of its own scale (its widest-path
-#: rate) is LP round-off of a level that is 0: it needs no route (spec: module filling).
-_NEGLIGIBLE = 1e-9
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -130,20 +127,23 @@ def _maxmin(master: RouteMaster, specs: Mapping[str, Spec], memo: Filling | None
     last: RouteSolution | None = None
     terminals = {k: master.terminals[master.slot[k]] for k in specs}
     levels: list[Level] = []
+    reuse = None
     if memo is not None:
-        levels = memo.standing(capacity=master.cap, terminals=terminals,
-                               specs={k: _spec_tuple(s) for k, s in specs.items()},
-                               tail=master.tail, head=master.head, num_nodes=master.n,
-                               negligible={k: _NEGLIGIBLE * master.dscale[master.slot[k]]
-                                           for k in specs})
-    kept = len(levels)
-    for lv in levels:
-        for k in lv.frozen:
-            rates[k] = memo.values[k] if memo is not None else 0.0
-            _freeze(master, k, rates[k], specs[k])
+        reuse = memo.reuse(capacity=master.cap, terminals=terminals,
+                           specs={k: _spec_tuple(s) for k, s in specs.items()},
+                           tail=master.tail, head=master.head, num_nodes=master.n,
+                           scales={k: master.dscale[master.slot[k]] for k in specs})
     for members in _classes(specs):
-        unfrozen = [k for k in members if k not in rates]
-        while unfrozen:
+        while True:
+            # earlier levels that apply to the demands frozen so far and stand: no LP
+            while reuse is not None and (old := reuse.take(rates)) is not None:
+                for k in old.frozen:
+                    rates[k] = reuse.memo.values[k]
+                    _freeze(master, k, rates[k], specs[k])
+                levels.append(old)
+            unfrozen = [k for k in members if k not in rates]
+            if not unfrozen:
+                break
             breakpoint_t = min(specs[k].cap / specs[k].weight for k in unfrozen)
             sol = _solve_frozen(master, specs, rates,
                                 level={k: specs[k].weight for k in unfrozen},
@@ -165,20 +165,22 @@ def _maxmin(master: RouteMaster, specs: Mapping[str, Spec], memo: Filling | None
                 # freeze every demand at the level (never loop)
                 frozen = [(k, max(specs[k].floor, min(specs[k].cap, specs[k].weight * t)))
                           for k in unfrozen]
-            done = set()
             for k, value in frozen:
                 rates[k] = value
                 _freeze(master, k, value, specs[k])
-                done.add(k)
-            unfrozen = [k for k in unfrozen if k not in done]
             bound = master.rate_duals()
+            theta = {k: bound.get(k, 0.0) + duals.get(k, 0.0) for k in specs}
             levels.append(Level(
                 priority=specs[members[0]].priority, level=t,
                 frozen=tuple(k for k, _ in frozen),
+                # a rate-row dual enters the dual objective only through a nonzero bound: a
+                # floor, a cap, or a frozen value
                 dual_keys=frozenset(k for k in specs if duals.get(k, 0.0) > _DUAL_TOL
                                     or (abs(bound.get(k, 0.0)) > _DUAL_TOL
-                                        and _bounded(specs[k]))),
+                                        and (_bounded(specs[k]) or k in rates))),
                 binding=sol.link_prices * master.rho > _DUAL_TOL,
+                prices=np.asarray(sol.link_prices, dtype=np.float64),
+                theta={k: v for k, v in theta.items() if v > _DUAL_TOL},
                 load=np.asarray(sol.link_load, dtype=np.float64)))
     # every demand fixed: one feasibility solve gives the routes
     last = _solve_frozen(master, specs, rates)
@@ -198,7 +200,7 @@ def _maxmin(master: RouteMaster, specs: Mapping[str, Spec], memo: Filling | None
                       final_rates=np.array([float(last.rates.get(k, 0.0)) for k in keys]),
                       route_load=route_load)
     return PolicyResult(rates=_delivered(last, rates), solution=last, lps=lps,
-                        filling=filling, kept_levels=kept)
+                        filling=filling, kept_levels=reuse.taken if reuse is not None else 0)
 
 
 def _solve_frozen(master: RouteMaster, specs: Mapping[str, Spec], frozen: dict[str, float],
