@@ -92,10 +92,10 @@ def test_capacity_increase_recomputes_from_the_level_it_binds() -> None:
         _add(ctl, ident, a, b)
     ctl.apply_dict({"op": "degrade_link", "link": ["B", "C"], "factor": 0.5})
     assert ctl.allocation.rates["y"] == pytest.approx(1.0)
-    # back up: B-C binds the level of y (the second), which is solved again (one LP); the
-    # first stands, and so does the third (z), which the new second level rejoins
+    # back up: B-C binds the level of y (the second), which is solved again: y gets 2, not 1,
+    # so z's old level (solved with y at 1) cannot be rejoined either; the first stands
     d = ctl.apply_dict({"op": "degrade_link", "link": ["B", "C"], "factor": 1.0})
-    assert (d.levels_reused, d.lps) == (2, 2)
+    assert (d.levels_reused, d.lps) == (1, 3)
     assert ctl.allocation.rates == pytest.approx({"x": 1.0, "y": 2.0, "z": 3.0})
     _agrees(ctl)
 

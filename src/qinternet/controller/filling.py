@@ -55,6 +55,8 @@ __all__ = ["Filling", "Level", "Reuse", "fit_load", "fit_route"]
 
 #: Relative slack when comparing a recorded load with a new capacity (LP tolerance).
 _LOAD_REL = 1e-9
+#: Frozen values that differ by less than this (relative) are the same (LP tolerance).
+_VALUE_REL = 1e-9
 #: An added demand's rate at a reused level below this fraction of its own scale (its
 #: widest-path rate) is LP round-off of a level that is 0: it needs no route.
 _NEGLIGIBLE = 1e-9
@@ -148,10 +150,11 @@ class Filling:
 class Reuse:
     """The levels of an earlier filling, offered to a new one as it progresses.
 
-    :meth:`take` is asked before every LP: the next earlier level whose frozen set before it
-    equals the new filling's (up to the added or removed demand) is returned when it stands in
-    the new state (module docstring), so a filling can rejoin the earlier one after the levels
-    a change touched -- an added demand frozen at its own level, say.
+    :meth:`take` is asked before every LP: the next earlier level whose frozen demands before
+    it are the new filling's, at the same values (up to the added or removed demand), is
+    returned when it stands in the new state (module docstring), so a filling can rejoin the
+    earlier one after the levels a change touched -- an added demand frozen at its own level,
+    say.
     """
 
     def __init__(self, memo: Filling, *, capacity: npt.NDArray[np.float64],
@@ -191,6 +194,13 @@ class Reuse:
             if len(old) > len(have):
                 return None
             if old == have:
+                # the old level was solved with these demands at their old values: a demand
+                # frozen by a new level at another value makes every later old level moot
+                vals = self.memo.values
+                if any(abs(frozen[k] - vals[k]) > _VALUE_REL * max(abs(vals[k]), 1e-300)
+                       for k in have):
+                    self.next = len(self.memo.levels)
+                    return None
                 lv = self._stands(p, frozen)
                 self.next = p + 1
                 if lv is not None:

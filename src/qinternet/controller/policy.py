@@ -96,7 +96,15 @@ def allocate(master: RouteMaster, specs: Mapping[str, Spec], policy: Policy = "m
         master.set_bounds(key, lower=s.floor, upper=s.cap)
     try:
         if policy == "maxmin":
-            return _maxmin(master, specs, memo)
+            if memo is not None:
+                try:
+                    return _maxmin(master, specs, memo)
+                except InfeasibleRatesError:
+                    # floors are shed only on the verdict of a fresh filling: reused levels
+                    # hold values to the LP's tolerance, which must not decide feasibility
+                    for key, s in specs.items():
+                        master.set_bounds(key, lower=s.floor, upper=s.cap)
+            return _maxmin(master, specs, None)
         return _throughput(master, specs)
     finally:
         for key, s in specs.items():
