@@ -454,6 +454,14 @@ class Controller:
                 if not self.floors:
                     raise SolverError("Infeasible", "allocation without floors came out "
                                       "infeasible") from None
+                if self._floors_feasible():
+                    # the floors alone fit: the filling's frozen values were jointly too high
+                    # by the LP's tolerance -- retried with a wider band, never shed for it
+                    try:
+                        result = allocate(self.master, specs, self.policy, robust=True)
+                        break
+                    except InfeasibleRatesError:
+                        pass
                 victim = min(self.floors, key=lambda k: (self.demands[k].priority,
                                                          -self.admitted_at[k], k))
                 shed[victim] = self.floors.pop(victim)
@@ -478,6 +486,16 @@ class Controller:
         self.allocation = self._allocation(rates, self._routes, self._load)
         return {k: (f, self.allocation.rates.get(k, 0.0), self.allocation.bounds.get(k, 0.0))
                 for k, f in shed.items()}
+
+    def _floors_feasible(self) -> bool:
+        """Whether the admitted floors alone fit (phase 1 of the route master)."""
+        for k, d in self.demands.items():
+            self.master.set_bounds(k, lower=self.floors.get(k, 0.0), upper=d.cap)
+        try:
+            self.master.solve(routes=False)
+        except InfeasibleRatesError:
+            return False
+        return True
 
     def _allocation(self, rates: Mapping[str, float], routes: Mapping[Any, Any],
                     load: npt.NDArray[np.float64]) -> Allocation:

@@ -69,18 +69,28 @@ class Spec:
     cap: float
 
 
-def _freeze(master: RouteMaster, key: str, value: float, spec: Spec) -> None:
+#: The wider band of :func:`allocate`'s ``robust`` mode (frozen values jointly infeasible with
+#: a floor by the LP's tolerance, while the floors alone are feasible).
+_ROBUST_REL = 1e-7
+
+
+def _freeze(master: RouteMaster, key: str, value: float, spec: Spec,
+            band: float = _FREEZE_REL) -> None:
     hi = min(max(value, 0.0), spec.cap)
-    master.set_bounds(key, lower=hi * (1.0 - _FREEZE_REL), upper=hi)
+    master.set_bounds(key, lower=hi * (1.0 - band), upper=hi)
 
 
 def allocate(master: RouteMaster, specs: Mapping[str, Spec], policy: Policy = "maxmin", *,
-             memo: Filling | None = None) -> PolicyResult:
+             memo: Filling | None = None, robust: bool = False) -> PolicyResult:
     """Allocate rates to every live demand of ``master`` by ``policy``.
 
     ``memo`` is the :attr:`PolicyResult.filling` of an earlier max-min call on the same master:
     the levels that stand after what changed since (link capacities, one demand added or
     removed) are reused without an LP; anything else is solved from the first level.
+
+    ``robust`` lets frozen max-min values give way by 1e-7 (relative) instead of 1e-12: the
+    retry when the floors alone are feasible but the filling came out infeasible (values
+    jointly too high by the LP's tolerance).
 
     On return the master's bounds are reset to the floors and caps (``lower = floor``,
     ``upper = cap``), so the next call starts from the same state whatever happened here.
@@ -96,6 +106,8 @@ def allocate(master: RouteMaster, specs: Mapping[str, Spec], policy: Policy = "m
         master.set_bounds(key, lower=s.floor, upper=s.cap)
     try:
         if policy == "maxmin":
+            if robust:
+                return _maxmin(master, specs, None, _ROBUST_REL)
             if memo is not None:
                 try:
                     return _maxmin(master, specs, memo)
@@ -128,8 +140,8 @@ def _spec_tuple(s: Spec) -> tuple[float, int, float, float]:
     return (s.weight, s.priority, s.floor, s.cap)
 
 
-def _maxmin(master: RouteMaster, specs: Mapping[str, Spec], memo: Filling | None
-            ) -> PolicyResult:
+def _maxmin(master: RouteMaster, specs: Mapping[str, Spec], memo: Filling | None,
+            band: float = _FREEZE_REL) -> PolicyResult:
     rates: dict[str, float] = {}
     lps = 0
     last: RouteSolution | None = None
@@ -147,13 +159,13 @@ def _maxmin(master: RouteMaster, specs: Mapping[str, Spec], memo: Filling | None
             while reuse is not None and (old := reuse.take(rates)) is not None:
                 for k in old.frozen:
                     rates[k] = reuse.memo.values[k]
-                    _freeze(master, k, rates[k], specs[k])
+                    _freeze(master, k, rates[k], specs[k], band)
                 levels.append(old)
             unfrozen = [k for k in members if k not in rates]
             if not unfrozen:
                 break
             breakpoint_t = min(specs[k].cap / specs[k].weight for k in unfrozen)
-            sol = _solve_frozen(master, specs, rates,
+            sol = _solve_frozen(master, specs, rates, band,
                                 level={k: specs[k].weight for k in unfrozen},
                                 level_max=breakpoint_t, routes=False)
             lps += 1
@@ -175,7 +187,7 @@ def _maxmin(master: RouteMaster, specs: Mapping[str, Spec], memo: Filling | None
                           for k in unfrozen]
             for k, value in frozen:
                 rates[k] = value
-                _freeze(master, k, value, specs[k])
+                _freeze(master, k, value, specs[k], band)
             bound = master.rate_duals()
             theta = {k: bound.get(k, 0.0) + duals.get(k, 0.0) for k in specs}
             levels.append(Level(
@@ -191,7 +203,7 @@ def _maxmin(master: RouteMaster, specs: Mapping[str, Spec], memo: Filling | None
                 theta={k: v for k, v in theta.items() if v > _DUAL_TOL},
                 load=np.asarray(sol.link_load, dtype=np.float64)))
     # every demand fixed: one feasibility solve gives the routes
-    last = _solve_frozen(master, specs, rates)
+    last = _solve_frozen(master, specs, rates, band)
     lps += 1
     keys = tuple(sorted(specs))
     row = {k: i for i, k in enumerate(keys)}
@@ -212,7 +224,7 @@ def _maxmin(master: RouteMaster, specs: Mapping[str, Spec], memo: Filling | None
 
 
 def _solve_frozen(master: RouteMaster, specs: Mapping[str, Spec], frozen: dict[str, float],
-                  **kw: Any) -> RouteSolution:
+                  band: float = _FREEZE_REL, **kw: Any) -> RouteSolution:
     """``master.solve(**kw)``; when only frozen values (not floors) are short by LP
     round-off (at most 1e-6 of their value), lower those values by the shortfall and retry:
     the levels were computed to the LP's tolerance, so they may be jointly infeasible by as
@@ -233,7 +245,7 @@ def _solve_frozen(master: RouteMaster, specs: Mapping[str, Spec], frozen: dict[s
                 raise
             for k, v in fixable.items():
                 frozen[k] = max(frozen[k] - 2.0 * v, specs[k].floor)
-                _freeze(master, k, frozen[k], specs[k])
+                _freeze(master, k, frozen[k], specs[k], band)
     return master.solve(**kw)
 
 
