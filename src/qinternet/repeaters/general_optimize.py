@@ -19,7 +19,7 @@ from qinternet.errors import InvalidParameterError, QinternetWarning
 from qinternet.repeaters.general_analysis import analyze_repeater_chain
 from qinternet.repeaters.general_chain import RepeaterChain
 from qinternet.repeaters.keyrate import KeyProtocol
-from qinternet.repeaters.optimize import _search_1d
+from qinternet.repeaters.optimize import _optimum_keys, _search_1d
 from qinternet.repeaters.results import GeneralChainResult
 
 __all__ = ["CutoffKind", "GeneralCutoffOptimum", "optimize_chain_cutoffs"]
@@ -59,15 +59,7 @@ class GeneralCutoffOptimum:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready keys (``optimal_cutoff_steps`` holds the optimised kind's values)."""
-        return {
-            "optimal_cutoff_steps": list(self.cutoffs),
-            "optimized_cutoff_kind": self.kind,
-            "optimized_secret_key_rate_bits_per_step": self.secret_key_rate_bits_per_step,
-            "no_cutoff_secret_key_rate_bits_per_step":
-                self.no_cutoff_secret_key_rate_bits_per_step,
-            "optimization_mode": self.mode,
-            "optimization_evaluations": self.evaluations,
-        }
+        return _optimum_keys(self, list(self.cutoffs), optimized_cutoff_kind=self.kind)
 
 
 def optimize_chain_cutoffs(

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -53,6 +53,19 @@ _OPT_TARGET_COVERAGE = 1.0 - 1e-10
 _OPT_MAX_TRUNCATION = DEFAULT_MAX_TRUNCATION_STEPS
 
 
+class _Optimum(Protocol):
+    """What the JSON keys of a cut-off optimum are built from."""
+
+    @property
+    def secret_key_rate_bits_per_step(self) -> float: ...
+    @property
+    def no_cutoff_secret_key_rate_bits_per_step(self) -> float: ...
+    @property
+    def mode(self) -> str: ...
+    @property
+    def evaluations(self) -> int: ...
+
+
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class CutoffOptimum:
     """Optimal cut-offs and the chain result at the optimum."""
@@ -77,14 +90,22 @@ class CutoffOptimum:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready scalars."""
-        return {
-            "optimal_cutoff_steps": list(self.cutoff_steps),
-            "optimized_secret_key_rate_bits_per_step": self.secret_key_rate_bits_per_step,
-            "no_cutoff_secret_key_rate_bits_per_step":
-                self.no_cutoff_secret_key_rate_bits_per_step,
-            "optimization_mode": self.mode,
-            "optimization_evaluations": self.evaluations,
-        }
+        return _optimum_keys(self, list(self.cutoff_steps))
+
+
+def _optimum_keys(optimum: _Optimum, cutoffs: list[Any],
+                 **labels: str) -> dict[str, Any]:
+    """The JSON keys of a cut-off optimum (nested or general): ``optimal_cutoff_steps``, then
+    ``labels`` (e.g. the optimised kind), the two rates, the mode and the evaluation count."""
+    return {
+        "optimal_cutoff_steps": cutoffs,
+        **labels,
+        "optimized_secret_key_rate_bits_per_step": optimum.secret_key_rate_bits_per_step,
+        "no_cutoff_secret_key_rate_bits_per_step":
+            optimum.no_cutoff_secret_key_rate_bits_per_step,
+        "optimization_mode": optimum.mode,
+        "optimization_evaluations": optimum.evaluations,
+    }
 
 
 class _Objective:
