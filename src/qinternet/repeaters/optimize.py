@@ -22,6 +22,7 @@ a loaded machine) for chains near the end of the key range, where candidates nee
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -180,6 +181,28 @@ def _grid(hi: int, points: int) -> list[int]:
     return sorted(values)
 
 
+def _coordinate_ascent(objective: Callable[[Cutoffs], float], best: Cutoffs, rate: float,
+                       hi: int, sweeps: int) -> tuple[Cutoffs, float]:
+    """Per-level refinement of a uniform optimum: search one level at a time (16 points in
+    [0, hi] and None) keeping the others, for at most ``sweeps`` rounds or until no level
+    improves; returns the best cut-offs and their rate."""
+    for _ in range(sweeps):
+        changed = False
+        for level in range(len(best)):
+            def along(t: int | None, level: int = level, start: Cutoffs = best) -> float:
+                trial = list(start)
+                trial[level] = t
+                return objective(tuple(trial))
+            t_new, r_new = _search_1d(along, hi, 16)
+            if r_new > rate:
+                trial = list(best)
+                trial[level] = t_new
+                best, rate, changed = tuple(trial), r_new, True
+        if not changed:
+            break
+    return best, rate
+
+
 def _search_1d(evaluate: Any, hi: int, points: int) -> tuple[int | None, float]:
     """Maximise evaluate(tau) over integers in [0, hi] and tau = None; returns (tau, value)."""
     grid = _grid(hi, points)
@@ -309,20 +332,7 @@ def optimize_cutoffs(
         tau, rate = _search_1d(lambda t: objective((t,) * n_steps), hi, 40)
     best: Cutoffs = (tau,) * n_steps
     if per_level and n_steps > 1 and rate > 0.0:
-        for _ in range(sweeps):
-            changed = False
-            for level in range(n_steps):
-                def along(t: int | None, level: int = level, start: Cutoffs = best) -> float:
-                    trial = list(start)
-                    trial[level] = t
-                    return objective(tuple(trial))
-                t_new, r_new = _search_1d(along, hi, 16)
-                if r_new > rate:
-                    trial = list(best)
-                    trial[level] = t_new
-                    best, rate, changed = tuple(trial), r_new, True
-            if not changed:
-                break
+        best, rate = _coordinate_ascent(objective, best, rate, hi, sweeps)
     if not objective.cache:
         raise SolverError("no-evaluation", "cut-off search evaluated no candidate")
     unresolved = len(objective.unresolved)
