@@ -38,14 +38,12 @@ from qinternet.repeaters.chain import (
     DEFAULT_TARGET_COVERAGE,
     REFUSE_FACTOR,
     NestedChain,
-    analyze_chain,
     automatic_window_cap,
     check_automatic_window,
 )
 from qinternet.repeaters.keyrate import KeyProtocol
-from qinternet.repeaters.optimize import CutoffOptimum, optimize_cutoffs
+from qinternet.repeaters.optimize import analyze_or_optimize
 from qinternet.repeaters.physical import elementary_link_probability, physical_result
-from qinternet.repeaters.results import RepeaterChainResult
 
 __all__ = ["register"]
 
@@ -393,29 +391,16 @@ def _preflight_automatic(base: NestedChain, request: _NestedRequest) -> None:
         ) from None
 
 
-def _analyse(request: _NestedRequest, progress: Any) -> tuple[RepeaterChainResult,
-                                                               CutoffOptimum | None]:
-    """The library call: optimise the cut-offs or analyse the chain as given."""
-    opts, chain = request.options, request.chain
-    if not opts.optimize_cutoff:
-        return analyze_chain(chain, truncation_steps=opts.truncation_steps,
-                             key_protocol=request.key_protocol, progress=progress), None
-    optimum = optimize_cutoffs(chain, per_level=opts.per_level,
-                               key_protocol=request.key_protocol, progress=progress)
-    if opts.truncation_steps is None:
-        return optimum.result, optimum
-    return analyze_chain(replace(chain, cutoff_steps=optimum.cutoff_steps),
-                         truncation_steps=opts.truncation_steps,
-                         key_protocol=request.key_protocol, progress=progress), optimum
-
-
 def _compute_nested(request: _NestedRequest) -> dict[str, Any]:
     opts = request.options
     bar = progress_bar(show_progress(opts.as_json), "repeater chain")
     try:
         with warnings.catch_warnings(record=True) as caught, bar as progress:
             warnings.simplefilter("always")
-            result, optimum = _analyse(request, progress)
+            result, optimum = analyze_or_optimize(
+                request.chain, optimize_cutoff=opts.optimize_cutoff, per_level=opts.per_level,
+                truncation_steps=opts.truncation_steps, key_protocol=request.key_protocol,
+                progress=progress)
     except InvalidParameterError as err:
         if err.name == "max_truncation_steps" and opts.truncation_steps is None:
             raise _chain_error(request, f"cannot be analysed: the automatic window {err.rule}"

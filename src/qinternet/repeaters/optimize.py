@@ -46,7 +46,7 @@ from qinternet.repeaters.chain import (
 from qinternet.repeaters.keyrate import EntropyBase, KeyProtocol, key_fraction
 from qinternet.repeaters.results import RepeaterChainResult
 
-__all__ = ["CutoffOptimum", "optimize_cutoffs"]
+__all__ = ["CutoffOptimum", "analyze_or_optimize", "optimize_cutoffs"]
 
 Cutoffs = tuple[int | None, ...]
 
@@ -363,3 +363,67 @@ def optimize_cutoffs(
         evaluations=len(objective.cache),
         result=result,
     )
+
+
+def analyze_or_optimize(
+    chain: NestedChain,
+    *,
+    optimize_cutoff: bool = False,
+    per_level: bool = False,
+    truncation_steps: int | None = None,
+    key_protocol: KeyProtocol = "bb84",
+    progress: Progress | None = None,
+) -> tuple[RepeaterChainResult, CutoffOptimum | None]:
+    """The chain as given, or with key-rate-optimal cut-offs: what ``qinternet repeater`` and
+    the ``repeater`` sweep compute.
+
+    Parameters
+    ----------
+    chain : NestedChain
+        Chain parameters (its cut-offs are ignored with ``optimize_cutoff``).
+    optimize_cutoff : bool
+        False (default): :func:`~qinternet.repeaters.chain.analyze_chain` of ``chain``. True:
+        :func:`optimize_cutoffs` first.
+    per_level : bool
+        With ``optimize_cutoff``: one cut-off per protocol step instead of one for all.
+    truncation_steps : int, optional
+        Window length in steps (default: automatic). With ``optimize_cutoff`` the chain with the
+        optimal cut-offs is analysed again on this window.
+    key_protocol : {"bb84", "six-state"}
+        Key fraction reported (and maximised).
+    progress : callable, optional
+        ``progress(description, done, total)`` while computing.
+
+    Returns
+    -------
+    tuple of (RepeaterChainResult, CutoffOptimum or None)
+        The chain result (at the optimum with ``optimize_cutoff``) and the optimum (None
+        without ``optimize_cutoff``).
+
+    Raises
+    ------
+    InvalidParameterError
+        As :func:`~qinternet.repeaters.chain.analyze_chain` and :func:`optimize_cutoffs`.
+
+    References
+    ----------
+    .. [1] B. Li, T. Coopmans, D. Elkouss, arXiv:2005.04946, code @ c9245ed [V, impl]
+       (analysis and cut-off optimisation of the nested chain).
+
+    Examples
+    --------
+    >>> ch = NestedChain(levels=1, p_gen=0.1, p_swap=0.5, werner_w0=0.99, coherence_time_steps=30)
+    >>> result, optimum = analyze_or_optimize(ch, optimize_cutoff=True)
+    >>> optimum.cutoff_steps, result.cutoff_steps       # repeaters.json K3 (log2)
+    ((4,), (4,))
+    """
+    if not optimize_cutoff:
+        return analyze_chain(chain, truncation_steps=truncation_steps,
+                             key_protocol=key_protocol, progress=progress), None
+    optimum = optimize_cutoffs(chain, per_level=per_level, key_protocol=key_protocol,
+                               progress=progress)
+    if truncation_steps is None:
+        return optimum.result, optimum
+    return analyze_chain(replace(chain, cutoff_steps=optimum.cutoff_steps),
+                         truncation_steps=truncation_steps, key_protocol=key_protocol,
+                         progress=progress), optimum
