@@ -41,7 +41,6 @@ from qinternet.repeaters.chain import (
     automatic_window_cap,
     check_automatic_window,
 )
-from qinternet.repeaters.keyrate import KeyProtocol
 from qinternet.repeaters.optimize import analyze_or_optimize
 from qinternet.repeaters.physical import elementary_link_probability, physical_result
 
@@ -233,7 +232,6 @@ class _NestedRequest:
 
     options: RepeaterOptions
     chain: NestedChain
-    key_protocol: KeyProtocol
     #: Duration of one step in s (None: results in steps only).
     step_s: float | None
     #: Physical mode: the parsed segment length (p_gen is derived from it).
@@ -290,6 +288,7 @@ def _check_combinations(opts: RepeaterOptions, levels: int, segment_length: floa
 
 
 def _single(option: str, text: str | None) -> float | None:
+    """The one number of a list option of the nested chain (None when not given)."""
     return None if text is None else parse_float_list(option, text)[0]
 
 
@@ -334,7 +333,7 @@ def _validate_nested(opts: RepeaterOptions) -> _NestedRequest:
         ("--segment-length-km", segment_length), ("--p-swap", opts.p_swap),
         ("--cutoff", opts.cutoff), ("--cutoffs", opts.cutoffs),
         ("--distillation-rounds", opts.distillation_rounds)) if value is not None)
-    return _NestedRequest(options=opts, chain=chain, key_protocol=opts.key_protocol,
+    return _NestedRequest(options=opts, chain=chain,
                           step_s=step_s, segment_length_km=segment_length, plot_path=plot_path,
                           given=given)
 
@@ -399,7 +398,7 @@ def _compute_nested(request: _NestedRequest) -> dict[str, Any]:
             warnings.simplefilter("always")
             result, optimum = analyze_or_optimize(
                 request.chain, optimize_cutoff=opts.optimize_cutoff, per_level=opts.per_level,
-                truncation_steps=opts.truncation_steps, key_protocol=request.key_protocol,
+                truncation_steps=opts.truncation_steps, key_protocol=opts.key_protocol,
                 progress=progress)
     except InvalidParameterError as err:
         if err.name == "max_truncation_steps" and opts.truncation_steps is None:
