@@ -95,3 +95,26 @@ class _Bounds:
         for key, value in self.inputs().items():
             out.setdefault(key, value)
         return out
+
+
+class _ExactCapacity(_Bounds):
+    """Mixin of the distillable families: one capacity, upper = lower bound by theorem.
+
+    A model implements ``_capacity()``; both bounds return it and ``exact`` is True.
+    """
+
+    __slots__ = ()
+    _distillable: ClassVar[bool] = True
+
+    def _capacity(self) -> float:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    @property
+    def upper_ebits_per_use(self) -> float:
+        """The two-way capacity (exact: equal to the lower bound)."""
+        return self._capacity()
+
+    @property
+    def lower_ebits_per_use(self) -> float:
+        """The two-way capacity (exact: equal to the upper bound)."""
+        return self._capacity()

@@ -11,7 +11,7 @@ from qinternet._validation import (
     require_positive,
 )
 from qinternet.channels import capacities as cap
-from qinternet.channels._base import _Bounds
+from qinternet.channels._base import _Bounds, _ExactCapacity
 from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
 from qinternet.errors import InvalidParameterError
 from qinternet.units import detector_transmissivity, fibre_transmissivity
@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class PureLossChannel(_Bounds):
+class PureLossChannel(_ExactCapacity):
     """Pure-loss bosonic channel of transmissivity eta (exact: PLOB = RCI).
 
     References
@@ -43,7 +43,6 @@ class PureLossChannel(_Bounds):
     """
 
     model: ClassVar[str] = "pure-loss"
-    _distillable: ClassVar[bool] = True
     #: Transmissivity eta in [0, 1).
     transmissivity: float
 
@@ -53,15 +52,9 @@ class PureLossChannel(_Bounds):
             why="capacity is infinite at 1",
         )
 
-    @property
-    def upper_ebits_per_use(self) -> float:
-        """PLOB bound -log2(1 - eta)."""
+    def _capacity(self) -> float:
+        """PLOB bound -log2(1 - eta), equal to the reverse coherent information."""
         return float(cap.plob_bound(self.transmissivity))
-
-    @property
-    def lower_ebits_per_use(self) -> float:
-        """Reverse coherent information, equal to PLOB."""
-        return self.upper_ebits_per_use
 
     @property
     def tgw_ebits_per_use(self) -> float:
@@ -194,7 +187,7 @@ class AdditiveNoiseChannel(_Bounds):
         return cap.additive_noise_lower(self.variance)
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class MultibandChannel(_Bounds):
+class MultibandChannel(_ExactCapacity):
     """Parallel pure-loss bands {eta_i} used together (exact: -sum_i log2(1 - eta_i)).
 
     ``bandwidth`` W multiplies the result: with W in uses per second the bounds are ebits per
@@ -213,7 +206,6 @@ class MultibandChannel(_Bounds):
     """
 
     model: ClassVar[str] = "multiband"
-    _distillable: ClassVar[bool] = True
     #: Transmissivity of each band, each in [0, 1).
     transmissivities: tuple[float, ...]
     #: Channel uses per second of each band (bandwidth W), > 0.
@@ -232,15 +224,9 @@ class MultibandChannel(_Bounds):
         object.__setattr__(self, "transmissivities", etas)
         require_positive("bandwidth_uses_per_s", self.bandwidth_uses_per_s)
 
-    @property
-    def upper_ebits_per_use(self) -> float:
+    def _capacity(self) -> float:
         """Sum of the band capacities, ebits per use of all bands."""
         return cap.multiband_capacity(self.transmissivities)
-
-    @property
-    def lower_ebits_per_use(self) -> float:
-        """Exact capacity."""
-        return self.upper_ebits_per_use
 
     @property
     def upper_ebits_per_s(self) -> float:

@@ -11,7 +11,7 @@ from qinternet._validation import (
     require_probability_vector,
 )
 from qinternet.channels import capacities as cap
-from qinternet.channels._base import _Bounds
+from qinternet.channels._base import _Bounds, _ExactCapacity
 from qinternet.errors import InvalidParameterError
 
 __all__ = [
@@ -119,7 +119,7 @@ class DepolarizingChannel(_Bounds):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class DephasingChannel(_Bounds):
+class DephasingChannel(_ExactCapacity):
     """Qubit dephasing channel rho -> (1-p) rho + p Z rho Z (exact: 1 - H2(p)).
 
     References
@@ -134,26 +134,19 @@ class DephasingChannel(_Bounds):
     """
 
     model: ClassVar[str] = "dephasing"
-    _distillable: ClassVar[bool] = True
     #: Phase-flip probability p in [0, 1].
     p: float
 
     def __post_init__(self) -> None:
         require_probability("p", self.p)
 
-    @property
-    def upper_ebits_per_use(self) -> float:
+    def _capacity(self) -> float:
         """Exact capacity 1 - H2(p)."""
         return cap.dephasing_capacity(self.p)
 
-    @property
-    def lower_ebits_per_use(self) -> float:
-        """Exact capacity 1 - H2(p)."""
-        return self.upper_ebits_per_use
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class QuditDephasingChannel(_Bounds):
+class QuditDephasingChannel(_ExactCapacity):
     """Qudit dephasing channel, P_i = probability of i phase flips (exact: log2 d - H({P_i})).
 
     References
@@ -168,7 +161,6 @@ class QuditDephasingChannel(_Bounds):
     """
 
     model: ClassVar[str] = "qudit-dephasing"
-    _distillable: ClassVar[bool] = True
     #: Probabilities of 0, 1, ..., d-1 phase flips (d = length >= 2).
     phase_flip_probabilities: tuple[float, ...]
 
@@ -182,19 +174,13 @@ class QuditDephasingChannel(_Bounds):
             )
         object.__setattr__(self, "phase_flip_probabilities", probs)
 
-    @property
-    def upper_ebits_per_use(self) -> float:
-        """Exact capacity."""
+    def _capacity(self) -> float:
+        """Exact capacity log2 d - H({P_i})."""
         return cap.qudit_dephasing_capacity(self.phase_flip_probabilities)
-
-    @property
-    def lower_ebits_per_use(self) -> float:
-        """Exact capacity."""
-        return self.upper_ebits_per_use
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ErasureChannel(_Bounds):
+class ErasureChannel(_ExactCapacity):
     """Qudit erasure channel with erasure probability p (exact: (1-p) log2 d).
 
     References
@@ -209,7 +195,6 @@ class ErasureChannel(_Bounds):
     """
 
     model: ClassVar[str] = "erasure"
-    _distillable: ClassVar[bool] = True
     #: Erasure probability p in [0, 1].
     p: float
     #: Dimension d >= 2.
@@ -220,15 +205,9 @@ class ErasureChannel(_Bounds):
         require_int("dimension", self.dimension, minimum=2)
         require_max_dimension(self.dimension)
 
-    @property
-    def upper_ebits_per_use(self) -> float:
-        """Exact capacity."""
+    def _capacity(self) -> float:
+        """Exact capacity (1 - p) log2 d."""
         return cap.erasure_capacity(self.p, self.dimension)
-
-    @property
-    def lower_ebits_per_use(self) -> float:
-        """Exact capacity."""
-        return self.upper_ebits_per_use
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -7,7 +7,7 @@ Public surface:
   :class:`RepeaterChainResult`; :func:`chain_distributions`, :func:`window_distributions`,
   :func:`join_attempt` – the pmf-level building blocks.
 * :func:`optimize_cutoffs` – key-rate-optimal cut-offs (uniform or per level),
-  :class:`CutoffOptimum`.
+  :class:`CutoffOptimum`; :func:`analyze_or_optimize` – the chain as given or at its optimum.
 * :func:`sample_nested_chain`, :func:`sample_swap_asap_chain`,
   :func:`swap_asap_werner_from_durations`, :class:`MonteCarloEstimate` – Monte Carlo cross-checks.
 * :func:`bb84_key_fraction`, :func:`six_state_key_fraction`, :func:`key_fraction`,
@@ -57,7 +57,7 @@ from qinternet.repeaters.montecarlo import (
     sample_swap_asap_chain,
     swap_asap_werner_from_durations,
 )
-from qinternet.repeaters.optimize import CutoffOptimum, optimize_cutoffs
+from qinternet.repeaters.optimize import CutoffOptimum, analyze_or_optimize, optimize_cutoffs
 from qinternet.repeaters.physical import (
     attempt_time_s,
     coherence_time_steps,
@@ -93,6 +93,7 @@ __all__ = [
     "RepeaterChainResult",
     "Swap",
     "analyze_chain",
+    "analyze_or_optimize",
     "analyze_repeater_chain",
     "attempt_time_s",
     "bb84_key_fraction",

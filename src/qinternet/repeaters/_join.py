@@ -7,7 +7,7 @@ import numpy.typing as npt
 import scipy.fft as sfft
 from scipy.signal import lfilter
 
-__all__ = ["join_attempt", "level_step"]
+__all__ = ["join_attempt", "level_step", "restart_sums"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -93,23 +93,53 @@ def join_attempt(
     return passing, fail, u, v
 
 
-def _geometric_sums(
-    success: FloatArray,
-    restart: FloatArray,
-    werner_success: FloatArray,
-    size: int,
-    tilt: FloatArray | None,
-) -> tuple[FloatArray, FloatArray]:
+def _sums(success: FloatArray, restart: FloatArray, weighted: list[FloatArray], size: int,
+          tilt: FloatArray | None) -> tuple[FloatArray, list[FloatArray]]:
     n = success.size
     if tilt is not None:
-        success, restart, werner_success = success * tilt, restart * tilt, werner_success * tilt
+        success, restart = success * tilt, restart * tilt
+        weighted = [w * tilt for w in weighted]
     denom = 1.0 - sfft.rfft(restart, size)
     pmf = np.asarray(sfft.irfft(sfft.rfft(success, size) / denom, size)[:n], dtype=np.float64)
-    wp = np.asarray(sfft.irfft(sfft.rfft(werner_success, size) / denom, size)[:n],
-                    dtype=np.float64)
+    outs = [np.asarray(sfft.irfft(sfft.rfft(w, size) / denom, size)[:n], dtype=np.float64)
+            for w in weighted]
     if tilt is not None:
-        pmf, wp = pmf / tilt, wp / tilt
-    return pmf, wp
+        pmf = pmf / tilt
+        outs = [o / tilt for o in outs]
+    return pmf, outs
+
+
+def restart_sums(success: FloatArray, restart: FloatArray, weighted: list[FloatArray]
+                 ) -> tuple[FloatArray, list[FloatArray]]:
+    """Geometric sums over restarted attempts, ``F[success] / (1 - F[restart])``, of the pmf and
+    of every weighted array (same kernel), with the FFT round-off handling.
+
+    The pmf is returned >= 0 with round-off noise and ``t = 0`` zeroed; the weighted arrays are
+    zeroed at the same places but not clamped (each caller knows their sign).
+    """
+    n = success.size
+    size = sfft.next_fast_len(2 * n, real=True)
+    pmf, outs = _sums(success, restart, weighted, size, None)
+    tilt: FloatArray | None = None
+    if pmf.sum() < 1.0 - _TILT_BELOW_COVERAGE:
+        # Poor coverage: the circular wrap-around of the infinite geometric series (about the
+        # squared tail mass) matters. Exponential tilting t -> r^t with r^size = e^-_TILT
+        # commutes with convolution and damps it by e^-_TILT; un-tilting amplifies round-off
+        # at t = n by at most e^(_TILT / 2), so it is used only when it pays.
+        tilt = np.exp(-(_TILT / size) * np.arange(n))
+        pmf, outs = _sums(success, restart, weighted, size, tilt)
+    # FFT round-off floor: entries below it are noise of either sign. Clipping only the negative
+    # ones at 0 would bias the tail upwards, and on long windows sum_t t P(t) picks that bias up
+    # (2^22 steps, 20 levels: E[T] = 1.09 instead of 1); entries below the floor are zeroed.
+    floor = _ROUNDOFF_FLOOR * float(np.max(np.abs(pmf), initial=0.0))
+    noise = pmf < (floor if tilt is None else floor / tilt)
+    pmf[noise] = 0.0
+    pmf = np.maximum(pmf, 0.0)
+    pmf[0] = 0.0
+    for o in outs:
+        o[noise] = 0.0
+        o[0] = 0.0
+    return pmf, outs
 
 
 def level_step(
@@ -126,7 +156,6 @@ def level_step(
     distillation step succeeds with ``(1 + wA' wB)/2`` and yields ``(wA' + wB + 4 wA' wB)/(6 p)``.
     Sums over restarts: ``F[P'] = F[success] / (1 - F[restart])`` (same kernel for P W).
     """
-    n = pmf.size
     passing, fail, u, v = join_attempt(pmf, wp, cutoff, x)
     if op == "swap":
         success = p_swap * passing
@@ -136,25 +165,6 @@ def level_step(
         success = 0.5 * (passing + u)
         restart = fail + 0.5 * (passing - u)
         werner_success = (v + 4.0 * u) / 6.0
-    size = sfft.next_fast_len(2 * n, real=True)
-    new_pmf, new_wp = _geometric_sums(success, restart, werner_success, size, None)
-    tilt: FloatArray | None = None
-    if new_pmf.sum() < 1.0 - _TILT_BELOW_COVERAGE:
-        # Poor coverage: the circular wrap-around of the infinite geometric series (about the
-        # squared tail mass) matters. Exponential tilting t -> r^t with r^size = e^-_TILT
-        # commutes with convolution and damps it by e^-_TILT; un-tilting amplifies round-off
-        # at t = n by at most e^(_TILT / 2), so it is used only when it pays.
-        tilt = np.exp(-(_TILT / size) * np.arange(n))
-        new_pmf, new_wp = _geometric_sums(success, restart, werner_success, size, tilt)
-    # FFT round-off floor: entries below it are noise of either sign. Clipping only the negative
-    # ones at 0 would bias the tail upwards, and on long windows sum_t t P(t) picks that bias up
-    # (2^22 steps, 20 levels: E[T] = 1.09 instead of 1); entries below the floor are zeroed.
-    floor = _ROUNDOFF_FLOOR * float(np.max(np.abs(new_pmf), initial=0.0))
-    noise = new_pmf < (floor if tilt is None else floor / tilt)
-    new_pmf[noise] = 0.0
-    new_wp[noise] = 0.0
-    new_pmf = np.maximum(new_pmf, 0.0)
+    new_pmf, (new_wp,) = restart_sums(success, restart, [werner_success])
     new_wp = np.maximum(new_wp, 0.0)
-    new_pmf[0] = 0.0
-    new_wp[0] = 0.0
     return new_pmf, new_wp

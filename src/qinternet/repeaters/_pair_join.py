@@ -34,17 +34,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-import scipy.fft as sfft
 from scipy.signal import lfilter
+
+from qinternet.repeaters._join import restart_sums
 
 __all__ = ["LevelPolicy", "PairJoin", "sum_restarts"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-_TILT = 16.0
-_TILT_BELOW_COVERAGE = 1e-6
-_ROUNDOFF_FLOOR = 0.5 * float(np.finfo(np.float64).eps)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,22 +211,6 @@ class PairJoin:
         return out
 
 
-def _sums(success: FloatArray, restart: FloatArray, weighted: list[FloatArray], size: int,
-          tilt: FloatArray | None) -> tuple[FloatArray, list[FloatArray]]:
-    n = success.size
-    if tilt is not None:
-        success, restart = success * tilt, restart * tilt
-        weighted = [w * tilt for w in weighted]
-    denom = 1.0 - sfft.rfft(restart, size)
-    pmf = np.asarray(sfft.irfft(sfft.rfft(success, size) / denom, size)[:n], dtype=np.float64)
-    outs = [np.asarray(sfft.irfft(sfft.rfft(w, size) / denom, size)[:n], dtype=np.float64)
-            for w in weighted]
-    if tilt is not None:
-        pmf = pmf / tilt
-        outs = [o / tilt for o in outs]
-    return pmf, outs
-
-
 def sum_restarts(success: FloatArray, restart: FloatArray, weighted: list[FloatArray]
                  ) -> tuple[FloatArray, list[FloatArray]]:
     """Geometric sums over restarted attempts in Fourier space, ``F[success] / (1 - F[restart])``
@@ -241,7 +223,6 @@ def sum_restarts(success: FloatArray, restart: FloatArray, weighted: list[FloatA
     .. [1] B. Li, T. Coopmans, D. Elkouss, arXiv:2005.04946, ``iterative_convolution`` of the
        public code @ c9245ed [V, impl].
     """
-    n = success.size
     unique: list[FloatArray] = []
     index: list[int] = []
     for w in weighted:
@@ -252,20 +233,7 @@ def sum_restarts(success: FloatArray, restart: FloatArray, weighted: list[FloatA
         else:
             index.append(len(unique))
             unique.append(w)
-    size = sfft.next_fast_len(2 * n, real=True)
-    pmf, outs = _sums(success, restart, unique, size, None)
-    tilt: FloatArray | None = None
-    if pmf.sum() < 1.0 - _TILT_BELOW_COVERAGE:
-        tilt = np.exp(-(_TILT / size) * np.arange(n))
-        pmf, outs = _sums(success, restart, unique, size, tilt)
-    floor = _ROUNDOFF_FLOOR * float(np.max(np.abs(pmf), initial=0.0))
-    noise = pmf < (floor if tilt is None else floor / tilt)
-    pmf[noise] = 0.0
-    pmf = np.maximum(pmf, 0.0)
-    pmf[0] = 0.0
-    for o in outs:
-        o[noise] = 0.0
-        o[0] = 0.0
+    pmf, outs = restart_sums(success, restart, unique)
     # correlators may be negative for Bell-diagonal states; |P c| <= P bounds round-off
     outs = [np.clip(o, -pmf, pmf) for o in outs]
     return pmf, [outs[k] for k in index]

@@ -499,12 +499,8 @@ def analyze_chain(
     >>> round(r.mean_waiting_time_steps, 9)     # K2 = (3-2p)/(a p (2-p)), repeaters.json W2
     29.473684211
     """
-    if key_protocol not in ("bb84", "six-state"):
-        raise InvalidParameterError("key_protocol", key_protocol, "must be 'bb84' or 'six-state'")
-    require_in_range("target_coverage", target_coverage, 0.0, 1.0, low_inclusive=False)
-    require_in_range("min_coverage", min_coverage, 0.0, 1.0)
-    require_in_range("warn_coverage", warn_coverage, 0.0, 1.0)
-    cap = require_int("max_truncation_steps", max_truncation_steps, minimum=2)
+    cap = _check_analysis_options(key_protocol, target_coverage, min_coverage, warn_coverage,
+                                  max_truncation_steps)
     if truncation_steps is not None:
         t_len = require_int("truncation_steps", truncation_steps, minimum=2)
         require_window_fits("truncation_steps", t_len)
@@ -524,14 +520,30 @@ def analyze_chain(
             f"waiting-time distribution (< min_coverage {min_coverage:g}), so the means "
             "cannot be trusted",
         )
+    _warn_low_coverage(t_len, coverage, warn_coverage)
+    return _result(chain, pmf, wp, t_len, coverage, key_protocol)
+
+
+def _check_analysis_options(key_protocol: str, target_coverage: float, min_coverage: float,
+                            warn_coverage: float, max_truncation_steps: int) -> int:
+    """Check the options every chain analysis takes; returns ``max_truncation_steps``."""
+    if key_protocol not in ("bb84", "six-state"):
+        raise InvalidParameterError("key_protocol", key_protocol, "must be 'bb84' or 'six-state'")
+    require_in_range("target_coverage", target_coverage, 0.0, 1.0, low_inclusive=False)
+    require_in_range("min_coverage", min_coverage, 0.0, 1.0)
+    require_in_range("warn_coverage", warn_coverage, 0.0, 1.0)
+    return require_int("max_truncation_steps", max_truncation_steps, minimum=2)
+
+
+def _warn_low_coverage(t_len: int, coverage: float, warn_coverage: float) -> None:
+    """Warn (at the caller of the public analysis) when the window misses mass."""
     if coverage < warn_coverage:
         warnings.warn(
             f"truncation window of {t_len} steps covers {coverage:.9g} of the waiting-time "
             "distribution: the reported mean is the conditional mean on the window",
             QinternetWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
-    return _result(chain, pmf, wp, t_len, coverage, key_protocol)
 
 
 def _result(

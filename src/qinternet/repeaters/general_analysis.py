@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 
-from qinternet._validation import require_in_range, require_int
-from qinternet.errors import InvalidParameterError, QinternetWarning
+from qinternet._validation import require_int
+from qinternet.errors import InvalidParameterError
 from qinternet.repeaters.bell_diagonal import (
     bb84_key_fraction_bell,
     bell_from_correlators,
@@ -19,6 +18,8 @@ from qinternet.repeaters.chain import (
     DEFAULT_MIN_COVERAGE,
     DEFAULT_TARGET_COVERAGE,
     DEFAULT_WARN_COVERAGE,
+    _check_analysis_options,
+    _warn_low_coverage,
     automatic_window_cap,
     coverage_saturated,
 )
@@ -194,13 +195,8 @@ def analyze_repeater_chain(
     >>> round(analyze_repeater_chain(ch).mean_waiting_time_steps, 9)   # repeaters.json W2
     29.473684211
     """
-    if key_protocol not in ("bb84", "six-state"):
-        raise InvalidParameterError("key_protocol", key_protocol, "must be 'bb84' or 'six-state'")
-    require_in_range("target_coverage", target_coverage, 0.0, 1.0, low_inclusive=False)
-    require_in_range("min_coverage", min_coverage, 0.0, 1.0)
-    require_in_range("warn_coverage", warn_coverage, 0.0, 1.0)
-    cap = automatic_window_cap(require_int("max_truncation_steps", max_truncation_steps,
-                                           minimum=2))
+    cap = automatic_window_cap(_check_analysis_options(
+        key_protocol, target_coverage, min_coverage, warn_coverage, max_truncation_steps))
     if truncation_steps is not None:
         truncation_steps = require_int("truncation_steps", truncation_steps, minimum=2)
     else:
@@ -216,10 +212,7 @@ def analyze_repeater_chain(
         raise InvalidParameterError(
             name, t_len, f"must be larger: the truncation window covers only {coverage:.6g} "
             f"of the waiting-time distribution (< min_coverage {min_coverage:g})")
-    if coverage < warn_coverage:
-        warnings.warn(f"truncation window of {t_len} steps covers {coverage:.9g} of the "
-                      "waiting-time distribution: the reported mean is the conditional mean "
-                      "on the window", QinternetWarning, stacklevel=2)
+    _warn_low_coverage(t_len, coverage, warn_coverage)
     return result_from_distributions(chain, pmf, comps, t_len, coverage, key_protocol)
 
 

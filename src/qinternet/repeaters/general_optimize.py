@@ -19,7 +19,7 @@ from qinternet.errors import InvalidParameterError, QinternetWarning
 from qinternet.repeaters.general_analysis import analyze_repeater_chain
 from qinternet.repeaters.general_chain import RepeaterChain
 from qinternet.repeaters.keyrate import KeyProtocol
-from qinternet.repeaters.optimize import _search_1d
+from qinternet.repeaters.optimize import _coordinate_ascent, _optimum_keys, _search_1d
 from qinternet.repeaters.results import GeneralChainResult
 
 __all__ = ["CutoffKind", "GeneralCutoffOptimum", "optimize_chain_cutoffs"]
@@ -59,15 +59,7 @@ class GeneralCutoffOptimum:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready keys (``optimal_cutoff_steps`` holds the optimised kind's values)."""
-        return {
-            "optimal_cutoff_steps": list(self.cutoffs),
-            "optimized_cutoff_kind": self.kind,
-            "optimized_secret_key_rate_bits_per_step": self.secret_key_rate_bits_per_step,
-            "no_cutoff_secret_key_rate_bits_per_step":
-                self.no_cutoff_secret_key_rate_bits_per_step,
-            "optimization_mode": self.mode,
-            "optimization_evaluations": self.evaluations,
-        }
+        return _optimum_keys(self, list(self.cutoffs), optimized_cutoff_kind=self.kind)
 
 
 def optimize_chain_cutoffs(
@@ -167,21 +159,7 @@ def optimize_chain_cutoffs(
     k, rate = _search_1d(lambda t: objective((t,) * levels), hi, 40)
     best: tuple[int | None, ...] = (k,) * levels
     if per_level and levels > 1 and rate > 0.0:
-        for _ in range(max_sweeps):
-            changed = False
-            for lev in range(levels):
-                def along(t: int | None, lev: int = lev, start: tuple[int | None, ...] = best
-                          ) -> float:
-                    trial = list(start)
-                    trial[lev] = t
-                    return objective(tuple(trial))
-                t_new, r_new = _search_1d(along, hi, 16)
-                if r_new > rate:
-                    trial = list(best)
-                    trial[lev] = t_new
-                    best, rate, changed = tuple(trial), r_new, True
-            if not changed:
-                break
+        best, rate = _coordinate_ascent(objective, best, rate, hi, max_sweeps)
     if rate <= 0.0:
         best, rate = (None,) * levels, no_cut
     if unresolved:

@@ -22,8 +22,9 @@ a loaded machine) for chains near the end of the key range, where candidates nee
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -45,12 +46,25 @@ from qinternet.repeaters.chain import (
 from qinternet.repeaters.keyrate import EntropyBase, KeyProtocol, key_fraction
 from qinternet.repeaters.results import RepeaterChainResult
 
-__all__ = ["CutoffOptimum", "optimize_cutoffs"]
+__all__ = ["CutoffOptimum", "analyze_or_optimize", "optimize_cutoffs"]
 
 Cutoffs = tuple[int | None, ...]
 
 _OPT_TARGET_COVERAGE = 1.0 - 1e-10
 _OPT_MAX_TRUNCATION = DEFAULT_MAX_TRUNCATION_STEPS
+
+
+class _Optimum(Protocol):
+    """What the JSON keys of a cut-off optimum are built from."""
+
+    @property
+    def secret_key_rate_bits_per_step(self) -> float: ...
+    @property
+    def no_cutoff_secret_key_rate_bits_per_step(self) -> float: ...
+    @property
+    def mode(self) -> str: ...
+    @property
+    def evaluations(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
@@ -77,14 +91,22 @@ class CutoffOptimum:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready scalars."""
-        return {
-            "optimal_cutoff_steps": list(self.cutoff_steps),
-            "optimized_secret_key_rate_bits_per_step": self.secret_key_rate_bits_per_step,
-            "no_cutoff_secret_key_rate_bits_per_step":
-                self.no_cutoff_secret_key_rate_bits_per_step,
-            "optimization_mode": self.mode,
-            "optimization_evaluations": self.evaluations,
-        }
+        return _optimum_keys(self, list(self.cutoff_steps))
+
+
+def _optimum_keys(optimum: _Optimum, cutoffs: list[Any],
+                 **labels: str) -> dict[str, Any]:
+    """The JSON keys of a cut-off optimum (nested or general): ``optimal_cutoff_steps``, then
+    ``labels`` (e.g. the optimised kind), the two rates, the mode and the evaluation count."""
+    return {
+        "optimal_cutoff_steps": cutoffs,
+        **labels,
+        "optimized_secret_key_rate_bits_per_step": optimum.secret_key_rate_bits_per_step,
+        "no_cutoff_secret_key_rate_bits_per_step":
+            optimum.no_cutoff_secret_key_rate_bits_per_step,
+        "optimization_mode": optimum.mode,
+        "optimization_evaluations": optimum.evaluations,
+    }
 
 
 class _Objective:
@@ -157,6 +179,28 @@ def _grid(hi: int, points: int) -> list[int]:
     if hi > 1:
         values.update(round(float(v)) for v in np.geomspace(1.0, hi, points))
     return sorted(values)
+
+
+def _coordinate_ascent(objective: Callable[[Cutoffs], float], best: Cutoffs, rate: float,
+                       hi: int, sweeps: int) -> tuple[Cutoffs, float]:
+    """Per-level refinement of a uniform optimum: search one level at a time (16 points in
+    [0, hi] and None) keeping the others, for at most ``sweeps`` rounds or until no level
+    improves; returns the best cut-offs and their rate."""
+    for _ in range(sweeps):
+        changed = False
+        for level in range(len(best)):
+            def along(t: int | None, level: int = level, start: Cutoffs = best) -> float:
+                trial = list(start)
+                trial[level] = t
+                return objective(tuple(trial))
+            t_new, r_new = _search_1d(along, hi, 16)
+            if r_new > rate:
+                trial = list(best)
+                trial[level] = t_new
+                best, rate, changed = tuple(trial), r_new, True
+        if not changed:
+            break
+    return best, rate
 
 
 def _search_1d(evaluate: Any, hi: int, points: int) -> tuple[int | None, float]:
@@ -288,20 +332,7 @@ def optimize_cutoffs(
         tau, rate = _search_1d(lambda t: objective((t,) * n_steps), hi, 40)
     best: Cutoffs = (tau,) * n_steps
     if per_level and n_steps > 1 and rate > 0.0:
-        for _ in range(sweeps):
-            changed = False
-            for level in range(n_steps):
-                def along(t: int | None, level: int = level, start: Cutoffs = best) -> float:
-                    trial = list(start)
-                    trial[level] = t
-                    return objective(tuple(trial))
-                t_new, r_new = _search_1d(along, hi, 16)
-                if r_new > rate:
-                    trial = list(best)
-                    trial[level] = t_new
-                    best, rate, changed = tuple(trial), r_new, True
-            if not changed:
-                break
+        best, rate = _coordinate_ascent(objective, best, rate, hi, sweeps)
     if not objective.cache:
         raise SolverError("no-evaluation", "cut-off search evaluated no candidate")
     unresolved = len(objective.unresolved)
@@ -332,3 +363,67 @@ def optimize_cutoffs(
         evaluations=len(objective.cache),
         result=result,
     )
+
+
+def analyze_or_optimize(
+    chain: NestedChain,
+    *,
+    optimize_cutoff: bool = False,
+    per_level: bool = False,
+    truncation_steps: int | None = None,
+    key_protocol: KeyProtocol = "bb84",
+    progress: Progress | None = None,
+) -> tuple[RepeaterChainResult, CutoffOptimum | None]:
+    """The chain as given, or with key-rate-optimal cut-offs: what ``qinternet repeater`` and
+    the ``repeater`` sweep compute.
+
+    Parameters
+    ----------
+    chain : NestedChain
+        Chain parameters (its cut-offs are ignored with ``optimize_cutoff``).
+    optimize_cutoff : bool
+        False (default): :func:`~qinternet.repeaters.chain.analyze_chain` of ``chain``. True:
+        :func:`optimize_cutoffs` first.
+    per_level : bool
+        With ``optimize_cutoff``: one cut-off per protocol step instead of one for all.
+    truncation_steps : int, optional
+        Window length in steps (default: automatic). With ``optimize_cutoff`` the chain with the
+        optimal cut-offs is analysed again on this window.
+    key_protocol : {"bb84", "six-state"}
+        Key fraction reported (and maximised).
+    progress : callable, optional
+        ``progress(description, done, total)`` while computing.
+
+    Returns
+    -------
+    tuple of (RepeaterChainResult, CutoffOptimum or None)
+        The chain result (at the optimum with ``optimize_cutoff``) and the optimum (None
+        without ``optimize_cutoff``).
+
+    Raises
+    ------
+    InvalidParameterError
+        As :func:`~qinternet.repeaters.chain.analyze_chain` and :func:`optimize_cutoffs`.
+
+    References
+    ----------
+    .. [1] B. Li, T. Coopmans, D. Elkouss, arXiv:2005.04946, code @ c9245ed [V, impl]
+       (analysis and cut-off optimisation of the nested chain).
+
+    Examples
+    --------
+    >>> ch = NestedChain(levels=1, p_gen=0.1, p_swap=0.5, werner_w0=0.99, coherence_time_steps=30)
+    >>> result, optimum = analyze_or_optimize(ch, optimize_cutoff=True)
+    >>> optimum.cutoff_steps, result.cutoff_steps       # repeaters.json K3 (log2)
+    ((4,), (4,))
+    """
+    if not optimize_cutoff:
+        return analyze_chain(chain, truncation_steps=truncation_steps,
+                             key_protocol=key_protocol, progress=progress), None
+    optimum = optimize_cutoffs(chain, per_level=per_level, key_protocol=key_protocol,
+                               progress=progress)
+    if truncation_steps is None:
+        return optimum.result, optimum
+    return analyze_chain(replace(chain, cutoff_steps=optimum.cutoff_steps),
+                         truncation_steps=truncation_steps, key_protocol=key_protocol,
+                         progress=progress), optimum

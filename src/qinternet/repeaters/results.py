@@ -76,32 +76,7 @@ class RepeaterChainResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready scalars (the CLI ``--json`` keys); arrays are omitted."""
-        return {
-            "protocol": list(self.protocol),
-            "levels": self.levels,
-            "segments": self.segments,
-            "p_gen": float(self.p_gen),
-            "p_swap": float(self.p_swap),
-            "werner_w0": float(self.werner_w0),
-            "coherence_time_steps": _num(self.coherence_time_steps),
-            "cutoff_steps": list(self.cutoff_steps),
-            "truncation_steps": self.truncation_steps,
-            "coverage": float(self.coverage),
-            "mean_waiting_time_steps": float(self.mean_waiting_time_steps),
-            "mean_waiting_time_lower_bound_steps": float(
-                self.mean_waiting_time_lower_bound_steps
-            ),
-            "mean_werner": float(self.mean_werner),
-            "mean_fidelity": float(self.mean_fidelity),
-            "key_protocol": self.key_protocol,
-            "secret_key_rate_bits_per_step": float(self.secret_key_rate_bits_per_step),
-            "secret_key_rate_bb84_bits_per_step": float(self.secret_key_rate_bb84_bits_per_step),
-            "secret_key_rate_six_state_bits_per_step": float(
-                self.secret_key_rate_six_state_bits_per_step
-            ),
-            "bb84_key_fraction": float(self.bb84_key_fraction),
-            "six_state_key_fraction": float(self.six_state_key_fraction),
-        }
+        return _chain_keys(self, float(self.p_gen), float(self.werner_w0))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
@@ -283,28 +258,8 @@ class GeneralChainResult:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready scalars and lists (arrays omitted)."""
         return {
-            "protocol": list(self.protocol),
-            "levels": self.levels,
-            "segments": self.segments,
-            "p_gen": [float(p) for p in self.p_gen],
-            "p_swap": float(self.p_swap),
-            "werner_w0": [float(w) for w in self.werner_w0],
-            "coherence_time_steps": _num(self.coherence_time_steps),
-            "cutoff_steps": list(self.cutoff_steps),
-            "truncation_steps": self.truncation_steps,
-            "coverage": float(self.coverage),
-            "mean_waiting_time_steps": float(self.mean_waiting_time_steps),
-            "mean_waiting_time_lower_bound_steps": float(
-                self.mean_waiting_time_lower_bound_steps),
-            "mean_werner": float(self.mean_werner),
-            "mean_fidelity": float(self.mean_fidelity),
-            "key_protocol": self.key_protocol,
-            "secret_key_rate_bits_per_step": float(self.secret_key_rate_bits_per_step),
-            "secret_key_rate_bb84_bits_per_step": float(self.secret_key_rate_bb84_bits_per_step),
-            "secret_key_rate_six_state_bits_per_step": float(
-                self.secret_key_rate_six_state_bits_per_step),
-            "bb84_key_fraction": float(self.bb84_key_fraction),
-            "six_state_key_fraction": float(self.six_state_key_fraction),
+            **_chain_keys(self, [float(p) for p in self.p_gen],
+                          [float(w) for w in self.werner_w0]),
             "swap_tree": self.swap_tree,
             "dephasing_time_steps": _num(self.dephasing_time_steps),
             "werner_cutoff": [None if w is None else float(w) for w in self.werner_cutoff],
@@ -314,3 +269,32 @@ class GeneralChainResult:
             "qber_x": float(self.qber_x),
             "delivery_rate_per_step": float(self.delivery_rate_per_step),
         }
+
+
+def _chain_keys(result: RepeaterChainResult | GeneralChainResult, p_gen: Any,
+                werner_w0: Any) -> dict[str, Any]:
+    """The JSON keys every chain result reports, in contract order (per-segment ``p_gen`` and
+    ``werner_w0`` are lists for a heterogeneous chain)."""
+    return {
+        "protocol": list(result.protocol),
+        "levels": result.levels,
+        "segments": result.segments,
+        "p_gen": p_gen,
+        "p_swap": float(result.p_swap),
+        "werner_w0": werner_w0,
+        "coherence_time_steps": _num(result.coherence_time_steps),
+        "cutoff_steps": list(result.cutoff_steps),
+        "truncation_steps": result.truncation_steps,
+        "coverage": float(result.coverage),
+        "mean_waiting_time_steps": float(result.mean_waiting_time_steps),
+        "mean_waiting_time_lower_bound_steps": float(result.mean_waiting_time_lower_bound_steps),
+        "mean_werner": float(result.mean_werner),
+        "mean_fidelity": float(result.mean_fidelity),
+        "key_protocol": result.key_protocol,
+        "secret_key_rate_bits_per_step": float(result.secret_key_rate_bits_per_step),
+        "secret_key_rate_bb84_bits_per_step": float(result.secret_key_rate_bb84_bits_per_step),
+        "secret_key_rate_six_state_bits_per_step": float(
+            result.secret_key_rate_six_state_bits_per_step),
+        "bb84_key_fraction": float(result.bb84_key_fraction),
+        "six_state_key_fraction": float(result.six_state_key_fraction),
+    }

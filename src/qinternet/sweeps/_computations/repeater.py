@@ -193,28 +193,23 @@ def _check(point: Mapping[str, Any]) -> None:
 
 
 def _evaluate(point: Mapping[str, Any], seed: int) -> dict[str, Any]:
-    from qinternet.repeaters.chain import analyze_chain, check_automatic_window
+    from qinternet.repeaters.chain import check_automatic_window
     from qinternet.repeaters.keyrate import KeyProtocol
-    from qinternet.repeaters.optimize import optimize_cutoffs
+    from qinternet.repeaters.optimize import analyze_or_optimize
     from qinternet.repeaters.physical import physical_result
 
     chain, step_s = _chain(point)
     protocol: KeyProtocol = "six-state" if point.get("six_state") else "bb84"
     window = point.get("truncation_steps")
-    optimal: list[int | None] | None = None
-    if point.get("optimize_cutoff"):
+    optimize = bool(point.get("optimize_cutoff"))
+    if optimize:
         check_automatic_window(replace(chain, cutoff_steps=None))
-        optimum = optimize_cutoffs(chain, per_level=point.get("per_level", False),
-                                   key_protocol=protocol)
-        result = optimum.result
-        optimal = list(optimum.cutoff_steps)
-        if window is not None:
-            result = analyze_chain(replace(chain, cutoff_steps=optimum.cutoff_steps),
-                                   truncation_steps=window, key_protocol=protocol)
-    else:
-        if window is None:
-            check_automatic_window(chain)
-        result = analyze_chain(chain, truncation_steps=window, key_protocol=protocol)
+    elif window is None:
+        check_automatic_window(chain)
+    result, optimum = analyze_or_optimize(chain, optimize_cutoff=optimize,
+                                          per_level=point.get("per_level", False),
+                                          truncation_steps=window, key_protocol=protocol)
+    optimal = None if optimum is None else list(optimum.cutoff_steps)
     out: dict[str, Any] = {
         "elementary_link_probability": float(chain.p_gen),
         "window_steps": int(result.truncation_steps),
