@@ -120,6 +120,10 @@ def test_table_and_plot(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
          "--truncation-steps"),
         (["--levels", "1", "--p-gen", "0.5", "--p-swap", "0.5", "--clock-rate-hz", "0"],
          "--clock-rate-hz"),
+        # the heterogeneous path (a list of p_gen) checks the clocks too
+        (["--p-gen", "0.1,0.2", "--p-swap", "0.5", "--clock-rate-hz", "0"], "--clock-rate-hz"),
+        (["--p-gen", "0.1,0.2", "--p-swap", "0.5", "--attempt-time-s", "-1"],
+         "--attempt-time-s"),
         (["--levels", "1", "--p-gen", "abc", "--p-swap", "0.5"], "--p-gen"),
         (["--p-gen", "0.5", "--p-swap", "0.5"], "--levels"),
     ],

@@ -209,6 +209,7 @@ def register(app: typer.Typer) -> None:
 def _run(opts: RepeaterOptions) -> None:
     """Validate, compute (one library call: analyse or optimise the chain), print."""
     if opts.heterogeneous:
+        check_clocks(opts)
         _print(run_general(opts), opts.as_json, None)
         return
     request = _validate_nested(opts)
@@ -249,6 +250,20 @@ def _chain_error(request: _NestedRequest, rule: str) -> InvalidParameterError:
         "/".join(f"{v:g}" if isinstance(v, float) else str(v) for _, v in request.given), rule)
 
 
+def check_clocks(opts: RepeaterOptions) -> None:
+    """At most one of ``--clock-rate-hz`` / ``--attempt-time-s``; every clock finite and > 0
+    (both chain paths: nested and heterogeneous)."""
+    if opts.clock_rate_hz is not None and opts.attempt_time_s is not None:
+        raise InvalidParameterError(
+            "--clock-rate-hz/--attempt-time-s",
+            f"{opts.clock_rate_hz:g}/{opts.attempt_time_s:g}", "give at most one of the two")
+    for name, value in (("--attempt-time-s", opts.attempt_time_s),
+                        ("--clock-rate-hz", opts.clock_rate_hz),
+                        ("--source-clock-rate-hz", opts.source_clock_rate_hz)):
+        if value is not None and not (math.isfinite(value) and value > 0):
+            raise InvalidParameterError(name, value, "must be a finite number > 0")
+
+
 def _check_combinations(opts: RepeaterOptions, levels: int, segment_length: float | None,
                         p_gen: float | None) -> None:
     """Refuse option combinations that contradict each other (the first one found)."""
@@ -270,15 +285,7 @@ def _check_combinations(opts: RepeaterOptions, levels: int, segment_length: floa
     at_most_one((("--coherence-time", opts.coherence_time),
                  ("--coherence-time-s", opts.coherence_time_s),
                  ("--memory-coherence-time-s", opts.memory_coherence_time_s)))
-    if opts.clock_rate_hz is not None and opts.attempt_time_s is not None:
-        raise InvalidParameterError(
-            "--clock-rate-hz/--attempt-time-s",
-            f"{opts.clock_rate_hz:g}/{opts.attempt_time_s:g}", "give at most one of the two")
-    for name, value in (("--attempt-time-s", opts.attempt_time_s),
-                        ("--clock-rate-hz", opts.clock_rate_hz),
-                        ("--source-clock-rate-hz", opts.source_clock_rate_hz)):
-        if value is not None and not (math.isfinite(value) and value > 0):
-            raise InvalidParameterError(name, value, "must be a finite number > 0")
+    check_clocks(opts)
     if opts.heralding not in ("node", "midpoint"):
         raise InvalidParameterError("--heralding", opts.heralding,
                                     "must be 'node' or 'midpoint'")
