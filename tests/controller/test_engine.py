@@ -21,7 +21,7 @@ from scipy.optimize import linprog
 
 from qinternet.controller import Controller, event_from_dict, random_trace, replay
 from qinternet.errors import InvalidParameterError
-from qinternet.networks import Network, Usage
+from qinternet.networks import Network, Usage, load_network
 from qinternet.networks.lp._steiner import enumerate_steiner_trees
 
 TOL = 1e-7
@@ -314,3 +314,20 @@ def test_replace_network_keeps_demands_that_still_fit() -> None:
     assert ctl.cold_copy().allocation.rates == pytest.approx(d.allocation.rates)
     again = ctl.apply_dict({"op": "add_demand", "id": "x", "endpoints": ["A", "D"]})
     assert again.seq == 3 and again.outcome == "admitted"
+
+
+def test_a_round_off_level_dual_does_not_freeze_a_demand() -> None:
+    """SNDlib geant, seeded trace, 7th arrival: the level LP gave pair d1 (scale 8e-10) a raw
+    level dual of 6e-8 next to 413 for the demand really blocked (scale 4e-16); freezing on
+    the raw dual froze d1 at 8e-16. Its share of the level's price is 1.5e-16: not blocked."""
+    net = load_network("topohub:sndlib/geant")
+    trace = random_trace(net, 50, seed=0, demands=10, group_fraction=0.1)
+    ctl = Controller(net)
+    for ev in trace[:7]:
+        ctl._filling = None  # no level reuse: every level is an LP
+        ctl.apply_dict(ev)
+    cold = ctl.cold_copy()
+    scale = ctl.master.dscale[ctl.master.slot["d1"]]
+    assert ctl.allocation.rates["d1"] == pytest.approx(scale, rel=1e-6)
+    for k, r in ctl.allocation.rates.items():
+        assert r == pytest.approx(cold.allocation.rates[k], rel=1e-9, abs=1e-30)

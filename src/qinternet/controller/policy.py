@@ -37,12 +37,19 @@ POLICIES: tuple[Policy, ...] = ("maxmin", "throughput")
 
 #: A frozen rate may move down by this relative amount inside later LPs (never up: the
 #: slack would go to other demands and differ between warm and cold solves). Bands the LP
-#: cannot hold to its feasibility tolerance are absorbed by the master's phase 1.
+#: cannot hold to its feasibility tolerance are absorbed by the master's phase 1. (A wider
+#: band is not a tolerance but a transfer: 1e-7 of a demand at 3.6 went to one of 5e-12.)
 _FREEZE_REL = 1e-12
 #: A frozen value short by at most this (relative) is LP round-off, not infeasibility.
 _ROUNDOFF_REL = 1e-6
 #: Positive dual threshold (dimensionless prices of level rows, scaled LP).
 _DUAL_TOL = 1e-9
+#: A demand is blocked at a level when its row's share of the level's dual price (shares
+#: sum to 1, :meth:`RouteMaster.level_shares`) exceeds this. Missing a blocked demand with a
+#: smaller share costs one more LP (the next level cannot rise above it and freezes it then);
+#: freezing on a raw dual above ``_DUAL_TOL`` froze demands on round-off (geant: a demand of
+#: scale 8e-10 frozen at 8e-16 with share 1.5e-16).
+_SHARE_TOL = 1e-9
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -172,12 +179,13 @@ def _maxmin(master: RouteMaster, specs: Mapping[str, Spec], memo: Filling | None
             last = sol
             t = sol.level
             duals = master.level_duals()
+            shares = master.level_shares()
             at_cap = math.isfinite(breakpoint_t) and t >= breakpoint_t * (1.0 - 1e-9)
             frozen = []
             for k in unfrozen:
                 s = specs[k]
                 target = max(s.floor, min(s.cap, s.weight * t))
-                if duals.get(k, 0.0) > _DUAL_TOL or (at_cap and s.weight * t >= s.cap
+                if shares.get(k, 0.0) > _SHARE_TOL or (at_cap and s.weight * t >= s.cap
                                                       * (1.0 - 1e-9)):
                     frozen.append((k, target))
             if not frozen:

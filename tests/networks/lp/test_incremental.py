@@ -70,6 +70,9 @@ def test_warm_equals_cold_after_every_change(seed: int, steps: int) -> None:
         warm = rm.solve(level=level)
         cold = _cold_worst(links, cap, [live[k] for k in keys])
         assert warm.level == pytest.approx(cold, rel=1e-9, abs=1e-12)
+        if warm.level > 0:
+            # the level rows' shares of the level's price: the dual constraint of the level
+            assert sum(rm.level_shares().values()) == pytest.approx(1.0, rel=1e-6)
         # routes respect every capacity and reproduce the rates
         assert np.all(warm.link_load <= cap * (1 + 1e-12) + 1e-15)
         for k in keys:
@@ -116,6 +119,10 @@ def test_floor_with_level_and_cap() -> None:
     sol = rm.solve(level={"x": 1.0, "y": 1.0})
     assert sol.rates["x"] >= 1.5 * (1 - 1e-9)
     assert sol.level == pytest.approx(0.5)
+    # y (on the shared link, above x's floor) is what blocks the level, not x
+    shares = rm.level_shares()
+    assert shares["y"] == pytest.approx(1.0, rel=1e-9)
+    assert shares["x"] == pytest.approx(0.0, abs=1e-12)
     rm.set_bounds("x", upper=0.4)
     with pytest.raises(InvalidParameterError, match="upper"):
         rm.set_bounds("x", lower=1.0, upper=0.5)

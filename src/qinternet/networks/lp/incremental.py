@@ -316,6 +316,7 @@ class RouteMaster(_Demands):
         self._cur_cost: dict[int, float] = {}        # slot -> column cost (scaled, negated)
         self._cur_phase1 = False
         self._level_dual: dict[Hashable, float] = {}
+        self._level_share: dict[Hashable, float] = {}
         self._rate_dual: dict[Hashable, float] = {}
         self._tau_ref = 1.0
         self._coef: dict[int, float] = {}            # slot -> coefficient of tau in the matrix
@@ -464,6 +465,18 @@ class RouteMaster(_Demands):
         ``R_i = w_i t*``: the demand is blocked at this level.
         """
         return dict(self._level_dual)
+
+    def level_shares(self) -> dict[Hashable, float]:
+        """Each level row's share of the level's dual price, per key: the row's dual value
+        times its coefficient of the level variable in the scaled LP (``w_i tau_ref / s_i``).
+
+        At an optimum with a positive level the shares sum to 1 (the dual constraint of the
+        level column), whatever the demands' scales; unlike a raw dual value, a share can be
+        compared with a tolerance. A row whose coefficient is 1e-9 of the level's unit gets
+        dual values that are the LP's round-off, and a raw value above a fixed tolerance
+        does not show that its demand is blocked: its share does.
+        """
+        return dict(self._level_share)
 
     def rate_duals(self) -> dict[Hashable, float]:
         """Dual values of the rate rows ``lower_i <= R_i <= upper_i`` of the last solve, per
@@ -884,6 +897,8 @@ class RouteMaster(_Demands):
         dual = np.asarray(sol.row_dual, dtype=np.float64)
         self._level_dual = {self.keys[s]: max(float(dual[self.level_row[s]]), 0.0)
                             if coef.get(s, 0.0) > 0 else 0.0 for s in lev}
+        self._level_share = {self.keys[s]: coef.get(s, 0.0) * y
+                             for s, y in zip(lev, self._level_dual.values(), strict=True)}
         self._rate_dual = {self.keys[s]: float(dual[self.rate_row[s]]) for s in live}
         level = float(x[0]) * self._tau_ref if lev else 0.0
         z = np.maximum(x[np.asarray(self.col_index, dtype=np.int64)], 0.0) if self.col_index \
