@@ -331,3 +331,19 @@ def test_a_round_off_level_dual_does_not_freeze_a_demand() -> None:
     assert ctl.allocation.rates["d1"] == pytest.approx(scale, rel=1e-6)
     for k, r in ctl.allocation.rates.items():
         assert r == pytest.approx(cold.allocation.rates[k], rel=1e-9, abs=1e-30)
+
+
+def test_a_frozen_value_far_below_its_scale_holds_to_its_band() -> None:
+    """SNDlib janos-us, seeded trace, 45th event: pair d8 (scale 1.5e-3, widest path) frozen at
+    1.1e-9 held its rate row only to HiGHS' absolute 1e-9 in units of its scale (1.5e-12,
+    1e-3 of its value): warm and cold solves gave the slack to pair d12 or not (2e-3 of its
+    rate). The rate row is now multiplied up so its bound is near 1."""
+    net = load_network("topohub:sndlib/janos-us")
+    trace = random_trace(net, 55, seed=1, demands=15, group_fraction=0.1)
+    ctl = Controller(net)
+    for ev in trace[:45]:
+        ctl._filling = None  # no level reuse: every level is an LP
+        ctl.apply_dict(ev)
+    cold = ctl.cold_copy()
+    for k, r in ctl.allocation.rates.items():
+        assert r == pytest.approx(cold.allocation.rates[k], rel=1e-6, abs=1e-30), k

@@ -54,6 +54,8 @@ _MAX_COEF = 1e6
 #: Level coefficients below this (a demand 1e9 above the level's scale; HiGHS drops such
 #: matrix entries anyway) are left out.
 _MIN_LEVEL_COEF = 1e-9
+#: Largest power of 10 a rate row is multiplied by (:meth:`RouteMaster.set_bounds`).
+_RATE_ROW_MAX_EXP = 6
 #: Cut rows: largest coefficient kept and largest right-hand side (above: dropped, weaker).
 _MAX_CUT_COEF = 1e12
 _MAX_RHS = 1e15
@@ -304,6 +306,9 @@ class RouteMaster(_Demands):
         self.rate_row: list[int] = []
         self.level_row: list[int] = []
         self.art_col: list[int] = []
+        #: Per slot: the rate row's coefficient on its columns (1, or up to 1e6 where the
+        #: bounds are far below the demand's scale: see :meth:`set_bounds`).
+        self.rate_coef: list[float] = []
         self.col_slot: list[int] = []
         self.col_links: list[tuple[int, ...]] = []
         self.col_nodes: list[tuple[int, ...] | None] = []
@@ -375,6 +380,7 @@ class RouteMaster(_Demands):
         c = self.h.getNumCol()
         self.h.addCol(0.0, 0.0, 0.0, 1, np.array([r0], dtype=np.int32), np.array([1.0]))
         self.art_col.append(c)
+        self.rate_coef.append(1.0)
         self.set_bounds(key, lower=lower, upper=upper)
 
     def remove_demand(self, key: Hashable) -> None:
@@ -394,9 +400,27 @@ class RouteMaster(_Demands):
 
     def set_bounds(self, key: Hashable, *, lower: float = 0.0,
                    upper: float = float("inf")) -> None:
-        """Rate bounds ``lower <= R <= upper`` of a demand (unit of the capacities)."""
+        """Rate bounds ``lower <= R <= upper`` of a demand (unit of the capacities).
+
+        The rate row is in units of the demand's scale; bounds far below it (a max-min value
+        frozen at 1e-6 of the scale) would be held only to HiGHS' absolute tolerance there,
+        i.e. to 1e-3 of their value, and the slack goes to other demands. So the row is
+        multiplied by a power of 10 (at most 1e6) bringing the bound near 1: a function of
+        the bounds alone, so warm and cold masters with the same bounds hold the same LP.
+        """
         s, lo, hi = self._scaled_bounds(key, lower, upper)
-        self.h.changeRowBounds(self.rate_row[s], lo, hi)
+        ref = hi if math.isfinite(hi) else lo
+        f = 1.0
+        if 0.0 < ref < 1.0:
+            f = 10.0 ** min(math.floor(-math.log10(ref)), _RATE_ROW_MAX_EXP)
+        if f != self.rate_coef[s]:
+            row = self.rate_row[s]
+            for c, js in zip(self.col_index, self.col_slot, strict=True):
+                if js == s:
+                    self.h.changeCoeff(row, c, f)
+            self.h.changeCoeff(row, self.art_col[s], f)
+            self.rate_coef[s] = f
+        self.h.changeRowBounds(self.rate_row[s], lo * f, hi * f if math.isfinite(hi) else INF)
 
 
     def add_sum_bound(self, weights: Mapping[Any, float], lower: float) -> int:
@@ -613,7 +637,7 @@ class RouteMaster(_Demands):
             keep = coef >= _REL_COEF * float(coef.max())
             starts.append(len(idx))
             idx += [*np.asarray(links)[keep].tolist(), self.rate_row[s], self.level_row[s]]
-            vals += [*coef[keep].tolist(), 1.0, 1.0]
+            vals += [*coef[keep].tolist(), self.rate_coef[s], 1.0]
             for row, weights in self._sum_rows.items():
                 if s in weights:
                     idx.append(row)
@@ -699,7 +723,7 @@ class RouteMaster(_Demands):
             sol = self.h.getSolution()
             dual = np.asarray(sol.row_dual, dtype=np.float64)
             price = np.maximum(-dual[: self.m], 0.0) * inv_rho  # per unit of rate
-            theta = {s: -self._cur_cost.get(s, 0.0) + dual[self.rate_row[s]]
+            theta = {s: -self._cur_cost.get(s, 0.0) + self.rate_coef[s] * dual[self.rate_row[s]]
                      + dual[self.level_row[s]] for s in live}
             for row, weights in self._sum_rows.items():  # held class totals
                 for s, c in weights.items():
@@ -845,15 +869,18 @@ class RouteMaster(_Demands):
             x = np.asarray(self.h.getSolution().col_value, dtype=np.float64)
             lp = self.h.getLp()
             low = np.asarray(lp.row_lower_, dtype=np.float64)
+            # the artificial is in the columns' unit; the tolerance applies to the row's
             deficit = {self.keys[s]: float(x[self.art_col[s]]) * self.dscale[s] for s in live
-                       if x[self.art_col[s]] > _PHASE1_TOL * max(1.0, low[self.rate_row[s]])}
+                       if x[self.art_col[s]] * self.rate_coef[s]
+                       > _PHASE1_TOL * max(1.0, low[self.rate_row[s]])}
             self._set_objective(costs, coef, phase1=False)
             self._level_bounds(coef, tau_max)
             if deficit:
                 raise InfeasibleRatesError(deficit)
             # deficits within the tolerance stay allowed in phase 2 (at no cost), or the
             # strict phase 2 may call infeasible what phase 1 found feasible to 1e-9
-            slack = [(self.art_col[s], _PHASE1_TOL * max(1.0, low[self.rate_row[s]]))
+            slack = [(self.art_col[s],
+                      _PHASE1_TOL * max(1.0, low[self.rate_row[s]]) / self.rate_coef[s])
                      for s in live if low[self.rate_row[s]] > 0.0]
             if slack:
                 # penalised, so that the objective cannot exploit the slack (a level would
@@ -899,7 +926,8 @@ class RouteMaster(_Demands):
                             if coef.get(s, 0.0) > 0 else 0.0 for s in lev}
         self._level_share = {self.keys[s]: coef.get(s, 0.0) * y
                              for s, y in zip(lev, self._level_dual.values(), strict=True)}
-        self._rate_dual = {self.keys[s]: float(dual[self.rate_row[s]]) for s in live}
+        self._rate_dual = {self.keys[s]: self.rate_coef[s] * float(dual[self.rate_row[s]])
+                           for s in live}
         level = float(x[0]) * self._tau_ref if lev else 0.0
         z = np.maximum(x[np.asarray(self.col_index, dtype=np.int64)], 0.0) if self.col_index \
             else np.zeros(0)
