@@ -8,7 +8,7 @@ same state (``Controller.cold_copy()``) is solved from scratch and the rates com
 Run: ``.venv/bin/python benchmarks/controller_backbones.py [--events N] [--seeds K]``.
 Prints one line per trace (latency p50/max, levels reused, largest difference relative to each
 demand's rate and to what the LP resolves); exits 1 when a difference exceeds what the LP resolves
-for that demand: 1e-6 of its own scale (its widest-path rate), or 1e-8 of the nominal capacity
+for that demand: 1e-6 of its own scale (its widest-path rate), or 1e-7 of the nominal capacity
 of the widest full link (HiGHS' 1e-9 tolerance on that link's row, times 100 for the rows a
 route crosses: an absolute resolution, below which rates of demands sharing links with far
 larger ones are round-off).
