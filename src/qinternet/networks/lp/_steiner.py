@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -54,25 +55,52 @@ class SteinerGraph:
         self.lo = np.minimum(u, v)
         self.hi = np.maximum(u, v)
         self.key = self.lo * self.n + self.hi
+        self._template: tuple[Any, ...] | None = None
         self.tail = tail
         self.head = head
 
     def _collapse(
         self, weights: npt.NDArray[np.float64]
     ) -> tuple[sp.csr_matrix, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        """Symmetric csr of the cheapest parallel link per node pair; sorted keys -> link id."""
+        """Symmetric csr of the cheapest parallel link per node pair; sorted keys -> link id.
+
+        The csr's structure depends on the topology alone and is built once; each call only
+        fills in the weights (the cheapest of each node pair's parallel links).
+        """
+        if self._template is None:
+            order = np.argsort(self.key, kind="stable")
+            keys = self.key[order]
+            first = np.ones(keys.size, dtype=bool)
+            first[1:] = keys[1:] != keys[:-1]
+            starts = np.flatnonzero(first)
+            sel = order[starts]
+            lo, hi = self.lo[sel], self.hi[sel]
+            g = len(sel)
+            # data = group number + 1 marks where each pair's two entries land in the csr
+            tag = np.concatenate([np.arange(1, g + 1), np.arange(1, g + 1)]).astype(np.float64)
+            t = sp.csr_matrix((tag, (np.concatenate([lo, hi]), np.concatenate([hi, lo]))),
+                              shape=(self.n, self.n))
+            t.sort_indices()
+            perm = t.data.astype(np.int64) - 1
+            multi = bool((np.diff(np.append(starts, keys.size)) > 1).any())
+            self._template = (order, starts, sel, perm, t.indices.copy(), t.indptr.copy(),
+                              multi)
+        order, starts, sel, perm, indices, indptr, multi = self._template
         w = np.maximum(weights[self.ids], 0.0)
-        order = np.lexsort((w, self.key))
-        keys = self.key[order]
-        first = np.ones(keys.size, dtype=bool)
-        first[1:] = keys[1:] != keys[:-1]
-        sel = order[first]
-        lo, hi, ww = self.lo[sel], self.hi[sel], w[sel]
-        rows = np.concatenate([lo, hi])
-        cols = np.concatenate([hi, lo])
-        data = np.concatenate([ww, ww])
-        g = sp.csr_matrix((data, (rows, cols)), shape=(self.n, self.n))
-        return g, self.key[sel], self.ids[sel]
+        if multi:
+            wsorted = w[order]
+            ww = np.minimum.reduceat(wsorted, starts)
+            # the cheapest link of each pair (first in link order among equal weights)
+            best = np.lexsort((w, self.key))
+            bk = self.key[best]
+            firstb = np.ones(bk.size, dtype=bool)
+            firstb[1:] = bk[1:] != bk[:-1]
+            chosen = best[firstb]
+        else:
+            ww = w[sel]
+            chosen = sel
+        g = sp.csr_matrix((ww[perm], indices, indptr), shape=(self.n, self.n))
+        return g, self.key[chosen], self.ids[chosen]
 
     def _link_of(self, keys: npt.NDArray[np.int64], link_ids: npt.NDArray[np.int64],
                  a: int, b: int) -> int:

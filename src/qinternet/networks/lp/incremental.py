@@ -311,6 +311,9 @@ class RouteMaster(_Demands):
         self.rate_coef: list[float] = []
         self.col_slot: list[int] = []
         self.col_links: list[tuple[int, ...]] = []
+        #: (concatenated link ids, links per column) of the columns: link loads in one
+        #: bincount; None when the columns changed since it was built.
+        self._incidence: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None
         self.col_nodes: list[tuple[int, ...] | None] = []
         self.col_index: list[int] = []
         self.seen: set[tuple[int, tuple[int, ...]]] = set()
@@ -474,6 +477,7 @@ class RouteMaster(_Demands):
             self.seen.discard((self.col_slot[i], tuple(sorted(self.col_links[i]))))
         self.col_slot = [self.col_slot[i] for i in keep]
         self.col_links = [self.col_links[i] for i in keep]
+        self._incidence = None
         self.col_nodes = [self.col_nodes[i] for i in keep]
         self._dead = [self._dead[i] for i in keep]
         self._link_cols = {}
@@ -652,6 +656,7 @@ class RouteMaster(_Demands):
             c = len(self.col_index)
             self.col_slot.append(s)
             self.col_links.append(links)
+            self._incidence = None
             self.col_nodes.append(nodes)
             self.col_index.append(c0 + i)
             self._dead.append(0)
@@ -916,6 +921,21 @@ class RouteMaster(_Demands):
         if coef:
             self.h.changeColBounds(0, 0.0, tau_max)
 
+    def _column_loads(self, xr: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """Per link: the sum of the (nonnegative) column values ``xr`` over its columns."""
+        if not xr.size:
+            return np.zeros(self.m)
+        if self._incidence is None:
+            lengths = np.fromiter((len(c) for c in self.col_links), dtype=np.int64,
+                                  count=len(self.col_links))
+            flat = np.fromiter((e for c in self.col_links for e in c), dtype=np.int64,
+                               count=int(lengths.sum()))
+            self._incidence = (flat, lengths)
+        flat, lengths = self._incidence
+        loads: npt.NDArray[np.float64] = np.bincount(flat, weights=np.repeat(xr, lengths),
+                                                     minlength=self.m).astype(np.float64)
+        return loads
+
     def _read(self, g: Mapping[int, float], lev: Mapping[int, float],
               coef: Mapping[int, float], live: Sequence[int], rounds: int, converged: bool,
               routes: bool) -> RouteSolution:
@@ -940,16 +960,11 @@ class RouteMaster(_Demands):
                 else np.zeros(len(self.keys))
             rates0 = {self.keys[s]: float(per[s]) for s in live}
             obj = level + sum(g.get(s, 0.0) * float(per[s]) for s in live)
-            raw = np.zeros(self.m)
-            for c in np.flatnonzero(xr > 0).tolist():
-                raw[list(self.col_links[c])] += xr[c]
+            raw = self._column_loads(xr)
             return RouteSolution(level=level, objective=obj, rates=rates0, routes={},
                                  link_load=raw, link_prices=prices,
                                  rounds=rounds, lp_optimal=converged)
-        loads = np.zeros(self.m)
-        for links, v in zip(self.col_links, xr, strict=True):
-            if v > 0:
-                loads[list(links)] += v
+        loads = self._column_loads(xr)
         factor = np.ones(self.m)
         over = loads > self.cap
         factor[over] = np.where(self.usable[over], self.cap[over] / loads[over], 0.0)
