@@ -402,16 +402,17 @@ def check_result(inst: Instance, net: Network, res: NetworkBoundResult, usage: s
     load: dict[frozenset[str], float] = {}
     per_demand = np.zeros(k)
     for r in res.routes:
-        i = r["demand"]
-        assert r["rate"] > 0
-        per_demand[i] += r["rate"]
+        i = r.demand
+        assert r.rate > 0
+        per_demand[i] += r.rate
         terms = {names[v] for v in inst.demands[i]}
         if len(inst.demands[i]) == 2:
-            path = r["path"]
+            path = r.path
+            assert path is not None
             assert {path[0], path[-1]} == terms and len(set(path)) == len(path)
             hops = list(itertools.pairwise(path))
         else:
-            hops = [tuple(x) for x in r["tree"]]
+            hops = [tuple(x) for x in r.tree or ()]
             nodes = {x for h in hops for x in h}
             assert terms <= nodes and len(nodes) == len(hops) + 1
             parent = {x: x for x in nodes}
@@ -422,7 +423,7 @@ def check_result(inst: Instance, net: Network, res: NetworkBoundResult, usage: s
         for a, b in hops:
             key = frozenset((a, b))
             assert key in pair_cap, f"route uses a missing link {a}-{b}"
-            load[key] = load.get(key, 0.0) + r["rate"]
+            load[key] = load.get(key, 0.0) + r.rate
     for i in range(k):
         assert close(per_demand[i], rates[i], rel=1e-6, abs_=1e-15), (i, per_demand, rates)
     flows = np.asarray(res.link_flows)

@@ -12,7 +12,14 @@ import networkx as nx
 import pytest
 
 from qinternet.errors import InvalidParameterError
-from qinternet.networks import Network, Node, Usage, load_network, network_bounds
+from qinternet.networks import (
+    CutSetCertificate,
+    Network,
+    Node,
+    Usage,
+    load_network,
+    network_bounds,
+)
 from qinternet.networks._physics import (
     MAX_UNAMPLIFIED_SPAN_KM,
     NEGLIGIBLE_CAPACITY_EBITS_PER_USE,
@@ -376,7 +383,8 @@ def test_frequency_bottleneck_is_the_shortest_path() -> None:
     res = network_bounds(net, [("Berlin", "Muenchen")], usage=Usage.frequency())
     neck = find_bottleneck(net, res)
     assert neck is not None and neck.kind == "shortest path"
-    path = res.routes[0]["path"]
+    path = res.routes[0].path
+    assert path is not None
     on_path = {frozenset(net.link_end_names(e)) for e in neck.links}
     assert on_path == {frozenset(p) for p in itertools.pairwise(path)}
     assert 1.0 / sum(1.0 / net.links[e].upper_ebits_per_use for e in neck.links) == \
@@ -388,7 +396,8 @@ def test_multi_demand_bottleneck_links_have_positive_duals() -> None:
     res = network_bounds(net, [("A", "B"), ("R1", "R2")], objective="total")
     neck = find_bottleneck(net, res)
     assert neck is not None and neck.kind == "binding cuts" and neck.links
-    duals = res.certificate["link_duals"]
+    assert isinstance(res.certificate, CutSetCertificate)
+    duals = res.certificate.link_duals
     assert all(duals[e] > 0 for e in neck.links)
     records = res.to_dict(net)["links"]
     assert [r["dual"] for r in records] == pytest.approx(duals)

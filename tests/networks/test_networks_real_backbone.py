@@ -36,7 +36,7 @@ def test_germany50_flooding_equals_networkx_max_flow(germany50: Network,
     assert res.upper == pytest.approx(expected, rel=1e-9)
     assert res.lower == pytest.approx(expected, rel=1e-9)  # pure-loss fibre: distillable
     assert res.single_path_upper < res.upper
-    assert sum(r["rate"] for r in res.routes) == pytest.approx(res.lower, rel=1e-9)
+    assert sum(r.rate for r in res.routes) == pytest.approx(res.lower, rel=1e-9)
 
 
 @pytest.mark.parametrize("pair", PAIRS)
@@ -50,4 +50,5 @@ def test_germany50_frequency_equals_networkx_shortest_path(germany50: Network,
     length = nx.shortest_path_length(g, s, t, weight="w")
     assert res.upper == pytest.approx(1.0 / length, rel=1e-12)
     assert res.lower == pytest.approx(1.0 / length, rel=1e-12)
-    assert res.routes[0]["path"][0] == pair[0] and res.routes[0]["path"][-1] == pair[1]
+    path = res.routes[0].path
+    assert path is not None and path[0] == pair[0] and path[-1] == pair[1]

@@ -57,7 +57,7 @@ def test_single_pair_reference_case(case: dict[str, Any]) -> None:
     _check(case, res)
     assert res.single_path_lower is not None and res.single_path_upper is not None
     # routes achieve the lower bound
-    assert sum(r["rate"] for r in res.routes) == pytest.approx(res.rates[0], rel=1e-9)
+    assert sum(r.rate for r in res.routes) == pytest.approx(res.rates[0], rel=1e-9)
 
 
 MULTI = [p for g in ("R6", "R7", "R8", "R9") for p in reference_cases("networks", group=g)]
@@ -72,4 +72,4 @@ def test_lp_reference_case_through_facade(case: dict[str, Any]) -> None:
     if flow_up is not None and flow_up < case["expected"]["upper"]:
         assert res.upper > flow_up * (1 + 1e-6)
     for route in res.routes:
-        assert ("path" in route) != ("tree" in route)
+        assert (route.path is None) != (route.tree is None)

@@ -124,10 +124,10 @@ def test_multi_demand_lower_never_exceeds_upper(
     assert res.lower <= res.upper * (1 + 1e-7) + 1e-12
     assert len(res.rates) == len(demands) and min(res.rates) >= -1e-12
     for route in res.routes:
-        assert route["rate"] > 0
+        assert route.rate > 0
     # rates per demand add up over that demand's routes
     for i, rate in enumerate(res.rates):
-        carried = sum(r["rate"] for r in res.routes if r["demand"] == i)
+        carried = sum(r.rate for r in res.routes if r.demand == i)
         assert carried == pytest.approx(rate, rel=1e-6, abs=1e-9)
 
 

@@ -12,7 +12,13 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from qinternet.channels.capacities import plob_bound
-from qinternet.networks import Network, Usage, network_bounds
+from qinternet.networks import (
+    MinCutCertificate,
+    Network,
+    PotentialsCertificate,
+    Usage,
+    network_bounds,
+)
 from qinternet.networks.lp import LinkArrays
 from qinternet.networks.single_pair import harmonic_path, max_flow_min_cut, widest_path
 from qinternet.units import fibre_transmissivity
@@ -73,7 +79,8 @@ def test_flooding_bounds_agree_with_networkx_and_cut_enumeration(g: nx.MultiGrap
     assert res.single_path_lower <= res.lower + 1e-12
     assert res.single_path_upper <= res.upper + 1e-12
     # certificate: the returned cut has the value of the upper bound
-    side = set(res.certificate["source_side"])
+    assert isinstance(res.certificate, MinCutCertificate)
+    side = set(res.certificate.source_side)
     assert "0" in side and "1" not in side
     cut = sum(link.upper_ebits_per_use for link in net.links
               if (link.u in side) != (link.v in side))
@@ -83,13 +90,13 @@ def test_flooding_bounds_agree_with_networkx_and_cut_enumeration(g: nx.MultiGrap
 
 def _check_routes(net: Network, res) -> None:  # type: ignore[no-untyped-def]
     """Routes are s-t paths over existing links; per-link load <= R_lo (flooding)."""
-    assert sum(r["rate"] for r in res.routes) == pytest.approx(res.rates[0], rel=1e-9, abs=0)
+    assert sum(r.rate for r in res.routes) == pytest.approx(res.rates[0], rel=1e-9, abs=0)
     edges: dict[frozenset[str], list[int]] = {}
     for link in net.links:
         edges.setdefault(frozenset(net.link_end_names(link.index)), []).append(link.index)
     for r in res.routes:
-        path = r["path"]
-        assert path[0] == res.demands[0][0] and path[-1] == res.demands[0][1]
+        path = r.path
+        assert path is not None and path[0] == res.demands[0][0] and path[-1] == res.demands[0][1]
         assert len(set(path)) == len(path)
         for a, b in itertools.pairwise(path):
             assert frozenset((a, b)) in edges
@@ -176,7 +183,8 @@ def test_frequency_closed_form_equals_lp(g: nx.MultiGraph) -> None:
         assert len(res.routes) == 1
     if res.upper > 0:
         # dual certificate: potentials x with x_s = 0, x_t = 1 and c_e |x_u - x_v| <= upper
-        x = res.certificate["potentials"]
+        assert isinstance(res.certificate, PotentialsCertificate)
+        x = dict(zip(res.certificate.nodes, res.certificate.potentials, strict=True))
         assert x["0"] == 0.0 and x["1"] == pytest.approx(1.0)
         worst = max(link.upper_ebits_per_use * abs(x[net.link_end_names(link.index)[0]]
                                                    - x[net.link_end_names(link.index)[1]])
@@ -269,7 +277,7 @@ def test_tiny_capacities_long_fibre(scale_km: float) -> None:
     expected = _nx_max_flow(scaled, 0, 3, "capacity_upper") / 1e12
     assert res.upper == pytest.approx(expected, rel=1e-7)
     assert res.lower == pytest.approx(expected, rel=1e-7)
-    assert sum(r["rate"] for r in res.routes) == pytest.approx(expected, rel=1e-7)
+    assert sum(r.rate for r in res.routes) == pytest.approx(expected, rel=1e-7)
     freq = network_bounds(net, [("0", "3")], usage=Usage.frequency())
     inv = nx.Graph()
     for link in net.links:  # simple graph: keep the best parallel link (here none are parallel)

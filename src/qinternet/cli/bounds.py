@@ -27,6 +27,7 @@ from qinternet.errors import InvalidParameterError, QinternetError, SolverError
 
 if TYPE_CHECKING:
     from qinternet.networks.network import ZeroLength
+    from qinternet.networks.results import NetworkBoundResult
 
 __all__ = ["parse_demands", "parse_zero_length", "register"]
 
@@ -129,7 +130,7 @@ def _link_name(result_dict: dict[str, Any], e: int) -> str:
     return f"{u} - {v}{key}"
 
 
-def _table(result: Any, data: dict[str, Any], clock_rate_hz: float | None,
+def _table(result: NetworkBoundResult, data: dict[str, Any], clock_rate_hz: float | None,
            console: Console) -> None:
     unit = result.unit
     table = Table(title=f"Network bounds ({result.usage} usage, {result.objective} objective)")
@@ -171,9 +172,9 @@ def _table(result: Any, data: dict[str, Any], clock_rate_hz: float | None,
         routes.add_column("rate", justify="right")
         routes.add_column("path / tree")
         for r in result.routes[:_MAX_ROUTES_SHOWN]:
-            shape = (" - ".join(r["path"]) if "path" in r
-                     else ", ".join(f"{u}-{v}" for u, v in r["tree"]))
-            routes.add_row(str(r["demand"]), f"{r['rate']:.6g}", shape)
+            shape = (" - ".join(r.path) if r.path is not None
+                     else ", ".join(f"{u}-{v}" for u, v in r.tree or ()))
+            routes.add_row(str(r.demand), f"{r.rate:.6g}", shape)
         console.print(routes)
         if len(result.routes) > _MAX_ROUTES_SHOWN:
             console.print(f"... {len(result.routes) - _MAX_ROUTES_SHOWN} more routes (use --json)")

@@ -7,11 +7,21 @@
 - :func:`network_bounds`: certified upper bound and achievable lower bound with routes
   (:data:`BOUND_METHODS`: ``method="auto"`` or ``"per-demand-cuts"``).
 - :class:`NetworkBoundResult`: the result (``to_dict()`` = ``qinternet bounds --json``).
+- :class:`Route`: one route of the lower bound (a path or a Steiner tree).
+- :class:`MinCutCertificate`, :class:`PotentialsCertificate`, :class:`CutSetCertificate`
+  (:data:`UpperCertificate`): the certificate of the upper bound.
 - :func:`max_flow_min_cut`, :func:`widest_path`, :func:`harmonic_path`: single-pair tools.
 - :func:`decompose_flow`: flow decomposition into paths.
 """
 
 from qinternet.networks.bounds import BOUND_METHODS, network_bounds
+from qinternet.networks.certificates import (
+    CutSetCertificate,
+    MinCutCertificate,
+    PotentialsCertificate,
+    Route,
+    UpperCertificate,
+)
 from qinternet.networks.io import load_network
 from qinternet.networks.network import Link, Network, Node
 from qinternet.networks.objectives import OBJECTIVES, Objective
@@ -22,13 +32,18 @@ from qinternet.networks.usage import Usage
 
 __all__ = [
     "BOUND_METHODS",
+    "CutSetCertificate",
     "Link",
+    "MinCutCertificate",
     "Network",
     "NetworkBoundResult",
     "Node",
     "OBJECTIVES",
     "Objective",
     "PathRoute",
+    "PotentialsCertificate",
+    "Route",
+    "UpperCertificate",
     "Usage",
     "decompose_flow",
     "harmonic_path",

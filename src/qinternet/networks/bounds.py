@@ -16,12 +16,22 @@ import numpy as np
 
 from qinternet._validation import require_nonnegative
 from qinternet.errors import InvalidParameterError, SolverError
+from qinternet.networks.certificates import (
+    CutSetCertificate,
+    MinCutCertificate,
+    PotentialsCertificate,
+    Route,
+)
 from qinternet.networks.lp.arrays import LinkArrays
 from qinternet.networks.lp.solution import LPSolution, RouteColumn
 from qinternet.networks.network import Network
 from qinternet.networks.objectives import OBJECTIVES, Objective
 from qinternet.networks.results import NetworkBoundResult
-from qinternet.networks.single_pair import SinglePairSolution, single_pair_bounds
+from qinternet.networks.single_pair import (
+    SinglePairCertificate,
+    SinglePairSolution,
+    single_pair_bounds,
+)
 from qinternet.networks.usage import Usage
 
 __all__ = ["BOUND_METHODS", "BoundMethod", "network_bounds"]
@@ -220,7 +230,7 @@ def _single(network: Network, pair: tuple[int, ...], names: tuple[tuple[str, ...
                      "capacity joins its nodes, so its achievable rate is 0")
     node_names = network.node_names
     routes = tuple(
-        {"demand": 0, "rate": r.rate, "path": [node_names[v] for v in r.nodes]}
+        Route(demand=0, rate=r.rate, links=r.links, path=tuple(node_names[v] for v in r.nodes))
         for r in sorted(sol.routes, key=lambda r: -r.rate)
     )
     columns = tuple(RouteColumn(demand=0, rate=r.rate, links=r.links, nodes=r.nodes)
@@ -245,17 +255,16 @@ def _cached_graph(network: Network) -> Any:
     return network.cached("igraph", lambda: build_igraph(network.link_arrays("upper")))
 
 
-def _name_certificate(network: Network, cert: dict[str, Any]) -> dict[str, Any]:
-    out = dict(cert)
+def _name_certificate(network: Network, cert: SinglePairCertificate
+                      ) -> MinCutCertificate | PotentialsCertificate:
+    """The single-pair certificate (node and link indices) with node names."""
     names = network.node_names
-    if cert.get("type") == "min_cut":
-        out["source_side"] = [names[i] for i in cert["source_side"]]
-        out["cut_links"] = [
-            list(network.link_end_names(e)) for e in cert["cut_links"]
-        ]
-    elif cert.get("type") == "potentials":
-        out["potentials"] = dict(zip(names, cert["potentials"], strict=True))
-    return out
+    if cert.potentials is not None:
+        return PotentialsCertificate(nodes=names, potentials=cert.potentials)
+    return MinCutCertificate(
+        source_side=tuple(names[i] for i in cert.source_side),
+        cut_links=tuple(network.link_end_names(e) for e in cert.cut_links),
+    )
 
 
 def _check_order(lower: float, upper: float) -> None:
@@ -314,22 +323,22 @@ def _multi(network: Network, demands: tuple[tuple[int, ...], ...],
     flows = np.zeros(len(network.links))
     for col in sorted(low.routes, key=lambda c: (c.demand, -c.rate)):
         np.add.at(flows, np.asarray(col.links, dtype=np.int64), col.rate)
-        route: dict[str, Any] = {"demand": col.demand, "rate": col.rate}
         if len(demands[col.demand]) == 2 and col.nodes is not None:
-            route["path"] = [network.node_name(v) for v in col.nodes]
+            route = Route(demand=col.demand, rate=col.rate, links=col.links,
+                          path=tuple(network.node_name(v) for v in col.nodes))
         else:
-            route["tree"] = [list(network.link_end_names(e)) for e in col.links]
+            route = Route(demand=col.demand, rate=col.rate, links=col.links,
+                          tree=tuple(network.link_end_names(e) for e in col.links))
         routes.append(route)
     if not low.lp_optimal:
         notes.append("lower bound from a heuristic Steiner-tree pricer: achievable, but maybe "
                      "below the optimum of the tree-packing LP")
     if not up.certified:
         notes.append("upper value is NOT a proven upper bound (flow-based estimate)")
-    certificate = {
-        "type": "cuts",
-        "cuts": [[network.node_name(i) for i in cut] for cut in up.cuts],
-        "link_duals": list(up.link_duals),
-    }
+    certificate = CutSetCertificate(
+        cuts=tuple(tuple(network.node_name(i) for i in cut) for cut in up.cuts),
+        link_duals=up.link_duals,
+    )
     return NetworkBoundResult(
         usage=usage.model, unit=usage.unit, objective=objective, demands=names, weights=w,
         lower=low.value + 0.0, upper=up.value + 0.0, upper_certified=up.certified,

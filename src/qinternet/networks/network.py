@@ -28,6 +28,11 @@ from qinternet.networks._physics import (
     great_circle_km,
     link_physics,
 )
+from qinternet.networks.certificates import (
+    CutSetCertificate,
+    MinCutCertificate,
+    PotentialsCertificate,
+)
 from qinternet.networks.lp.arrays import LinkArrays
 
 if TYPE_CHECKING:
@@ -500,9 +505,10 @@ def find_bottleneck(network: Network, result: NetworkBoundResult) -> Bottleneck 
     network : Network
         The network ``result`` was computed on.
     result : NetworkBoundResult
-        Its certificate gives the bottleneck: a min cut (``"min_cut"``: the links crossing
-        the source side), binding cuts (``"cuts"``: links with a positive dual value), or
-        potentials (``"potentials"``, one pair under frequency usage: the links where the
+        Its certificate gives the bottleneck: a min cut (:class:`MinCutCertificate`: the links
+        crossing the source side), binding cuts (:class:`CutSetCertificate`: links with a
+        positive dual value), or potentials (:class:`PotentialsCertificate`, one pair under
+        frequency usage: the links where the
         potential difference times E_up attains its maximum, i.e. the links of the shortest
         paths in the 1/E_up metric).
 
@@ -510,33 +516,32 @@ def find_bottleneck(network: Network, result: NetworkBoundResult) -> Bottleneck 
     -------
     Bottleneck or None
         No links when the upper bound is 0 (the demands are disconnected). None when the
-        certificate does not identify links (unknown type, no cut links or no positive dual
+        certificate does not identify links (no certificate, no cut links or no positive dual
         value although the upper bound is positive, or potentials on a network whose node
         names are not unique).
     """
     cert = result.certificate
-    kind = cert.get("type")
-    if kind == "min_cut":
-        side = tuple(str(x) for x in cert.get("source_side", ()))
-        if not cert.get("cut_links") and result.upper > 0:
+    if isinstance(cert, MinCutCertificate):
+        side = cert.source_side
+        if not cert.cut_links and result.upper > 0:
             return None
-        return Bottleneck(kind="min cut", links=_cut_links(network, side, cert), cuts=(side,))
-    if kind == "cuts":
-        duals = np.asarray(cert.get("link_duals", ()), dtype=np.float64)
+        return Bottleneck(kind="min cut", links=_cut_links(network, side, cert.cut_links),
+                          cuts=(side,))
+    if isinstance(cert, CutSetCertificate):
+        duals = np.asarray(cert.link_duals, dtype=np.float64)
         if duals.size != len(network.links):
             return None
         top = float(duals.max(initial=0.0))
         if top <= 0 and result.upper > 0:
             return None  # no dual information: the binding links are unknown
         binding = np.flatnonzero(duals > 1e-9 * top) if top > 0 else np.array([], dtype=int)
-        cuts = tuple(tuple(str(x) for x in c) for c in cert.get("cuts", ()))
-        return Bottleneck(kind="binding cuts", links=tuple(int(e) for e in binding), cuts=cuts)
-    if kind == "potentials":
-        pots = cert.get("potentials", {})
+        return Bottleneck(kind="binding cuts", links=tuple(int(e) for e in binding),
+                          cuts=cert.cuts)
+    if isinstance(cert, PotentialsCertificate):
         names = network.node_names
-        if (len(set(names)) != len(names) or not isinstance(pots, Mapping)
-                or len(result.demands) != 1):
+        if len(set(names)) != len(names) or len(result.demands) != 1:
             return None
+        pots = dict(zip(cert.nodes, cert.potentials, strict=True))
         x = np.array([float(pots.get(n, math.nan)) for n in names])
         return Bottleneck(kind="shortest path",
                           links=_tight_path_links(network, x, names.index(result.demands[0][-1])))
@@ -572,8 +577,8 @@ def _tight_path_links(network: Network, x: npt.NDArray[np.float64], sink: int) -
     return tuple(sorted(on_path))
 
 
-def _cut_links(network: Network, side: tuple[str, ...], cert: Mapping[str, Any]) -> tuple[
-        int, ...]:
+def _cut_links(network: Network, side: tuple[str, ...],
+               cut_links: tuple[tuple[str, str], ...]) -> tuple[int, ...]:
     """Link indices of a min cut given by the names of its source side (and its link names)."""
     names = network.node_names
     wanted = set(side)
@@ -584,7 +589,7 @@ def _cut_links(network: Network, side: tuple[str, ...], cert: Mapping[str, Any])
     # Duplicate names: match the certificate's (name, name) pairs in link order.
     out: list[int] = []
     start = 0
-    for pair in cert.get("cut_links", ()):
+    for pair in cut_links:
         for e in range(start, len(network.links)):
             if list(network.link_end_names(e)) == [str(p) for p in pair]:
                 out.append(e)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from qinternet.errors import InvalidParameterError
+from qinternet.networks.certificates import CutSetCertificate, Route, UpperCertificate
 from qinternet.networks.lp.methods import EXACT_UPPER_METHODS
 from qinternet.networks.lp.solution import RouteColumn
 from qinternet.networks.objectives import Objective
@@ -64,14 +65,15 @@ class NetworkBoundResult:
     lower_lp_optimal: bool
     #: Achievable rate of each demand, in order, in :attr:`unit`.
     rates: tuple[float, ...]
-    #: Routes achieving ``rates``: ``{"demand", "rate", "path"}`` or ``{"demand", "rate", "tree"}``.
-    routes: tuple[dict[str, Any], ...]
+    #: Routes achieving ``rates`` (a path or a Steiner tree each), by demand.
+    routes: tuple[Route, ...]
     #: Best single route with R_lo (single pair only, else None).
     single_path_lower: float | None = None
     #: Best single route with E_up (single pair only, else None).
     single_path_upper: float | None = None
-    #: Certificate of ``upper`` (cut node sets / potentials / dual values), node names.
-    certificate: dict[str, Any] = field(default_factory=dict)
+    #: Certificate of ``upper``: a min cut or potentials (one pair), or cuts with link dual
+    #: values (several demands, groups); None when there is none (``{}`` in ``to_dict``).
+    certificate: UpperCertificate | None = None
     #: Flow carried by each link in the ``lower`` solution (link order of the network).
     link_flows: tuple[float, ...] = ()
     #: Usage p_e of each link in the ``lower`` solution (None under flooding, where p_e = 1).
@@ -142,7 +144,7 @@ class NetworkBoundResult:
             "upper": float(self.upper) + 0.0,
             "upper_certified": bool(self.upper_certified),
             "rates": [float(r) + 0.0 for r in self.rates],
-            "routes": [dict(r) for r in self.routes],
+            "routes": [r.to_dict() for r in self.routes],
             "single_path_lower": _plain(self.single_path_lower),
             "single_path_upper": _plain(self.single_path_upper),
             "demands": [list(d) for d in self.demands],
@@ -154,7 +156,7 @@ class NetworkBoundResult:
             "conditioning": dict(self.conditioning),
             "lower_method": self.lower_method,
             "lower_lp_optimal": bool(self.lower_lp_optimal),
-            "certificate": self.certificate,
+            "certificate": {} if self.certificate is None else self.certificate.to_dict(),
             "link_flows": [float(x) for x in self.link_flows],
             "link_usage": None if self.link_usage is None else [float(x)
                                                                  for x in self.link_usage],
@@ -178,7 +180,8 @@ class NetworkBoundResult:
             )
         bottleneck = find_bottleneck(network, self)
         binding = set(bottleneck.links) if bottleneck is not None else set()
-        duals = self.certificate.get("link_duals")
+        duals = (self.certificate.link_duals
+                 if isinstance(self.certificate, CutSetCertificate) else None)
         links = []
         for rec in network.link_records():
             i = rec["index"]

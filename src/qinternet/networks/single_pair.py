@@ -24,6 +24,7 @@ from qinternet.networks.usage import Usage
 
 __all__ = [
     "MaxFlowMinCut",
+    "SinglePairCertificate",
     "SinglePairSolution",
     "SinglePath",
     "build_igraph",
@@ -61,6 +62,19 @@ class SinglePath:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SinglePairCertificate:
+    """Certificate of a single-pair upper bound in node / link indices: a min cut, or node
+    potentials under usage frequencies (see :func:`single_pair_bounds`)."""
+
+    #: Node indices on the source side of the min cut (empty with potentials).
+    source_side: tuple[int, ...] = ()
+    #: Link indices crossing the min cut (empty with potentials, or for a cut of capacity 0).
+    cut_links: tuple[int, ...] = ()
+    #: Potential x_v in [0, 1] of each node (frequency usage); None for a min cut.
+    potentials: tuple[float, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SinglePairSolution:
     """Bounds for one pair in the unit of the usage model (see :mod:`qinternet.networks.bounds`)."""
 
@@ -78,8 +92,8 @@ class SinglePairSolution:
     link_flows: tuple[float, ...]
     #: Usage p_e of each link (frequency / budget models), None under flooding (p_e = 1).
     link_usage: tuple[float, ...] | None
-    #: Certificate of ``upper`` (JSON-ready, node indices): see ``single_pair_bounds``.
-    certificate: dict[str, Any]
+    #: Certificate of ``upper`` (node and link indices): see ``single_pair_bounds``.
+    certificate: SinglePairCertificate
     #: How ``upper`` was obtained.
     upper_method: str
     #: How ``lower`` was obtained.
@@ -409,13 +423,13 @@ def single_pair_bounds(
     Returns
     -------
     SinglePairSolution
-        Flooding/budget: ``upper`` = min cut with E_up (certificate ``{"type": "min_cut",
-        "source_side": [...], "cut_links": [...]}``), ``lower`` = max flow with R_lo decomposed
-        into paths, single-path values = widest paths. Frequency: ``lower``/``upper`` =
-        1/shortest path with lengths 1/R_lo resp. 1/E_up, the single-path values equal them, and
-        the certificate is ``{"type": "potentials", "potentials": [...]}``: x_v = d(v)/d(t)
-        clipped to [0, 1]; every level cut {x < theta} is an s-t cut and averaging the cut
-        theorem over theta uniform in (0, 1] gives R <= max_e c_e |x_u - x_v| ... <= upper.
+        Flooding/budget: ``upper`` = min cut with E_up (certificate: its ``source_side`` and
+        ``cut_links``), ``lower`` = max flow with R_lo decomposed into paths, single-path values
+        = widest paths. Frequency: ``lower``/``upper`` = 1/shortest path with lengths 1/R_lo
+        resp. 1/E_up, the single-path values equal them, and the certificate has ``potentials``
+        x_v = d(v)/d(t) clipped to [0, 1] (a zero cut instead when no path has E_up > 0); every
+        level cut {x < theta} is an s-t cut and averaging the cut theorem over theta uniform in
+        (0, 1] gives R <= max_e c_e |x_u - x_v| ... <= upper.
 
     Raises
     ------
@@ -463,8 +477,8 @@ def single_pair_bounds(
         lower=flow.value, upper=cut.value,
         single_path_lower=wide_lo.value, single_path_upper=wide_up.value,
         routes=tuple(routes), link_flows=tuple(magnitude.tolist()), link_usage=usage_p,
-        certificate={"type": "min_cut", "source_side": list(cut.source_side),
-                     "cut_links": list(cut.cut_links)},
+        certificate=SinglePairCertificate(source_side=tuple(cut.source_side),
+                                          cut_links=tuple(cut.cut_links)),
         upper_method="exact min cut (max-flow min-cut)", lower_method=method,
     )
 
@@ -482,15 +496,13 @@ def _frequency(up: LinkArrays, lo: LinkArrays, source: int, sink: int,
         usage_p[idx] = best_lo.value / lo.capacity[idx]
         routes = (PathRoute(nodes=best_lo.nodes, links=best_lo.links, rate=best_lo.value),)
     if best_up.value > 0:
-        certificate: dict[str, Any] = {
-            "type": "potentials", "potentials": _level_potentials(up, source, sink, g),
-        }
+        certificate = SinglePairCertificate(
+            potentials=tuple(_level_potentials(up, source, sink, g)))
     else:  # no path with positive E_up: the source's component is a zero cut
         h = g.copy()
         h.delete_edges(np.flatnonzero(up.capacity <= 0).tolist())
         reach = np.asarray(h.subcomponent(source), dtype=np.int64)
-        certificate = {"type": "min_cut", "source_side": sorted(reach.tolist()),
-                       "cut_links": []}
+        certificate = SinglePairCertificate(source_side=tuple(sorted(reach.tolist())))
     method = "closed form 1/shortest path (lengths 1/c_e, Dijkstra)"
     return SinglePairSolution(
         lower=best_lo.value, upper=best_up.value,

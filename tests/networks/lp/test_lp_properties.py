@@ -139,7 +139,7 @@ def test_exact_cut_lp_equals_brute_force(seed: int, objective: str, usage: str) 
     ref = brute_cut_lp(links, demands, usage_of(usage), objective, weights)
     assert sol.value == pytest.approx(ref, rel=1e-7, abs=1e-9)
     assert sol.certified and sol.lp_optimal
-    assert sol.info["dual_objective"] == pytest.approx(sol.value, rel=1e-7, abs=1e-9)
+    assert sol.dual_objective == pytest.approx(sol.value, rel=1e-7, abs=1e-9)
     # the relaxation (no enumeration) is never below the exact cut LP
     relax = upper_bound(links, demands, usage_of(usage), objective=objective, weights=weights,
                         exact_max_nodes=1)
@@ -160,7 +160,7 @@ def test_lower_le_upper(seed: int, objective: str, usage: str) -> None:
     low = lower_bound(lo, demands, usage_of(usage), objective=objective)
     upp = upper_bound(up, demands, usage_of(usage), objective=objective)
     assert low.value <= upp.value * (1 + 1e-9) + 1e-12
-    assert low.info["dual_objective"] == pytest.approx(low.value, rel=1e-7, abs=1e-9)
+    assert low.dual_objective == pytest.approx(low.value, rel=1e-7, abs=1e-9)
 
 
 @settings(max_examples=25)
@@ -309,7 +309,7 @@ def test_large_graph_uses_relaxation_and_stays_above_lower() -> None:
         low_f = lower_bound(links, pairs, Usage.frequency(), objective=objective)
         assert upp_f.certified and upp_f.method_name == "cut-lp-relaxation"
         assert low_f.value <= upp_f.value * (1 + 1e-9)
-        assert upp_f.info["dual_objective"] == pytest.approx(upp_f.value, rel=1e-7)
+        assert upp_f.dual_objective == pytest.approx(upp_f.value, rel=1e-7)
     single = upper_bound(links, [(0, 12, 24)], Usage.frequency(), objective="total")
     assert single.method_name == "steiner-cut-lp" and single.lp_optimal
     assert single.value == pytest.approx(

@@ -92,8 +92,8 @@ def test_reference_lower_and_upper(case: dict[str, Any]) -> None:
     if "rates" in case["expected"]:
         np.testing.assert_allclose(low.rates, case["expected"]["rates"], rtol=1e-7, atol=1e-9)
     # LP duality: primal value = dual objective (both LPs)
-    assert low.info["dual_objective"] == pytest.approx(low.value, rel=1e-7, abs=1e-12)
-    assert upp.info["dual_objective"] == pytest.approx(upp.value, rel=1e-7, abs=1e-12)
+    assert low.dual_objective == pytest.approx(low.value, rel=1e-7, abs=1e-12)
+    assert upp.dual_objective == pytest.approx(upp.value, rel=1e-7, abs=1e-12)
 
 
 @pytest.mark.parametrize("case", reference_cases("networks", group="R7"))

@@ -292,7 +292,7 @@ def upper_bound(
     LPSolution
         ``kind="upper"``, ``certified=True``; ``value`` in the usage model's unit; ``cuts`` = the
         binding cuts (source sides S); ``link_duals[e]`` = sum of the duals of the binding cuts
-        crossing e (so ``sum_e p_e E_up[e] link_duals[e]`` is the dual objective);
+        crossing e (so ``sum_e p_e E_up[e] link_duals[e]`` is the ``dual_objective``);
         ``method`` starts with "exact cut LP" or "relaxation:".
 
     Raises
@@ -439,7 +439,7 @@ def upper_bound(
         reason = f"{reason}; {why}" if reason else why
     method = UPPER_METHODS[name] + (f" [{reason}]" if reason else "")
     info: dict[str, float | str | bool] = {
-        "dual_objective": dual_obj, "cuts_generated": len(master.cuts),
+        "cuts_generated": len(master.cuts),
         "split_flows": len(master.split_flows),
         "time_s": time.perf_counter() - t0,
         "pruned_slack": slack_scaled * prob.scale,
@@ -452,7 +452,7 @@ def upper_bound(
         link_duals=tuple(float(v) for v in link_duals), cuts=tuple(cut_sets), method=method,
         method_name=name, relaxation_reason=reason,
         lp_optimal=name in EXACT_UPPER_METHODS, certified=True, status="Optimal",
-        iterations=rounds, info=info,
+        iterations=rounds, dual_objective=dual_obj, info=info,
     )
 
 
@@ -480,7 +480,8 @@ def _zero_cut(prob: Problem, usage: Usage, t0: float) -> LPSolution | None:
                 link_duals=(0.0,) * prob.num_links, cuts=(comp,),
                 method=UPPER_METHODS["zero-cut"] + f" (demand {j})", method_name="zero-cut",
                 lp_optimal=True, certified=True, status="Optimal", iterations=0,
-                info={"dual_objective": 0.0, "scale": prob.scale, "cuts_generated": 0,
+                dual_objective=0.0,
+                info={"scale": prob.scale, "cuts_generated": 0,
                       "time_s": time.perf_counter() - t0},
             )
     return None

@@ -124,7 +124,7 @@ def frequency_lower_bound(prob: Problem, max_exact: int, t0: float) -> LPSolutio
                      "be below the LP optimum)" if heuristic
                      else "Dreyfus-Wagner minimum Steiner trees for groups")
     info: dict[str, float | str | bool] = {
-        "dual_objective": lam * prob.scale, "columns": len(routes),
+        "columns": len(routes),
         "time_s": time.perf_counter() - t0, "pricing": "heuristic" if heuristic else "exact",
     }
     info.update(conditioning_info(prob))
@@ -134,5 +134,6 @@ def frequency_lower_bound(prob: Problem, max_exact: int, t0: float) -> LPSolutio
         link_usage=tuple(float(v) for v in p), link_duals=tuple(float(v) for v in y),
         method="closed form under usage frequencies (one budget row: " + "; ".join(parts)
                + " with lengths 1/c_e)",
-        lp_optimal=not heuristic, certified=False, status="Optimal", iterations=0, info=info,
+        lp_optimal=not heuristic, certified=False, status="Optimal", iterations=0,
+        dual_objective=lam * prob.scale, info=info,
     )

@@ -147,5 +147,5 @@ def flow_estimate(
         link_usage=sol.link_usage, link_duals=sol.link_duals,
         method="flow-based estimate MP(E_up): NOT a certified upper bound (flow-cut gap)",
         lp_optimal=sol.lp_optimal, certified=False, status=sol.status,
-        iterations=sol.iterations, info=dict(sol.info),
+        iterations=sol.iterations, dual_objective=sol.dual_objective, info=dict(sol.info),
     )

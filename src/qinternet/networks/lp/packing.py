@@ -256,7 +256,7 @@ def _zero_solution(prob: Problem, usage: Usage, note: str) -> LPSolution:
         kind="lower", value=0.0, rates=(0.0,) * k, method="disconnected demand (rate 0)",
         link_usage=usage_out,
         lp_optimal=True, certified=False, status="Optimal", iterations=0,
-        info={"note": note, "dual_objective": 0.0},
+        dual_objective=0.0, info={"note": note},
     )
 
 
@@ -304,7 +304,7 @@ def lower_bound(
         ``kind="lower"``; ``value`` in the usage model's unit (ebits per network use, per channel
         use, or per second); ``routes`` with their rates; ``link_duals`` = link prices y_e of the
         last master (dimensionless: ebits of objective per ebit of capacity);
-        ``info["dual_objective"]`` = the master's dual objective.
+        ``dual_objective`` = the master's dual objective.
 
     Raises
     ------
@@ -435,7 +435,7 @@ def lower_bound(
     method = "column generation (" + "; ".join(parts) + ")"
     lp_optimal = converged and not pricer.heuristic_used
     info: dict[str, float | str | bool] = {
-        "dual_objective": dual_obj, "scale": prob.scale, "columns": len(cols),
+        "scale": prob.scale, "columns": len(cols),
         "feasibility_factor": factor * float(per_link.min(initial=1.0)),
         "time_s": time.perf_counter() - t0,
         "pricing": "heuristic" if pricer.heuristic_used else "exact",
@@ -454,5 +454,6 @@ def lower_bound(
         link_usage=tuple(float(v) for v in p_use) if p_use is not None else (
             usage.link_budgets if usage.model == "budget" else None),
         link_duals=tuple(float(v) for v in link_duals), method=method,
-        lp_optimal=lp_optimal, certified=False, status="Optimal", iterations=rounds, info=info,
+        lp_optimal=lp_optimal, certified=False, status="Optimal", iterations=rounds,
+        dual_objective=dual_obj, info=info,
     )

@@ -66,5 +66,9 @@ class LPSolution:
     status: str
     #: Number of master-LP solves (column / constraint generation rounds).
     iterations: int = 1
+    #: Dual objective of the (final) master LP, in the unit of ``value``: equal to ``value``
+    #: at an LP optimum (strong duality), the check of the dual prices. None when the method
+    #: reads no single master's duals (per-demand relaxation, node-arc flow LP).
+    dual_objective: float | None = None
     #: Extra diagnostics (e.g. {"pricing": "dreyfus-wagner", "gap": 0.0}).
     info: dict[str, float | str | bool] = field(default_factory=dict)
