@@ -65,6 +65,7 @@ FINITE_DECOY_NOTE = ("finite decoys: s_1 bounded below from one-sided decoy gain
                      "above from phase-matched X1-window error gains (Wang-Yu-Hu 2018; Yu et al. "
                      "2019), by LP over the photon-number yields")
 _ROW_SLACK = 1e-9
+_SCALE_FLOOR = 1e-12
 _MAX_DECOY = 5.0
 
 
@@ -175,7 +176,9 @@ def _yield_lp(weights: FloatArray, gains: FloatArray, target: int, sense: int,
     """Min (sense = +1) or max (sense = -1) of y_target over y_k in [0, 1], k <= S, with
     ``gains_i - tail_i <= sum_k weights_ik y_k <= gains_i`` (rows scaled by the gain)."""
     tail = np.clip(1.0 - weights.sum(axis=1), 0.0, 1.0)
-    scale = np.where(gains > 0.0, gains, weights.max(axis=1))
+    # Rows in units of their gain, floored so that no coefficient exceeds 1e12 (HiGHS refuses
+    # huge coefficients; a vanishing gain then pins the yields to about 1e-12 of their weight).
+    scale = np.maximum(gains, _SCALE_FLOOR * weights.max(axis=1))
     low = gains - tail
     keep = low > 0.0
     a_ub = np.vstack([weights / scale[:, None], -weights[keep] / scale[keep, None]])
@@ -277,7 +280,7 @@ def sns_decoy_bounds(
                        f"t_1, eta = {e!r}, decoys {levels}")
     else:
         raise InvalidParameterError("method", method, "must be 'lp' or 'analytic'")
-    t1 = max(t1, 0.0)
+    t1 = max(t1, 0.0) + 0.0  # + 0.0 turns -0.0 into 0.0
     e1 = min(t1 / s1, 0.5) if s1 > 0.0 else 0.5
     return SnsDecoyBounds(single_photon_yield_lower=s1, single_photon_error_yield_upper=t1,
                           phase_error_upper=e1)
