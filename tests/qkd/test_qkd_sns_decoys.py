@@ -169,6 +169,19 @@ def test_optimised_vacuum_plus_one_decoy_beats_a_grid_and_plob() -> None:
     assert free.decoys[0] == 0.0 and len(free.decoys) == 2
 
 
+def test_t5_paper_distances_hold_with_three_optimised_intensities() -> None:
+    """T5 (Wang-Yu-Hu abstract: > 700/600/500/300 km at e_d = 15/25/35/45 %) with a finite
+    decoy set: vacuum + two optimised intensities keep a positive key at the claimed distances
+    (pd = 1e-11 as in test_qkd_sns.py::test_t5_*); vacuum + one decoy does not at 700 km."""
+    for e_d, km in [(0.15, 700.0), (0.25, 600.0), (0.35, 500.0), (0.45, 300.0)]:
+        eta = np.array([10.0 ** (-0.02 * km)])
+        opts = KeyRateOptions(dark_count=1e-11, misalignment=e_d, decoy_count=3)
+        assert sns.evaluate(eta, opts)[0].key_rate_bits_per_pulse > 0.0
+    eta = np.array([10.0 ** (-0.02 * 700.0)])
+    two = KeyRateOptions(dark_count=1e-11, misalignment=0.15, decoy_count=2)
+    assert sns.evaluate(eta, two)[0].key_rate_bits_per_pulse == 0.0
+
+
 def test_curve_is_warm_started_and_decreasing() -> None:
     eta = 10.0 ** (-np.arange(30.0, 81.0, 15.0) / 10.0)
     res = sns_optimised_decoys(eta, 3)
