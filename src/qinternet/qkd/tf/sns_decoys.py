@@ -492,7 +492,11 @@ def sns_optimised_decoys(
     eps_all, mu_all, _ = _signal_optimum(etas, exact.single_photon_yield,
                                          exact.phase_error_rate, intensity, kwargs)
     log_bounds = [(math.log(DECOY_BOUNDS[0]), math.log(DECOY_BOUNDS[1]))] * k
-    seeds = [np.log(np.geomspace(lo, hi, k)) for lo, hi in ((1e-3, 0.05), (1e-4, 1e-3))]
+    # Seeds: moderate decoys, weak decoys, and decoys packed just above the floor (where the
+    # asymptotic optimum lies; the grid of seeds is compared, not assumed).
+    floor = DECOY_BOUNDS[0]
+    seeds = [np.log(np.geomspace(lo, hi, k)) for lo, hi in
+             ((1e-3, 0.05), (floor, 1e-3), (floor * 1.01, floor * 1.01 ** k))]
     out: list[SnsDecoyRate] = []
     start: FloatArray | None = None
     for i, e in enumerate(etas):
