@@ -118,7 +118,7 @@ def test_two_or_three_decoys_stay_below_infinite_decoys(loss_db: float, nu1: flo
         assert finite.phase_error_rate >= infinite.phase_error_rate * (1 - 1e-7)
 
 
-@pytest.mark.parametrize("loss_db", [20.0, 50.0, 65.0])
+@pytest.mark.parametrize("loss_db", [20.0, 65.0])
 def test_optimised_decoys_approach_infinite_decoys_from_below(loss_db: float) -> None:
     eta = np.array([10.0 ** (-loss_db / 10.0)])
     infinite = sns.evaluate(eta, KeyRateOptions())[0].key_rate_bits_per_pulse
