@@ -473,6 +473,9 @@ def sns_optimised_decoys(
     if intensity is not None:
         require_in_range("intensity", intensity, 0.0, np.inf, low_inclusive=False,
                          high_inclusive=False)
+    require_in_range("dark_count", dark_count, 0.0, 1.0, high_inclusive=False)
+    require_in_range("misalignment", misalignment, 0.0, 0.5)
+    require_in_range("ec_efficiency", ec_efficiency, 1.0, np.inf, high_inclusive=False)
     kwargs = {"dark_count": float(dark_count), "misalignment": float(misalignment),
               "ec_efficiency": float(ec_efficiency)}
     if decoys is not None:
