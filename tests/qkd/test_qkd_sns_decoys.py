@@ -234,3 +234,19 @@ def test_bad_input_names_the_parameter(call: object, name: str | None) -> None:
     with pytest.raises(InvalidParameterError) as err:
         call()  # type: ignore[operator]
     assert err.value.name == name
+
+
+def test_docs_table_ratios_to_infinite_decoys() -> None:
+    """docs/qkd-paper-claims.md, 'SNS with finite decoys': fixed sets at 30 and 60 dB and the
+    optimised vacuum + one decoy at 60 dB, as ratios to the infinite-decoy rate."""
+    loss = np.array([30.0, 60.0])
+    eta = 10.0 ** (-loss / 10.0)
+    infinite = [r.key_rate_bits_per_pulse for r in sns.evaluate(eta, KeyRateOptions())]
+    assert infinite[0] == pytest.approx(2.8392e-4, rel=1e-4)
+    for decoys, expected in (((0.0, 0.01, 0.1), (0.9932, 0.9928)),
+                             ((0.0, 0.05, 0.2), (0.9592, 0.9567))):
+        rates = sns.evaluate(eta, KeyRateOptions(decoys=decoys))
+        for r, inf, ratio in zip(rates, infinite, expected, strict=True):
+            assert r.key_rate_bits_per_pulse / inf == pytest.approx(ratio, abs=1e-4)
+    two = sns.evaluate(eta[1:], KeyRateOptions(decoy_count=2))[0].key_rate_bits_per_pulse
+    assert two / infinite[1] == pytest.approx(0.8784, abs=2e-3)
