@@ -70,7 +70,7 @@ def test_finite_key_basis_fixed_or_optimised(capsys: pytest.CaptureFixture[str])
         (["keyrate", "bb84-decoy", "--loss-db", "3", "--decoys", "3"], "--decoys"),
         (["keyrate", "bb84-decoy", "--loss-db", "3", "--decoys", "17"], "--decoys"),
         (["keyrate", "mdi", "--loss-db", "3", "--decoys", "1"], "--decoys"),
-        (["keyrate", "sns", "--loss-db", "3", "--decoys", "2"], "--decoys"),
+        (["keyrate", "sns", "--loss-db", "3", "--decoys", "1"], "--decoys"),
         (["keyrate", "tf-cal19", "--loss-db", "3", "--decoys", "1"], "--decoys"),
         (["keyrate", "tf-cal19", "--loss-db", "3", "--decoys", "2", "--pulses", "1e12"],
          "--decoys"),

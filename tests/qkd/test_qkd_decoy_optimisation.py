@@ -171,7 +171,7 @@ def test_cal19_decoy_count_through_protocol_options() -> None:
         (lambda: mdi.evaluate([0.1], KeyRateOptions(decoy_count=1)), "decoy_count"),
         (lambda: mdi.evaluate([0.1], KeyRateOptions(key_basis_probability=0.9)),
          "key_basis_probability"),
-        (lambda: sns.evaluate(np.array([0.1]), KeyRateOptions(decoy_count=2)), "decoys"),
+        (lambda: sns.evaluate(np.array([0.1]), KeyRateOptions(decoy_count=1)), "decoy_count"),
         (lambda: tf_cal19.evaluate(np.array([0.1]), KeyRateOptions(key_basis_probability=0.9)),
          "key_basis_probability"),
         (lambda: tf_cal19.evaluate(np.array([0.1]), KeyRateOptions(decoy_count=2, pulses=1e12)),

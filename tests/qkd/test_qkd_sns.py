@@ -130,13 +130,16 @@ def test_result_contract_and_edges() -> None:
     assert d["qber"] == pytest.approx(res[1].qber) and 0.0 <= d["phase_error_rate"] <= 0.5
     assert any("toolkit" in n for n in d["notes"])
     assert res[2].to_dict()["plob_bits_per_pulse"] is None
-    assert SPEC.name == "sns" and SPEC.relay and not SPEC.supports_finite_decoys
+    assert SPEC.name == "sns" and SPEC.relay and SPEC.supports_finite_decoys
+    assert SPEC.supports_decoy_optimisation and not SPEC.supports_finite_key
 
 
 @pytest.mark.parametrize(
     ("options", "name"),
     [
-        (KeyRateOptions(decoys=(0.0, 0.1)), "decoys"),
+        (KeyRateOptions(decoys=(0.0,)), "decoys"),
+        (KeyRateOptions(decoys=(0.0, 0.1, 0.1)), "decoys"),
+        (KeyRateOptions(decoy_count=1), "decoy_count"),
         (KeyRateOptions(pulses=1e10), "pulses"),
         (KeyRateOptions(phase_mismatch=0.05), "phase_mismatch"),
         (KeyRateOptions(dark_count=1.0), "dark_count"),

@@ -319,6 +319,11 @@ def _seconds_per_point(spec: ProtocolSpec, options: KeyRateOptions) -> tuple[flo
                                        or options.decoy_count is not None):
         k = 1 if options.decoy_count is None else options.decoy_count - 1
         return 1.0 * k, "finite decoys (three LPs per trial set)"
+    if spec.name == "sns" and options.decoy_count is not None:
+        return (0.15 * (options.decoy_count - 1),
+                "decoy intensities optimised (two LPs per trial set)")
+    if spec.name == "sns" and options.decoys is not None:
+        return _SECONDS_PER_POINT["finite-decoys"], "finite decoys (two LPs per point)"
     if options.decoy_count is not None:
         return _SECONDS_PER_POINT["finite-decoys"], "decoy intensities optimised"
     if options.decoys is not None and spec.name == "tf-cal19":

@@ -10,8 +10,8 @@ the CLI registry (:data:`PROTOCOLS`):
   ``decoys`` (finite fixed or optimised decoy sets, LP bounds over both bases) and
   ``adaptive`` (adaptive MDI-QKD with quantum memories);
 - ``tf/`` -- twin-field QKD: ``cal19`` (Curty, Azuma, Lo 2019: infinite, finite and optimised
-  decoys, the interim finite-key model FK-v0), ``sns``, ``pm`` with ``pm_decoys``,
-  ``pm_loss_only`` and ``original`` (Lucamarini et al. 2018);
+  decoys, the interim finite-key model FK-v0), ``sns`` with ``sns_decoys``, ``pm`` with
+  ``pm_decoys``, ``pm_loss_only`` and ``original`` (Lucamarini et al. 2018);
 - shared: ``options`` and ``results`` (the vocabulary of every protocol), ``registry``,
   ``analysis`` (PLOB crossing and maximum distance of any protocol), ``finite_key``
   (concentration inequalities), ``decoy_optimisation`` (the decoy optimisers of BB84 and
@@ -75,6 +75,8 @@ from qinternet.qkd.tf import (
     pm_key_rate_finite_decoys,
     pm_optimised_decoys,
     sns_key_rate,
+    sns_key_rate_finite_decoys,
+    sns_optimised_decoys,
 )
 
 __all__ = [
@@ -121,5 +123,7 @@ __all__ = [
     "pm_optimised_decoys",
     "poisson_source",
     "sns_key_rate",
+    "sns_key_rate_finite_decoys",
+    "sns_optimised_decoys",
     "spdc_thermal_source",
 ]

@@ -4,7 +4,8 @@
   decoys and the interim finite key FK-v0, over ``_cal19_model`` (gains, yields, phase-error
   bound), ``_cal19_yields``, ``_cal19_decoy_lp``, ``_cal19_rate``, ``_cal19_decoy_optimisation``,
   ``_cal19_finite`` and ``_cal19_distance`` (optimisers in ``qkd._optimize``);
-- ``sns`` -- sending-or-not-sending TF-QKD;
+- ``sns`` -- facade of sending-or-not-sending TF-QKD over ``_sns_model``; ``sns_decoys`` --
+  finite decoys (fixed or optimised; closed-form and LP bounds);
 - ``pm`` -- facade of phase-matching QKD over ``_pm_model``; ``pm_decoys`` -- finite decoys;
 - ``pm_loss_only`` -- PM-QKD on a loss-only channel (closed forms);
 - ``original`` -- the original TF-QKD of Lucamarini et al. 2018 (restricted attacks);
@@ -19,6 +20,7 @@ from qinternet.qkd.tf.pm import pm_key_rate
 from qinternet.qkd.tf.pm_decoys import pm_key_rate_finite_decoys, pm_optimised_decoys
 from qinternet.qkd.tf.pm_loss_only import loss_only_key_rate
 from qinternet.qkd.tf.sns import sns_key_rate
+from qinternet.qkd.tf.sns_decoys import sns_key_rate_finite_decoys, sns_optimised_decoys
 
 __all__ = [
     "Cal19Device",
@@ -30,4 +32,6 @@ __all__ = [
     "pm_key_rate_finite_decoys",
     "pm_optimised_decoys",
     "sns_key_rate",
+    "sns_key_rate_finite_decoys",
+    "sns_optimised_decoys",
 ]

@@ -1,8 +1,9 @@
-"""Sending-or-not-sending (SNS) twin-field QKD, asymptotic, infinite decoys (toolkit model).
+"""SNS TF-QKD facade: ``evaluate`` and ``SPEC`` of ``qinternet keyrate sns``.
 
-Wang, Yu, Hu, PRA 98, 062323 (2018). The rate formula is [R] (Wang-Yu-Hu 2018); the
-single-photon yield and phase-error terms are a **toolkit simplification** of the paper's
-decoy-state estimates (labelled in every result's ``notes``).
+Sending-or-not-sending twin-field QKD (Wang, Yu, Hu, PRA 98, 062323 (2018)). Dispatches to the
+infinite-decoy model (``_sns_model``: the rate formula [R] with the toolkit's single-photon
+terms, labelled in every result's ``notes``) or to the finite decoy sets
+(:mod:`qinternet.qkd.tf.sns_decoys`); both import ``_sns_model`` only, never this module.
 
 Conventions: ``eta`` is the overall Alice–Bob transmittance *including* detector efficiency;
 each arm has ``t = sqrt(eta)``; rates are secret bits per pulse pair, with ``p_Z -> 1``.
@@ -10,211 +11,36 @@ each arm has ``t = sqrt(eta)``; rates are secret bits per pulse pair, with ``p_Z
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import i0e
 
-from qinternet._validation import require_in_range, require_probability
+from qinternet._validation import require_in_range
 from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
-from qinternet.entropy import binary_entropy
 from qinternet.qkd._inputs import (
     channel_transmissivity_array,
     key_rate_results,
     reject_unsupported,
     relay_parameters,
     resolve_relay_devices,
-    transmittance_array,
 )
 from qinternet.qkd._optimize import maximise_1d, maximise_2d
-from qinternet.qkd._special import SERIES_LIMIT, i0_minus_one
 from qinternet.qkd.options import KeyRateOptions, ProtocolSpec
 from qinternet.qkd.results import KeyRateResult, ParamValue
+from qinternet.qkd.tf._sns_model import (
+    EPSILON_BOUNDS,
+    MODEL_NOTE,
+    MU_Z_BOUNDS,
+    SnsTerms,
+    sns_key_rate,
+    sns_terms,
+)
+from qinternet.qkd.tf.sns_decoys import evaluate_finite_decoys
 
 __all__ = ["SPEC", "SnsTerms", "evaluate", "sns_key_rate", "sns_terms"]
 
 FloatArray = npt.NDArray[np.float64]
-
-#: Label carried by every SNS result.
-MODEL_NOTE = ("toolkit single-photon model on the rate formula of X.-B. Wang, Z.-W. Yu, X.-L. Hu, "
-              "PRA 98, 062323 (2018)")
-#: Search boxes of the optimiser: sending probability epsilon and signal intensity mu_z.
-EPSILON_BOUNDS = (1e-6, 0.5)
-MU_Z_BOUNDS = (1e-3, 2.0)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SnsTerms:
-    """Gains and error rates of the SNS model (arrays broadcast from the inputs)."""
-
-    #: S_Z, probability of an effective (one-click) Z event per pulse pair.
-    gain_z: FloatArray
-    #: E_Z, bit-error rate of the Z (key) events.
-    qber_z: FloatArray
-    #: s_1, single-photon yield (toolkit model).
-    single_photon_yield: FloatArray
-    #: e_1^ph, single-photon phase-error rate (toolkit model), clamped to [0, 1/2].
-    phase_error_rate: FloatArray
-    #: Unclamped key rate in bits per pulse pair (negative beyond the maximum distance).
-    key_rate: FloatArray
-
-
-def sns_terms(
-    eta: npt.ArrayLike,
-    epsilon: npt.ArrayLike,
-    mu_z: npt.ArrayLike,
-    *,
-    dark_count: float = 1e-8,
-    misalignment: float = 0.02,
-    ec_efficiency: float = 1.16,
-) -> SnsTerms:
-    """SNS gains, error rates and the (unclamped) key rate; inner function, no validation.
-
-    Parameters
-    ----------
-    eta : array_like
-        Overall transmittance including detector efficiency, in [0, 1] (each arm sqrt(eta)).
-    epsilon : array_like
-        Sending probability, in [0, 1]; broadcast against ``eta`` and ``mu_z``.
-    mu_z : array_like
-        Signal intensity (mean photon number) of a sending pulse.
-    dark_count, misalignment, ec_efficiency : float
-        pd per detector per pulse, e_d, and f.
-
-    Returns
-    -------
-    SnsTerms
-        Broadcast arrays; ``key_rate`` in bits per pulse pair (may be negative).
-
-    Notes
-    -----
-    With ``t = sqrt(eta)``, ``x = t mu_z`` and ``pd`` the dark-count probability::
-
-        S_Z = (1-ε)² 2pd(1-pd) + 2ε(1-ε)·2[1-(1-pd)e^{-x/2}](1-pd)e^{-x/2}
-              + ε²·2(1-pd)e^{-x}[I0(x) - (1-pd)e^{-x}]
-        E_Z S_Z = (1-ε)² 2pd(1-pd) + ε²·(both-send term)
-        s_1 = t(1-pd) + (1-t) 2pd(1-pd);  e_1 = [t(1-pd) e_d + (1-t) pd(1-pd)] / s_1
-        R = 2ε(1-ε) μ_z e^{-μ_z} s_1 [1 - h(e_1)] - f S_Z h(E_Z)
-
-    ``I0(x) e^{-x}`` is evaluated as ``i0e(x)`` (no overflow), and for ``x < 1/2`` the
-    both-send bracket as ``e^{-x}[(I0(x) - 1) - expm1(-x)] + pd e^{-2x}`` (no cancellation at
-    high loss).
-
-    References
-    ----------
-    .. [1] Wang, Yu, Hu, PRA 98, 062323 (2018), arXiv:1805.09222 [R]; toolkit single-photon
-       terms and the both-send Bessel term, Wang-Yu-Hu 2018 [C] (the tests check the Bessel
-       term against a numerical phase average).
-    """
-    eta_a = np.asarray(eta, dtype=np.float64)
-    eps = np.asarray(epsilon, dtype=np.float64)
-    mu = np.asarray(mu_z, dtype=np.float64)
-    pd = float(dark_count)
-    t = np.sqrt(eta_a)
-    x = t * mu
-    log_keep = np.log1p(-pd)
-    # One party sends: exactly one detector clicks, each sees x/2.
-    no_click_half = np.exp(log_keep - 0.5 * x)
-    one_sends = 2.0 * (-np.expm1(log_keep - 0.5 * x)) * no_click_half
-    # Both send with independent random phases: average over the relative phase,
-    # 2(1-pd)[e^-x I0(x) - (1-pd) e^-2x]. For small x (high loss) the bracket is
-    # e^-x [(I0(x) - 1) - expm1(-x)] + pd e^-2x, free of the cancellation of i0e(x) - e^-2x.
-    small = x < SERIES_LIMIT
-    x_small = np.where(small, x, 0.0)
-    bracket_small = (np.exp(-x_small) * (i0_minus_one(x_small) - np.expm1(-x_small))
-                     + pd * np.exp(-2.0 * x_small))
-    bracket = np.where(small, bracket_small, i0e(x) - (1.0 - pd) * np.exp(-2.0 * x))
-    both_send = 2.0 * (1.0 - pd) * bracket
-    neither = 2.0 * pd * (1.0 - pd)
-    w_neither = (1.0 - eps) ** 2
-    w_one = 2.0 * eps * (1.0 - eps)
-    w_both = eps**2
-    gain = w_neither * neither + w_one * one_sends + w_both * both_send
-    errors = w_neither * neither + w_both * both_send
-    qber = np.divide(errors, gain, out=np.full(np.broadcast(errors, gain).shape, 0.5),
-                     where=gain > 0)
-    s1 = t * (1.0 - pd) + (1.0 - t) * 2.0 * pd * (1.0 - pd)
-    e1_num = t * (1.0 - pd) * misalignment + (1.0 - t) * pd * (1.0 - pd)
-    e1 = np.divide(e1_num, s1, out=np.full(np.broadcast(e1_num, s1).shape, 0.5), where=s1 > 0)
-    e1 = np.clip(e1, 0.0, 0.5)
-    single = w_one * mu * np.exp(-mu) * s1
-    rate = single * (1.0 - binary_entropy(e1)) - ec_efficiency * gain * binary_entropy(
-        np.clip(qber, 0.0, 1.0)
-    )
-    return SnsTerms(
-        gain_z=np.asarray(gain, dtype=np.float64),
-        qber_z=np.asarray(qber, dtype=np.float64),
-        single_photon_yield=np.asarray(s1, dtype=np.float64),
-        phase_error_rate=np.asarray(e1, dtype=np.float64),
-        key_rate=np.asarray(rate, dtype=np.float64),
-    )
-
-
-def sns_key_rate(
-    eta: npt.ArrayLike,
-    *,
-    epsilon: float,
-    mu_z: float,
-    dark_count: float = 1e-8,
-    misalignment: float = 0.02,
-    ec_efficiency: float = 1.16,
-) -> FloatArray:
-    """Asymptotic SNS key rate (infinite decoys) at fixed ``epsilon`` and ``mu_z``.
-
-    Parameters
-    ----------
-    eta : array_like
-        Overall Alice–Bob transmittance including detector efficiency, in [0, 1]; each arm
-        has ``sqrt(eta)``.
-    epsilon : float
-        Sending probability in the Z windows, in [0, 1].
-    mu_z : float
-        Signal intensity (mean photon number) of a "sending" pulse, > 0.
-    dark_count : float
-        Dark-count probability per detector per pulse, in [0, 1).
-    misalignment : float
-        Single-photon interference misalignment error e_d, in [0, 1/2].
-    ec_efficiency : float
-        Error-correction inefficiency f >= 1.
-
-    Returns
-    -------
-    ndarray of float
-        Secret key rate in bits per pulse pair, ``max(R, 0)``.
-
-    Raises
-    ------
-    InvalidParameterError
-        If a parameter is out of range.
-
-    Notes
-    -----
-    Formula in :func:`sns_terms`. The single-photon yield ``s_1`` and phase error ``e_1`` are
-    the toolkit's own model, not the paper's decoy bounds.
-
-    References
-    ----------
-    .. [1] X.-B. Wang, Z.-W. Yu, X.-L. Hu, "Twin-field quantum key distribution with large
-       misalignment error", PRA 98, 062323 (2018), arXiv:1805.09222 — rate structure [R];
-       toolkit single-photon terms (Wang-Yu-Hu 2018) [C]; reference case T2.
-
-    Examples
-    --------
-    Reference case T2 (rel 1e-6):
-
-    >>> float(sns_key_rate(1e-4, epsilon=0.04, mu_z=0.47)[()])
-    8.84743e-05
-    """
-    eta_a = transmittance_array(eta)
-    require_probability("epsilon", epsilon)
-    require_in_range("mu_z", mu_z, 0.0, np.inf, low_inclusive=False, high_inclusive=False)
-    require_in_range("dark_count", dark_count, 0.0, 1.0, high_inclusive=False)
-    require_in_range("misalignment", misalignment, 0.0, 0.5)
-    require_in_range("ec_efficiency", ec_efficiency, 1.0, np.inf, high_inclusive=False)
-    terms = sns_terms(eta_a, epsilon, mu_z, dark_count=dark_count, misalignment=misalignment,
-                      ec_efficiency=ec_efficiency)
-    return np.asarray(np.maximum(terms.key_rate, 0.0), dtype=np.float64)
 
 
 def evaluate(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions) -> list[KeyRateResult]:
@@ -228,7 +54,9 @@ def evaluate(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions) -> 
         ``detector_efficiency`` (default 1) multiplies the channel; ``dark_count`` is pd per
         detector per pulse (default 1e-8); ``misalignment`` is e_d (default 0.02);
         ``ec_efficiency`` f (default 1.16); ``intensity`` fixes mu_z (epsilon still optimised;
-        both optimised when None). ``decoys`` must be None (infinite), ``pulses`` None.
+        both optimised when None). ``decoys`` (fixed finite set) or ``decoy_count`` (N >= 2:
+        the vacuum and N - 1 decoys optimised per point): decoy bounds of
+        :mod:`qinternet.qkd.tf.sns_decoys`; both None: infinite decoys. ``pulses`` must be None.
 
     Returns
     -------
@@ -248,10 +76,14 @@ def evaluate(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions) -> 
     .. [1] Wang, Yu, Hu, PRA 98, 062323 (2018) [R]; the toolkit's optimiser (2-D
        log-grid then Nelder–Mead); reference cases XPROT-* [C].
     """
-    reject_unsupported(options, "sns", phase_mismatch=True)
+    finite = options.decoys is not None or options.decoy_count is not None
+    reject_unsupported(replace(options, decoys=None, decoy_count=None) if finite else options,
+                       "sns", phase_mismatch=True)
     dev = resolve_relay_devices(options, detector_efficiency=1.0, dark_count=1e-8,
                                 misalignment=0.02, ec_efficiency=1.16)
     channel = channel_transmissivity_array(channel_transmissivity)
+    if finite:
+        return evaluate_finite_decoys(channel, options, dev)
     eta = channel * dev.detector_efficiency
     kwargs = {"dark_count": dev.dark_count, "misalignment": dev.misalignment,
               "ec_efficiency": dev.ec_efficiency}
@@ -289,12 +121,16 @@ SPEC = ProtocolSpec(
     default_attenuation_db_per_km=DEFAULT_ATTENUATION_DB_PER_KM,
     relay=True,
     help=(
-        "Sending-or-not-sending TF-QKD (Wang-Yu-Hu 2018), asymptotic, infinite decoys, toolkit "
+        "Sending-or-not-sending TF-QKD (Wang-Yu-Hu 2018), asymptotic, toolkit "
         "single-photon model; rate per pulse pair. Each arm has sqrt(eta) with eta = channel x "
         "--detector-efficiency (default 1). --dark-count: pd per detector per pulse (1e-8); "
         "--misalignment: e_d (0.02); --ec-efficiency: f (1.16); --intensity: signal mu_z "
         "(sending probability still optimised; both optimised when omitted). --decoys: "
-        "infinite only; --pulses and --phase-mismatch unsupported. qber = E_Z, "
-        "phase_error_rate = e_1^ph."
+        "infinite (default), v1,v2,... fixed X-window intensities (include 0) or a count "
+        "N >= 2 (vacuum + N-1 decoys optimised per point); s_1 and e_1^ph then bounded by "
+        "decoy-state LPs (Wang-Yu-Hu 2018, Yu et al. 2019). --pulses and --phase-mismatch "
+        "unsupported. qber = E_Z, phase_error_rate = e_1^ph (bound with finite decoys)."
     ),
+    supports_finite_decoys=True,
+    supports_decoy_optimisation=True,
 )
