@@ -187,7 +187,7 @@ class DashboardSummary(BaseModel):
     rejected: int
     degraded: int
     active_demands: int
-    #: Jain's fairness index of the current rates (1 = equal).
+    #: Jain's fairness index of the current weighted rates rate / weight (1 = equal).
     jain_index: float
     #: Engine decision time per event: median and 99th percentile (ms).
     latency_ms_p50: float
