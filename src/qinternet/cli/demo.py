@@ -19,8 +19,8 @@ from qinternet.cli._common import check_output_dir, check_output_path, emit_json
 from qinternet.cli._demo_channels import channels_section
 from qinternet.cli._demo_networks import networks_section
 from qinternet.cli._demo_qkd import qkd_section
-from qinternet.cli._demo_report import REPORT_NAME, write_demo_report
 from qinternet.cli._demo_repeaters import repeaters_section
+from qinternet.cli._demo_report import REPORT_NAME, write_demo_report
 
 __all__ = ["SECTIONS", "register", "run_demo"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from importlib import resources
 from collections.abc import AsyncIterator, Awaitable, Callable
+from importlib import resources
 from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, Header, Path, Query, Request, Response
