@@ -88,6 +88,9 @@ def main(out: Path) -> None:
                     "n => document.querySelectorAll('#demand-table tbody tr').length === n",
                     arg=len(DEMANDS))
                 page.screenshot(path=str(out))
+                if os.environ.get("QINTERNET_SHOT_NARROW"):
+                    page.set_viewport_size({"width": 390, "height": 844})
+                    page.screenshot(path=os.environ["QINTERNET_SHOT_NARROW"], full_page=True)
                 browser.close()
             state = httpx.get(url + "/dashboard/state", headers=auth).json()
             print(json.dumps({"screenshot": str(out), "down": busiest[0]["id"],
