@@ -193,6 +193,20 @@ def test_link_down_through_the_api_shows_on_the_page_within_2_s(
     for d in server.call("GET", "/demands"):  # the displayed text is the rate too
         cell = page.locator(f"tr[data-demand='{d['id']}'] td.rate")
         assert float(cell.inner_text()) == pytest.approx(d["rate"], rel=1e-3)
+    # width grows with the allocated rate and the hue falls (green to red) with utilisation
+    drawn = page.evaluate("""() => [...document.querySelectorAll('#map path.link')].map(p =>
+        [Number(p.dataset.link), Number(p.getAttribute('stroke-width')),
+         p.getAttribute('stroke')])""")
+    state = server.call("GET", "/dashboard/state")["links"]
+    up = {x["id"]: x for x in state if x["state"] == "up"}
+    style = {ident: (width, stroke) for ident, width, stroke in drawn if ident in up}
+    hue = {i: float(stroke[4:].split(",")[0]) for i, (_, stroke) in style.items()}
+    for a in up:
+        for b in up:
+            if up[a]["allocated_rate"] > up[b]["allocated_rate"] + 1e-9:
+                assert style[a][0] > style[b][0], (a, b)
+            if up[a]["utilisation"] > up[b]["utilisation"] + 0.01:
+                assert hue[a] < hue[b], (a, b)
     shot = tmp_path / "dashboard.png"
     page.screenshot(path=str(shot))
     assert _png_size(shot) == (1280, 800)
