@@ -30,16 +30,25 @@ lint: $(VENV)/.stamp-test
 typecheck: $(VENV)/.stamp-test
 	$(BIN)/mypy
 
-# PostgreSQL server for the service tests (Debian package `postgresql`; CI runs as root on a
-# fresh machine). Best effort: when it cannot be installed those tests skip with the reason.
+# System packages of the service tests (Debian; CI runs as root on a fresh machine): the
+# PostgreSQL server and the chromium browser the dashboard's Playwright tests drive (browser
+# downloads are not possible, so Playwright is pointed at /usr/bin/chromium). Best effort: a
+# package that cannot be installed makes its tests skip with the reason.
+SYSDEPS_APT = timeout 300 apt-get update -qq && DEBIAN_FRONTEND=noninteractive timeout 900 \
+	apt-get install -y -qq --no-install-recommends
 sysdeps:
 	@if command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  echo "installing the Debian package postgresql (service tests)"; \
-	  ( timeout 300 apt-get update -qq && DEBIAN_FRONTEND=noninteractive timeout 600 \
-	    apt-get install -y -qq --no-install-recommends postgresql ) >/tmp/qinternet-apt.log 2>&1 \
+	  ( $(SYSDEPS_APT) postgresql ) >/tmp/qinternet-apt.log 2>&1 \
 	  || echo "warning: apt-get could not install postgresql (/tmp/qinternet-apt.log); its tests will be skipped"; \
 	else echo "note: no PostgreSQL server installed; its tests will be skipped"; fi
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing the Debian package chromium (dashboard browser tests)"; \
+	  ( $(SYSDEPS_APT) chromium ) >/tmp/qinternet-apt-chromium.log 2>&1 \
+	  || echo "warning: apt-get could not install chromium (/tmp/qinternet-apt-chromium.log); the browser tests will be skipped"; \
+	else echo "note: no chromium installed; the browser tests will be skipped"; fi
 
 pytest: $(VENV)/.stamp-test sysdeps
 	$(BIN)/python -m pytest -m "not slow"

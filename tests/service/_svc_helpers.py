@@ -21,6 +21,16 @@ SMALL_NETWORK: dict[str, Any] = {
         ("F", "A", 0.5), ("A", "D", 0.3), ("B", "E", 0.35)]],
 }
 
+#: The same network with geographic positions (six German cities, degrees).
+GEO_NETWORK: dict[str, Any] = {
+    "nodes": [{"id": n, "label": city, "latitude": lat, "longitude": lon}
+              for n, city, lat, lon in [
+                  ("A", "Berlin", 52.52, 13.40), ("B", "Hamburg", 53.55, 9.99),
+                  ("C", "Koeln", 50.94, 6.96), ("D", "Muenchen", 48.14, 11.58),
+                  ("E", "Frankfurt", 50.11, 8.68), ("F", "Leipzig", 51.34, 12.37)]],
+    "edges": SMALL_NETWORK["edges"],
+}
+
 ZYGOTE = Path(__file__).with_name("_zygote.py")
 
 

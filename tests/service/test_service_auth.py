@@ -22,6 +22,7 @@ ENDPOINTS = [
     ("GET", "/links", None, False),
     ("PATCH", "/links/0", {"factor": 0.9}, True),
     ("GET", "/metrics", None, True),
+    ("GET", "/dashboard/state", None, True),
     ("GET", "/events?max_events=1", None, False),
 ]
 

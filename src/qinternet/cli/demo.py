@@ -2,7 +2,8 @@
 
 Each section is a function ``(output_dir, console) -> dict`` that prints a rich table (to the
 given console, which is silenced under ``--json``), writes its plot into ``output_dir`` and
-returns a JSON-ready summary (including the paths of the files it wrote).
+returns a JSON-ready summary (including the paths of the files it wrote). Then
+``report.html`` gathers every section (tables and embedded plots) in one page.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from qinternet.cli._demo_channels import channels_section
 from qinternet.cli._demo_networks import networks_section
 from qinternet.cli._demo_qkd import qkd_section
 from qinternet.cli._demo_repeaters import repeaters_section
+from qinternet.cli._demo_report import REPORT_NAME, write_demo_report
 
 __all__ = ["SECTIONS", "register", "run_demo"]
 
@@ -39,6 +41,7 @@ OUTPUT_FILES = (
     "network_ghz_trees.png",
     "qkd_protocols_vs_plob.png",
     "repeater_key_rate_vs_plob.png",
+    REPORT_NAME,
 )
 
 
@@ -50,10 +53,12 @@ def run_demo(output_dir: Path, console: Console) -> dict[str, Any]:
     """
     folder = check_output_dir("--output-dir", output_dir)
     for name in OUTPUT_FILES:
-        check_output_path("--output-dir", folder / name)
+        check_output_path("--output-dir", folder / name, suffixes=(Path(name).suffix,))
     summary: dict[str, Any] = {"output_dir": str(output_dir)}
     for key, section in SECTIONS:
         summary[key] = section(output_dir, console)
+    summary["report"] = str(write_demo_report(summary, output_dir))
+    console.print(f"report with every part: {summary['report']}")
     return summary
 
 
@@ -70,7 +75,8 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--json", help="Print one JSON document instead of tables.")
         ] = False,
     ) -> None:
-        """Show the main jobs on built-in data: fibre bounds table and plot, and more."""
+        """Show the main jobs on built-in data: fibre bounds table and plot, and more; writes
+        the plots and report.html (every part in one page) into the output folder."""
         # Tables need ~120 columns; keep that width when stdout is not a terminal (CI, pipes).
         console = make_console(120, quiet=as_json)
         if not output_dir.strip():

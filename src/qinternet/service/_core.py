@@ -32,10 +32,22 @@ from qinternet.service._auth import (
 from qinternet.service._errors import ServiceError
 from qinternet.service._hub import EventHub
 from qinternet.service._metrics import Metrics
-from qinternet.service._models import DemandCreate, DemandOut, HistoryEntry, LinkOut, RouteOut
+from qinternet.service._models import (
+    DashboardDemand,
+    DashboardLink,
+    DashboardNode,
+    DashboardOut,
+    DashboardSummary,
+    DecisionRecord,
+    DemandCreate,
+    DemandOut,
+    HistoryEntry,
+    LinkOut,
+    RouteOut,
+)
 from qinternet.service._store import ClientRow, DemandRow, Store
 
-__all__ = ["Service", "network_from_source"]
+__all__ = ["Service", "decision_record", "network_from_source"]
 
 _FLOOR_TOL = 1e-9
 
@@ -214,15 +226,7 @@ class Service:
 
     def _publish(self, decision: Decision, seq: int) -> None:
         self._gauges()
-        ident = decision.event.get("id")
-        record = {
-            "seq": seq, "op": decision.event.get("op"), "outcome": decision.outcome,
-            "reason": decision.reason, "demand": ident if isinstance(ident, str) else None,
-            "solve_ms": decision.solve_ms, "rates": dict(decision.allocation.rates),
-            "diff": {k: [v[0], v[1]] for k, v in decision.diff.items()},
-            "degraded": sorted(decision.degraded), "unit": decision.allocation.unit,
-        }
-        self.hub.publish(record, dict(self.owners))
+        self.hub.publish(decision_record(decision, seq), dict(self.owners))
 
     def submit(self, client: ClientRow, body: DemandCreate,
                idempotency_key: str | None) -> tuple[DemandOut, bool]:
@@ -360,6 +364,66 @@ class Service:
                             lower_capacity=float(lo[e]),
                             utilisation=float(util[e]) if math.isfinite(util[e]) else 0.0)
                     for e in range(ctl.tail.size)]
+
+    def dashboard(self, log_limit: int = 50) -> DashboardOut:
+        """One consistent snapshot for the operator dashboard: nodes (with positions when
+        the network has them), links with their allocated rate, every demand with its owner,
+        the headline numbers of the epoch's log and its latest ``log_limit`` records."""
+        from qinternet.cli.controller import summary
+
+        with self.lock:
+            ctl = self.require_network()
+            net = ctl.network
+            a = ctl.allocation
+            load = [0.0] * int(ctl.tail.size)
+            for routes in a.routes.values():
+                for route in routes:
+                    for e in set(route.links):
+                        load[e] += route.rate
+            links = [DashboardLink(**link.model_dump(), allocated_rate=load[link.id])
+                     for link in self.links()]
+            geographic = net.has_coordinates
+            nodes = [DashboardNode(id=n.id, name=n.name,
+                                   latitude=n.latitude if geographic else None,
+                                   longitude=n.longitude if geographic else None)
+                     for n in net.nodes]
+            demands = []
+            for row in self.demands.values():
+                d = self.demand_out(row)
+                owner = self.clients.get(row.client_id)
+                demands.append(DashboardDemand(
+                    id=d.id, endpoints=d.endpoints, owner=owner.name if owner else "?",
+                    owner_id=row.client_id, priority=d.priority, weight=d.weight,
+                    floor=d.floor, floor_met=d.floor_met, rate=d.rate,
+                    upper_bound=d.upper_bound, status=d.status, outcome=d.outcome))
+            s = summary(list(ctl.log))
+            head = DashboardSummary(
+                decisions=s["events"], admitted=s["admitted"], rejected=s["rejected"],
+                degraded=s["degraded"], active_demands=len(ctl.demands),
+                jain_index=a.jain_index, latency_ms_p50=s["latency_ms_p50"],
+                latency_ms_p99=s["latency_ms_p99"],
+                max_link_utilisation=_finite(a.max_link_utilisation))
+            start = max(0, len(ctl.log) - log_limit)
+            log = [DecisionRecord(**decision_record(ctl.log[i], self.seqs[i], rates=False))
+                   for i in range(start, len(ctl.log))]
+            return DashboardOut(name=net.name, unit=a.unit, epoch=self.epoch,
+                                geographic=geographic, nodes=nodes, links=links,
+                                demands=demands, summary=head, log=log)
+
+
+def decision_record(decision: Decision, seq: int, *, rates: bool = True) -> dict[str, Any]:
+    """The ``GET /events`` record of ``decision`` (``rates``: with every demand's rate)."""
+    ident = decision.event.get("id")
+    record: dict[str, Any] = {
+        "seq": seq, "op": decision.event.get("op"), "outcome": decision.outcome,
+        "reason": decision.reason, "demand": ident if isinstance(ident, str) else None,
+        "solve_ms": decision.solve_ms,
+        "diff": {k: [v[0], v[1]] for k, v in decision.diff.items()},
+        "degraded": sorted(decision.degraded), "unit": decision.allocation.unit,
+    }
+    if rates:
+        record["rates"] = dict(decision.allocation.rates)
+    return record
 
 
 def _fields(row: Any) -> dict[str, Any]:

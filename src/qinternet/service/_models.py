@@ -7,9 +7,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["ClientCreate", "ClientCreated", "ClientOut", "DecisionOut", "DemandCreate",
-           "DemandOut", "ErrorOut", "HistoryEntry", "LinkOut", "LinkPatch", "NetworkOut",
-           "RouteOut"]
+__all__ = ["ClientCreate", "ClientCreated", "ClientOut", "DashboardDemand", "DashboardLink",
+           "DashboardNode", "DashboardOut", "DashboardSummary", "DecisionOut", "DecisionRecord",
+           "DemandCreate", "DemandOut", "ErrorOut", "HistoryEntry", "LinkOut", "LinkPatch",
+           "NetworkOut", "RouteOut"]
 
 _STRICT = ConfigDict(extra="forbid")
 _NAME = Field(min_length=1, max_length=200)
@@ -145,3 +146,82 @@ class LinkPatch(BaseModel):
     model_config = _STRICT
     state: Literal["up", "down"] | None = None
     factor: float | None = Field(default=None, gt=0.0, le=1.0, allow_inf_nan=False)
+
+
+class DashboardNode(BaseModel):
+    id: str
+    #: How results and link endpoints name the node (label, else id).
+    name: str
+    #: Degrees, or None when the network has no geographic positions.
+    latitude: float | None
+    longitude: float | None
+
+
+class DashboardLink(LinkOut):
+    #: Sum of the rates of the routes crossing the link, in the service's unit.
+    allocated_rate: float
+
+
+class DashboardDemand(BaseModel):
+    id: str
+    endpoints: list[str]
+    #: Name and id of the client that submitted the demand.
+    owner: str
+    owner_id: str
+    priority: int
+    weight: float
+    #: Floor, allocated rate and certified upper bound, in the service's unit.
+    floor: float
+    floor_met: bool
+    rate: float
+    upper_bound: float | None
+    status: Literal["active", "rejected", "cancelled"]
+    outcome: str
+
+
+class DashboardSummary(BaseModel):
+    """Headline numbers of the current epoch's decision log."""
+
+    decisions: int
+    admitted: int
+    rejected: int
+    degraded: int
+    active_demands: int
+    #: Jain's fairness index of the current weighted rates rate / weight (1 = equal).
+    jain_index: float
+    #: Engine decision time per event: median and 99th percentile (ms).
+    latency_ms_p50: float
+    latency_ms_p99: float
+    #: Largest link utilisation now (None when it is not finite).
+    max_link_utilisation: float | None
+
+
+class DecisionRecord(BaseModel):
+    """One decision as ``GET /events`` streams it (rates of every demand left out)."""
+
+    seq: int
+    op: str
+    outcome: str
+    reason: str
+    demand: str | None
+    solve_ms: float
+    #: Rate changes: demand id -> [before, after].
+    diff: dict[str, list[float]]
+    degraded: list[str]
+    unit: str
+
+
+class DashboardOut(BaseModel):
+    """``GET /dashboard/state``: everything the operator dashboard draws, in one read."""
+
+    name: str
+    unit: str
+    epoch: int
+    #: True when every node has a latitude and a longitude (the map is geographic).
+    geographic: bool
+    nodes: list[DashboardNode]
+    links: list[DashboardLink]
+    demands: list[DashboardDemand]
+    summary: DashboardSummary
+    #: The latest decisions of the epoch, oldest first (at most ``log_limit``).
+    log: list[DecisionRecord]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
+from importlib import resources
 from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, Header, Path, Query, Request, Response
@@ -21,6 +22,7 @@ from qinternet.service._models import (
     ClientCreate,
     ClientCreated,
     ClientOut,
+    DashboardOut,
     DecisionOut,
     DemandCreate,
     DemandOut,
@@ -31,7 +33,7 @@ from qinternet.service._models import (
 )
 from qinternet.service._store import ClientRow
 
-__all__ = ["MAX_BODY_BYTES", "MAX_NETWORK_BYTES", "create_app"]
+__all__ = ["DASHBOARD_FILES", "MAX_BODY_BYTES", "MAX_NETWORK_BYTES", "create_app"]
 
 #: Largest request body (bytes) except for ``PUT /network``.
 MAX_BODY_BYTES = 64 * 1024
@@ -40,6 +42,18 @@ MAX_NETWORK_BYTES = 16 * 1024 * 1024
 
 _ERR: dict[str, Any] = {"model": ErrorOut}
 _AUTH: dict[int | str, dict[str, Any]] = {401: _ERR, 403: _ERR, 413: _ERR, 422: _ERR}
+#: The dashboard's files (package data: ``qinternet/service/static/``) and their types.
+DASHBOARD_FILES = {"index.html": "text/html; charset=utf-8",
+                   "app.js": "text/javascript; charset=utf-8",
+                   "style.css": "text/css; charset=utf-8"}
+#: Headers of the dashboard's files: no script, style or connection but our own.
+_PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
 _bearer = HTTPBearer(auto_error=False, description="Authorization: Bearer TOKEN")
 
 
@@ -175,6 +189,30 @@ def create_app(service: Service) -> FastAPI:
     def healthz() -> dict[str, Any]:
         """Liveness: ``{"status": "ok", "network": bool, "epoch": int}`` (no token)."""
         return {"status": "ok", "network": service.ctl is not None, "epoch": service.epoch}
+
+    static = resources.files("qinternet.service").joinpath("static")
+    pages = {name: static.joinpath(name).read_bytes() for name in DASHBOARD_FILES}
+
+    def page(name: str) -> Response:
+        return Response(pages[name], media_type=DASHBOARD_FILES[name], headers=_PAGE_HEADERS)
+
+    @app.get("/", include_in_schema=False)
+    def dashboard_page() -> Response:
+        """The operator dashboard (static page; it asks for the operator token)."""
+        return page("index.html")
+
+    @app.get("/static/{name}", include_in_schema=False)
+    def dashboard_file(name: str) -> Response:
+        if name not in DASHBOARD_FILES or name == "index.html":
+            raise ServiceError(404, "name", f"no file {name!r}")
+        return page(name)
+
+    @app.get("/dashboard/state", tags=["operator"], responses={**_AUTH, 409: _ERR})
+    def dashboard_state(who: Operator) -> DashboardOut:
+        """What the dashboard draws, in one consistent read: nodes (positions when the
+        network has them), links (state, utilisation, allocated rate), every demand with its
+        owner, headline numbers and the latest decision records."""
+        return service.dashboard()
 
     @app.get("/metrics", tags=["ops"], responses={**_AUTH, 200: {
         "content": {"text/plain": {"schema": {"type": "string"}}}}})
