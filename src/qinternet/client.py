@@ -52,6 +52,9 @@ class DemandStatus:
     status: str
     endpoints: tuple[str, ...]
     rate: float
+    #: current | pending: whether ``rate`` and ``routes`` include every decision so far
+    #: (the service reallocates in the background after each event).
+    allocation: str
     floor: float
     floor_met: bool
     unit: str
@@ -66,6 +69,7 @@ class DemandStatus:
     def from_dict(cls, d: dict[str, Any]) -> DemandStatus:
         return cls(id=d["id"], outcome=d["outcome"], reason=d["reason"], status=d["status"],
                    endpoints=tuple(d["endpoints"]), rate=float(d["rate"]),
+                   allocation=str(d.get("allocation", "current")),
                    floor=float(d["floor"]), floor_met=bool(d["floor_met"]), unit=d["unit"],
                    upper_bound=d.get("upper_bound"), counter_offer=d.get("counter_offer"),
                    routes=tuple(d.get("routes", ())), history=tuple(d.get("history", ())),
@@ -172,21 +176,30 @@ class ControllerClient:
 
     def submit(self, endpoints: Sequence[str], *, floor: float = 0.0, weight: float = 1.0,
                priority: int = 0, cap: float | None = None,
-               idempotency_key: str | None = None) -> DemandStatus:
-        """Submit a demand (2 endpoints: a pair; 3 or more: a GHZ group)."""
+               idempotency_key: str | None = None, wait: bool = False) -> DemandStatus:
+        """Submit a demand (2 endpoints: a pair; 3 or more: a GHZ group).
+
+        The answer comes with the admission decision (an admitted floor is guaranteed);
+        ``wait=True`` returns only once the allocation includes the demand (its rate and
+        routes), at most 30 s."""
         body: dict[str, Any] = {"endpoints": list(endpoints), "floor": floor,
                                 "weight": weight, "priority": priority}
         if cap is not None:
             body["cap"] = cap
         key = idempotency_key or uuid.uuid4().hex
-        d = self._call("POST", "/demands", json=body, headers={"Idempotency-Key": key})
+        d = self._call("POST", "/demands", json=body, headers={"Idempotency-Key": key},
+                       params={"wait": "true"} if wait else None)
         return DemandStatus.from_dict(d)
 
-    def demands(self) -> list[DemandStatus]:
-        return [DemandStatus.from_dict(d) for d in self._call("GET", "/demands")]
+    def demands(self, *, wait: bool = False) -> list[DemandStatus]:
+        """The caller's demands (``wait``: once the allocation includes every decision)."""
+        return [DemandStatus.from_dict(d) for d in self._call(
+            "GET", "/demands", params={"wait": "true"} if wait else None)]
 
-    def demand(self, ident: str) -> DemandStatus:
-        return DemandStatus.from_dict(self._call("GET", f"/demands/{ident}"))
+    def demand(self, ident: str, *, wait: bool = False) -> DemandStatus:
+        """One demand (``wait``: once the allocation includes every decision so far)."""
+        return DemandStatus.from_dict(self._call(
+            "GET", f"/demands/{ident}", params={"wait": "true"} if wait else None))
 
     def cancel(self, ident: str) -> DemandStatus:
         return DemandStatus.from_dict(self._call("DELETE", f"/demands/{ident}"))
@@ -207,8 +220,12 @@ class ControllerClient:
     def metrics(self) -> str:
         return str(self._call("GET", "/metrics"))
 
-    def events(self, max_events: int | None = None) -> Iterator[dict[str, Any]]:
-        """Decision records from ``GET /events`` as they happen (blocks between them)."""
+    def events(self, max_events: int | None = None, *,
+               allocations: bool = False) -> Iterator[dict[str, Any]]:
+        """Decision records from ``GET /events`` as they happen (blocks between them);
+        ``allocations`` adds the background reallocations' records (``kind ==
+        "allocation"``: the rates they moved)."""
+        wanted = ("decision", "allocation") if allocations else ("decision",)
         params = {"max_events": max_events} if max_events is not None else {}
         with self._http.stream("GET", "/events", params=params,
                                timeout=self._httpx.Timeout(None, connect=10.0)) as resp:
@@ -219,5 +236,5 @@ class ControllerClient:
             for line in resp.iter_lines():
                 if line.startswith("event:"):
                     kind = line[6:].strip()
-                elif line.startswith("data:") and kind == "decision":
+                elif line.startswith("data:") and kind in wanted:
                     yield dict(json.loads(line[5:].strip()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from _svc_helpers import SMALL_NETWORK
 
 from conftest import Api
@@ -24,7 +25,7 @@ def test_healthz_needs_no_token(api: Api) -> None:
 
 
 def test_post_demand_returns_the_engines_decision(api: Api) -> None:
-    r = api.http.post("/demands", json={"endpoints": ["A", "D"], "floor": 0.2},
+    r = api.http.post("/demands?wait=true", json={"endpoints": ["A", "D"], "floor": 0.2},
                       headers=api.alice)
     assert r.status_code == 201, r.text
     body = r.json()
@@ -32,10 +33,27 @@ def test_post_demand_returns_the_engines_decision(api: Api) -> None:
     d = ref.apply_dict({"op": "add_demand", "id": body["id"], "endpoints": ["A", "D"],
                         "floor": 0.2})
     assert body["outcome"] == d.outcome == "admitted"
-    assert body["rate"] == d.allocation.rates[body["id"]]
+    assert body["allocation"] == "current"
+    assert body["rate"] == pytest.approx(d.allocation.rates[body["id"]], rel=1e-9)
     assert body["status"] == "active" and body["floor_met"] is True
     assert body["routes"] and body["unit"] == "ebits per network use"
     assert body["upper_bound"] >= body["rate"]
+
+
+def test_post_answers_with_the_admission_and_the_allocation_follows(api: Api) -> None:
+    """Without ``wait`` the answer carries the admission decision (floor guaranteed) and
+    the allocation follows from the background reallocation."""
+    first = api.http.post("/demands", json={"endpoints": ["A", "D"], "floor": 0.2},
+                          headers=api.alice).json()
+    assert first["outcome"] == "admitted" and first["floor_met"] is True
+    assert first["allocation"] in ("pending", "current")
+    if first["allocation"] == "pending":
+        assert first["rate"] == 0.0 and first["routes"] == []
+        assert first["history"][0]["rate"] is None  # decided before its allocation
+    now = api.http.get(f"/demands/{first['id']}?wait=true", headers=api.alice).json()
+    assert now["allocation"] == "current" and now["rate"] >= 0.2 * (1 - 1e-9)
+    assert sum(r["rate"] for r in now["routes"]) == pytest.approx(now["rate"], rel=1e-9)
+    assert api.service.metrics.reallocation_seconds._sum.get() > 0
 
 
 def test_infeasible_floor_is_rejected_with_certificate_and_counter_offer(api: Api) -> None:
@@ -62,7 +80,7 @@ def test_group_demand_and_listing(api: Api) -> None:
     assert r.status_code == 201 and r.json()["outcome"] == "admitted"
     listed = api.http.get("/demands", headers=api.alice).json()
     assert [d["id"] for d in listed] == [r.json()["id"]]
-    one = api.http.get(f"/demands/{r.json()['id']}", headers=api.alice).json()
+    one = api.http.get(f"/demands/{r.json()['id']}?wait=true", headers=api.alice).json()
     assert one["rate"] > 0 and one["history"][0]["op"] == "add_demand"
 
 
@@ -85,10 +103,10 @@ def test_idempotency_key_makes_retries_safe(api: Api) -> None:
 def test_cancel_frees_capacity_and_is_repeatable(api: Api) -> None:
     a = api.http.post("/demands", json={"endpoints": ["A", "D"]}, headers=api.alice).json()
     b = api.http.post("/demands", json={"endpoints": ["A", "D"]}, headers=api.bob).json()
-    before = api.http.get(f"/demands/{b['id']}", headers=api.bob).json()["rate"]
+    before = api.http.get(f"/demands/{b['id']}?wait=true", headers=api.bob).json()["rate"]
     r = api.http.delete(f"/demands/{a['id']}", headers=api.alice)
     assert r.status_code == 200 and r.json()["status"] == "cancelled"
-    after = api.http.get(f"/demands/{b['id']}", headers=api.bob).json()["rate"]
+    after = api.http.get(f"/demands/{b['id']}?wait=true", headers=api.bob).json()["rate"]
     assert after > before
     assert api.http.delete(f"/demands/{a['id']}", headers=api.alice).json()["status"] == \
         "cancelled"
@@ -106,14 +124,15 @@ def test_links_list_and_patch(api: Api) -> None:
     links = api.http.get("/links", headers=api.alice).json()
     assert [x["id"] for x in links] == list(range(8))
     assert links[0]["endpoints"] == ["A", "B"] and links[0]["state"] == "up"
-    d = api.http.post("/demands", json={"endpoints": ["A", "B"], "floor": 0.5},
+    d = api.http.post("/demands?wait=true", json={"endpoints": ["A", "B"], "floor": 0.5},
                       headers=api.alice).json()
     r = api.http.patch("/links/0", json={"state": "down"}, headers=api.operator)
     assert r.status_code == 200 and r.json()["op"] == "link_down"
     assert api.http.get("/links", headers=api.operator).json()[0]["state"] == "down"
-    now = api.http.get(f"/demands/{d['id']}", headers=api.alice).json()
+    now = api.http.get(f"/demands/{d['id']}?wait=true", headers=api.alice).json()
     assert now["rate"] < d["rate"]
-    assert [h["op"] for h in now["history"]] == ["add_demand", "link_down"]
+    # the history holds the decisions about the demand (the rate moves are SSE records)
+    assert now["history"][0]["op"] == "add_demand"
     r = api.http.patch("/links/0", json={"factor": 0.5}, headers=api.operator)
     assert r.status_code == 200 and r.json()["op"] == "degrade_link"
     r = api.http.patch("/links/0", json={"state": "up"}, headers=api.operator)

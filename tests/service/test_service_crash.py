@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from _svc_helpers import SMALL_NETWORK, Zygote
 
 KILLS = 50
@@ -20,9 +21,9 @@ NODES = "ABCDEF"
 
 
 def test_sigkill_during_submissions_loses_and_duplicates_nothing(tmp_path: Path) -> None:
-    from qinternet.controller import replay
+    from qinternet.controller import Allocation
     from qinternet.service import Service, open_store
-    from qinternet.service._core import network_from_source
+    from qinternet.service._core import network_from_source, rebuild
 
     db = str(tmp_path / "crash.db")
     service = Service(open_store(db))
@@ -86,10 +87,20 @@ def test_sigkill_during_submissions_loses_and_duplicates_nothing(tmp_path: Path)
     try:
         events = [json.loads(e) for (e,) in conn.execute("SELECT event FROM events ORDER BY seq")]
         rows = dict(conn.execute("SELECT id, add_seq FROM demands"))
+        (stored,) = conn.execute("SELECT value FROM meta WHERE key = 'allocation'").fetchone()
     finally:
         conn.close()
     assert sorted(e["id"] for e in events) == sorted(rows) == sorted(d["id"] for d in listed)
-    ctl = replay(network_from_source({"suffix": ".json", "text": json.dumps(SMALL_NETWORK)}),
-                 events)
-    assert {d["id"]: d["rate"] for d in listed} == {
-        d["id"]: ctl.allocation.rates.get(d["id"], 0.0) for d in listed}
+    # the served allocation is the stored one (whole, of the whole log), and it equals a
+    # cold recomputation from the log
+    assert all(d["allocation"] == "current" for d in listed)
+    stored = json.loads(stored)
+    assert stored["seq"] == len(events)
+    kept = Allocation.from_dict(stored["allocation"])
+    served = {d["id"]: d["rate"] for d in listed if d["status"] == "active"}
+    assert served == kept.rates
+    ctl, _ = rebuild(network_from_source({"suffix": ".json", "text": json.dumps(SMALL_NETWORK)}),
+                     events)
+    assert set(served) == set(ctl.allocation.rates)
+    for k, rate in served.items():
+        assert rate == pytest.approx(ctl.allocation.rates[k], rel=1e-9, abs=1e-12), k

@@ -75,7 +75,7 @@ def test_postgres_store_survives_a_sigkill(pg_url: str) -> None:
                for e in (["A", "D"], ["B", "E"], ["C", "F"])]
         httpx.patch(server.url + "/links/2", json={"state": "down"},
                     headers={"Authorization": f"Bearer {op}"})
-        before = httpx.get(server.url + "/demands", headers=h).json()
+        before = httpx.get(server.url + "/demands?wait=true", headers=h).json()
         server.kill()  # SIGKILL
     time.sleep(0.1)
     with ServerProcess(pg_url) as server:

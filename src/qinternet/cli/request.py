@@ -86,8 +86,9 @@ def register(app: typer.Typer) -> None:
 
     def submit(ctx: typer.Context, nodes: list[str], floor: float, weight: float,
                priority: int, cap: float | None, key: str | None, as_json: bool) -> None:
+        # a script wants the rate, not only the admission: wait for the allocation
         _run(ctx, lambda c: c.submit(nodes, floor=floor, weight=weight, priority=priority,
-                                     cap=cap, idempotency_key=key), as_json)
+                                     cap=cap, idempotency_key=key, wait=True), as_json)
 
     @group.command("pair")
     def pair(ctx: typer.Context,

@@ -13,7 +13,7 @@ warm re-solves as demands and links change (pure library; no HTTP).
 Spec: ``controller.md``.
 """
 
-from qinternet.controller.engine import Controller, replay
+from qinternet.controller.engine import Controller, EngineState, replay
 from qinternet.controller.model import (
     OPS,
     AddDemand,
@@ -41,6 +41,7 @@ __all__ = [
     "Decision",
     "DegradeLink",
     "Demand",
+    "EngineState",
     "Event",
     "LinkDown",
     "LinkUp",

@@ -8,9 +8,11 @@ upper bounds, on E_up). Every event returns one :class:`~qinternet.controller.re
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -38,13 +40,31 @@ from qinternet.networks.lp.incremental import CutPool, InfeasibleRatesError, Rou
 from qinternet.networks.network import Network
 from qinternet.networks.usage import Usage
 
-__all__ = ["Controller", "replay"]
+__all__ = ["Controller", "EngineState", "replay"]
 
 #: A floor counts as met within this relative solver tolerance.
 FLOOR_REL_TOL = 1e-9
 #: Best-effort rates below this fraction of the demand's own scale (its widest-path rate on
 #: the nominal capacities) are reported as 0 (LP round-off).
 SNAP_REL = 1e-7
+#: Deferred mode: the admission LP's route pool is pruned every this many events.
+PRUNE_EVERY = 64
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EngineState:
+    """What an allocation depends on (a copy, safe to hand to another thread): the active
+    demands with their terminals, admitted floors and admission order, the link and node
+    states, and the number of events applied (:attr:`Controller.seq`)."""
+
+    seq: int
+    demands: dict[str, Demand]
+    terminals: dict[str, tuple[int, ...]]
+    floors: dict[str, float]
+    admitted_at: dict[str, int]
+    factor: npt.NDArray[np.float64]
+    link_down: npt.NDArray[np.bool_]
+    node_down: npt.NDArray[np.bool_]
 
 
 class Controller:
@@ -127,6 +147,8 @@ class Controller:
         #: The levels of the last max-min allocation (reused by the next one where they stand).
         self._filling: Filling | None = None
         self._last_lps = (0, 0)
+        #: True after a deferred event, until :meth:`reallocate` (or :meth:`adopt`).
+        self.pending = False
         self.allocation = self._empty_allocation()
 
     # ---- public API ----------------------------------------------------------------------
@@ -134,8 +156,17 @@ class Controller:
         """Parse and apply one trace line (see :func:`~qinternet.controller.event_from_dict`)."""
         return self.apply(event_from_dict(event))
 
-    def apply(self, event: Event) -> Decision:
+    def apply(self, event: Event, *, reallocate: bool = True) -> Decision:
         """Apply one event; returns its decision record (also appended to :attr:`log`).
+
+        With ``reallocate=False`` the event is *deferred*: its state change, admission test
+        and certificate are made (and floors made infeasible by it are shed at once, lowest
+        class first, newest first, exactly as a reallocation would shed them), but the
+        allocation is not recomputed: :attr:`pending` becomes True and the decision carries
+        the previous allocation with an empty ``diff``. :meth:`reallocate` (here or on
+        another engine given :meth:`snapshot`) then brings the allocation up to date. Since
+        admission and shedding depend only on the state, never on when allocations were
+        computed, deferred and immediate processing decide every event alike.
 
         Raises
         ------
@@ -181,6 +212,8 @@ class Controller:
             reason = f"node {event.node!r} {'down' if self.node_down[v] else 'up'}"
         else:  # pragma: no cover - the Event union is closed
             raise InvalidParameterError("event", event, "is not a controller event")
+        if not reallocate:
+            return self._deferred(event, outcome, reason, extra, t0)
         if keep:
             # capacity only shrank, and the routes still fit: the allocation stays feasible, and
             # an optimum of a larger feasible set that remains feasible stays optimal (the
@@ -205,6 +238,128 @@ class Controller:
         self.seq += 1
         self.log.append(decision)
         return decision
+
+    def _deferred(self, event: Event, outcome: Outcome, reason: str, extra: dict[str, Any],
+                  t0: float) -> Decision:
+        """The decision of a deferred event (see :meth:`apply`)."""
+        degraded: dict[str, tuple[float, float, float]] = {}
+        if self.floors and self._may_shed(event, outcome):
+            a = self.allocation
+            for k, f in self._shed().items():
+                degraded[k] = (f, a.rates.get(k, 0.0), a.bounds.get(k, math.inf))
+        if degraded and outcome == "applied":
+            outcome = "degraded"
+            reason += "; floors shed: " + ", ".join(sorted(degraded))
+        self.pending = True
+        if (self.seq + 1) % PRUNE_EVERY == 0:
+            self.master.prune_columns()
+        decision = Decision(
+            seq=self.seq, event=event.to_dict(), outcome=outcome, reason=reason,
+            allocation=self.allocation, diff={}, solve_ms=(time.perf_counter() - t0) * 1e3,
+            degraded=degraded, deferred=True, **extra)
+        self.seq += 1
+        self.log.append(decision)
+        return decision
+
+    def _may_shed(self, event: Event, outcome: Outcome) -> bool:
+        """Whether ``event`` can have made the admitted floors infeasible: a capacity change,
+        or a floor admitted (or raised) above floors of a lower class."""
+        if isinstance(event, LinkDown | LinkUp | DegradeLink | NodeDown | NodeUp):
+            return True
+        if isinstance(event, AddDemand | ChangeDemand) and outcome == "admitted":
+            p = event.demand.priority
+            return any(self.demands[k].priority < p for k in self.floors)
+        return False
+
+    def _shed(self) -> dict[str, float]:
+        """Shed floors (lowest class first, newest first within a class) until the rest are
+        feasible; returns the shed ones (id -> old floor)."""
+        shed: dict[str, float] = {}
+        while self.floors and not self._floors_feasible():
+            victim = min(self.floors, key=lambda k: (self.demands[k].priority,
+                                                     -self.admitted_at[k], k))
+            shed[victim] = self.floors.pop(victim)
+        return shed
+
+    def reallocate(self) -> Decision:
+        """Recompute the allocation of the current state (after deferred events).
+
+        Returns a record with ``event == {"op": "reallocate"}``, the rate ``diff`` since
+        the previous allocation and the floors shed (only by solver round-off: deferred
+        events shed at once); it is not an event, so it is not appended to :attr:`log` and
+        its ``seq`` is that of the last event it includes (-1: none).
+        """
+        t0 = time.perf_counter()
+        before = dict(self.allocation.rates)
+        degraded = self._reallocate()
+        self.pending = False
+        after = self.allocation.rates
+        diff = {k: (before.get(k, 0.0), after.get(k, 0.0))
+                for k in sorted(set(before) | set(after))
+                if not _close(before.get(k, 0.0), after.get(k, 0.0))}
+        lps, kept = self._last_lps
+        return Decision(
+            seq=self.seq - 1, event={"op": "reallocate"},
+            outcome="degraded" if degraded else "applied",
+            reason=("allocation recomputed" + ("; floors shed: " + ", ".join(sorted(degraded))
+                                               if degraded else "")),
+            allocation=self.allocation, diff=diff, solve_ms=(time.perf_counter() - t0) * 1e3,
+            degraded=degraded, lps=lps, levels_reused=kept)
+
+    def snapshot(self) -> EngineState:
+        """A copy of the state an allocation depends on (see :meth:`load_state`)."""
+        return EngineState(
+            seq=self.seq, demands=dict(self.demands), terminals=dict(self.terminals),
+            floors=dict(self.floors), admitted_at=dict(self.admitted_at),
+            factor=self.factor.copy(), link_down=self.link_down.copy(),
+            node_down=self.node_down.copy())
+
+    def load_state(self, state: EngineState) -> None:
+        """Make this engine's state ``state`` (another engine's :meth:`snapshot` over the
+        same network), changing only what differs so that its LPs stay warm; the
+        allocation is then pending. Used to reallocate on a second engine while the first
+        keeps deciding events."""
+        if state.factor.shape != self.factor.shape or state.node_down.shape != \
+                self.node_down.shape:
+            raise InvalidParameterError("state", "EngineState",
+                                        "comes from an engine over another network")
+        for k in [k for k, d in self.demands.items() if state.demands.get(k) != d]:
+            self._drop(k)
+        for k, d in state.demands.items():
+            if k not in self.demands:
+                self._insert(d, state.terminals[k])
+        self.floors = dict(state.floors)
+        self.admitted_at = dict(state.admitted_at)
+        self.seen_ids.update(state.demands)
+        old = self._effective_factor(np.arange(self.tail.size))
+        self.factor[:] = state.factor
+        self.link_down[:] = state.link_down
+        self.node_down[:] = state.node_down
+        changed = np.flatnonzero(self._effective_factor(np.arange(self.tail.size)) != old)
+        if changed.size:
+            self._push_capacity(changed)
+        self.seq = state.seq
+        self.pending = True
+
+    def adopt(self, allocation: Allocation, seq: int) -> None:
+        """Serve ``allocation``, computed (on another engine, or stored) for this engine's
+        state after its first ``seq`` events (:attr:`EngineState.seq` of a
+        :meth:`snapshot`): the demands removed since keep no rate or route, the ones added
+        since have none yet, and :attr:`pending` stays True unless no event came after.
+        The next immediate event reallocates in full (it cannot reuse an adopted one)."""
+        live = set(self.demands)
+        a = allocation
+        if set(a.rates) != live:
+            a = dataclasses.replace(
+                a, rates={k: v for k, v in a.rates.items() if k in live},
+                routes={k: v for k, v in a.routes.items() if k in live},
+                bounds={k: v for k, v in a.bounds.items() if k in live})
+        if a.floors != self.floors:
+            a = dataclasses.replace(a, floors={k: self.floors[k] for k in sorted(self.floors)})
+        self.allocation = a
+        self._routes = {}
+        self._load = np.full(self.tail.size, np.inf)  # no "routes still fit" reuse
+        self.pending = self.seq != seq
 
     def replace_network(self, network: Network) -> Decision:
         """Event: replace the network (link states reset to up at nominal capacity).
@@ -556,10 +711,14 @@ def _close(a: float, b: float) -> bool:
 
 
 def replay(network: Network, events: Iterable[Mapping[str, Any]], *,
-           usage: Usage | None = None, policy: Policy = "maxmin") -> Controller:
+           usage: Usage | None = None, policy: Policy = "maxmin",
+           reallocate: bool = True) -> Controller:
     """A fresh controller with ``events`` (trace lines or decision records' ``"event"``)
-    applied in order: the same allocations, bit for bit, as the run that logged them."""
+    applied in order: the same allocations, bit for bit, as the run that logged them.
+    ``reallocate=False`` applies them deferred (see :meth:`Controller.apply`; the same
+    decisions, bit for bit, as a run that deferred them) and leaves the allocation pending."""
     ctl = Controller(network, usage=usage, policy=policy)
     for ev in events:
-        ctl.apply_dict(ev.get("event", ev) if "outcome" in ev else ev)
+        ctl.apply(event_from_dict(ev.get("event", ev) if "outcome" in ev else ev),
+                  reallocate=reallocate)
     return ctl

@@ -35,6 +35,12 @@ class Route:
             out["nodes"] = list(self.nodes)
         return out
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Route:
+        """Inverse of :meth:`to_dict`."""
+        return cls(rate=float(d["rate"]), links=tuple(int(e) for e in d["links"]),
+                   nodes=tuple(str(v) for v in d.get("nodes", ())))
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Certificate:
@@ -94,6 +100,24 @@ class Allocation:
             "objective_upper_bound": _num(self.objective_upper_bound),
         }
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Allocation:
+        """Inverse of :meth:`to_dict` (an infinite bound is stored as None); floats come
+        back bit for bit from JSON."""
+        return cls(
+            unit=str(d["unit"]), policy=str(d["policy"]),
+            rates={str(k): float(v) for k, v in d["rates"].items()},
+            floors={str(k): float(v) for k, v in d["floors"].items()},
+            routes={str(k): tuple(Route.from_dict(r) for r in v)
+                    for k, v in d["routes"].items()},
+            bounds={str(k): math.inf if v is None else float(v)
+                    for k, v in d["bounds"].items()},
+            link_utilisation=tuple(float(u) for u in d["link_utilisation"]),
+            max_link_utilisation=float(d["max_link_utilisation"]),
+            jain_index=float(d["jain_index"]), objective=float(d["objective"]),
+            objective_upper_bound=(math.inf if d["objective_upper_bound"] is None
+                                   else float(d["objective_upper_bound"])))
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Decision:
@@ -122,6 +146,9 @@ class Decision:
     lps: int = 0
     #: Max-min levels of the previous allocation that stood and were reused without an LP.
     levels_reused: int = 0
+    #: True when the event was applied without reallocating (``allocation`` is the previous
+    #: one; see ``Controller.apply(..., reallocate=False)``).
+    deferred: bool = False
 
     def to_dict(self, *, routes: bool = False) -> dict[str, Any]:
         """Plain data; ``routes`` adds every demand's routes (large)."""
@@ -136,6 +163,8 @@ class Decision:
             "diff": {k: [v[0], v[1]] for k, v in self.diff.items()},
             "reused": self.reused, "lps": self.lps, "levels_reused": self.levels_reused,
         }
+        if self.deferred:
+            out["deferred"] = True
         if self.event.get("op") in ("add_demand", "change_demand"):
             out["admission_ms"] = self.admission_ms
         if self.degraded:

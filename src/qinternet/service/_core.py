@@ -3,10 +3,20 @@
 All decisions are the engine's (:class:`qinternet.controller.Controller`); this layer
 authenticates, checks ownership and allowances, persists every accepted event in the same
 transaction as its demand row, and rebuilds the engine on start by replaying the log.
+
+Two engines. The *deciding* engine applies every event deferred (admission test,
+certificate, floors shed at once; see ``Controller.apply(..., reallocate=False)``), so a
+request waits only for its admission decision and its commit. A background thread copies the
+deciding engine's state (:meth:`Controller.snapshot`) into a second, warm *allocating* engine,
+reallocates there without holding the service lock, and hands the allocation back
+(:meth:`Controller.adopt`); events that arrive meanwhile are coalesced into the next round.
+Decisions depend only on the state, never on when allocations were computed, so a restart
+(replay of the log, deferred, then one reallocation) serves the same allocation as before.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -18,7 +28,7 @@ import time
 from pathlib import Path
 from typing import Any, Literal
 
-from qinternet.controller import Controller, Decision, replay
+from qinternet.controller import Allocation, Controller, Decision, event_from_dict, replay
 from qinternet.errors import InvalidParameterError, QinternetError
 from qinternet.networks import Network, load_network
 from qinternet.service._auth import (
@@ -47,9 +57,25 @@ from qinternet.service._models import (
 )
 from qinternet.service._store import ClientRow, DemandRow, Store
 
-__all__ = ["Service", "decision_record", "network_from_source"]
+__all__ = ["Service", "decision_record", "network_from_source", "rebuild"]
 
 _FLOOR_TOL = 1e-9
+#: Longest a request waits for its allocation (``POST /demands?wait=true``), s.
+WAIT_LIMIT_S = 30.0
+
+
+def rebuild(network: Network, events: list[dict[str, Any]], *,
+            policy: str = "maxmin") -> tuple[Controller, Controller]:
+    """The deciding engine of a logged epoch (its events replayed deferred) and a fresh
+    allocating engine whose allocation of that state it serves: an independent
+    recomputation of what the service serves after those events."""
+    ctl = replay(network, events, policy=policy, reallocate=False)  # type: ignore[arg-type]
+    shadow = Controller(network, policy=policy)  # type: ignore[arg-type]
+    state = ctl.snapshot()
+    shadow.load_state(state)
+    shadow.reallocate()
+    ctl.adopt(shadow.allocation, state.seq)
+    return ctl, shadow
 
 
 def network_from_source(source: dict[str, Any]) -> Network:
@@ -77,10 +103,19 @@ class Service:
         self.store = store
         self.policy = policy
         self.lock = threading.RLock()
+        #: Notified (with :attr:`lock`) whenever an allocation is adopted.
+        self.settled = threading.Condition(self.lock)
         self.hub = EventHub()
         self.metrics = Metrics()
         self._cache_key = secrets.token_bytes(32)
         self._token_cache: dict[str, bytes] = {}
+        self._wake = threading.Event()
+        self._stop = False
+        self._worker: threading.Thread | None = None
+        #: Bumped by every :meth:`load`: an allocation computed before it is discarded.
+        self.generation = 0
+        #: The last reallocation's failure (None: the last one succeeded).
+        self.allocation_error: str | None = None
         self.load()
 
     # ---- loading ---------------------------------------------------------------------------
@@ -94,12 +129,16 @@ class Service:
             self.ctl: Controller | None = None
             self.seqs: list[int] = []
             self.history: dict[str, list[int]] = {}
+            self.generation += 1
+            self._shadow: Controller | None = None
             if raw is not None:
                 self.network = network_from_source(json.loads(raw))
                 logged = self.store.events(self.epoch)
                 self.ctl = replay(self.network, [e for _, e in logged],
-                                  policy=self.policy)  # type: ignore[arg-type]
+                                  policy=self.policy,  # type: ignore[arg-type]
+                                  reallocate=False)
                 self.seqs = [s for s, _ in logged]
+                self._serve_stored_allocation()
                 for i, d in enumerate(self.ctl.log):
                     self._index(i, d)
             rows = self.store.demands(self.epoch)
@@ -109,6 +148,31 @@ class Service:
                                 if d.idempotency_key is not None}
             self.next_seq = self.store.next_seq()
             self._gauges()
+
+    def _serve_stored_allocation(self) -> None:
+        """After a replay: serve the stored allocation when it covers every logged event
+        (the same rates and routes, bit for bit, as before the stop: a restart moves no
+        route); otherwise compute it now and store it. Lock held."""
+        ctl = self.ctl
+        assert ctl is not None
+        raw = self.store.meta("allocation")
+        stored = json.loads(raw) if raw is not None else None
+        if stored is not None and stored.get("epoch") == self.epoch \
+                and stored.get("seq") == ctl.seq:
+            ctl.adopt(Allocation.from_dict(stored["allocation"]), ctl.seq)
+            return
+        shadow = Controller(ctl.network, policy=self.policy)  # type: ignore[arg-type]
+        state = ctl.snapshot()
+        shadow.load_state(state)
+        shadow.reallocate()
+        self._store_allocation(shadow.allocation, state.seq)
+        ctl.adopt(shadow.allocation, state.seq)
+        self._shadow = shadow
+
+    def _store_allocation(self, allocation: Allocation, seq: int) -> None:
+        body = json.dumps({"epoch": self.epoch, "seq": seq, "allocation": allocation.to_dict()})
+        with self.store.transaction() as cur:
+            cur.set_meta("allocation", body)
 
     def _index(self, i: int, d: Decision) -> None:
         touched = set(d.diff) | set(d.degraded)
@@ -201,7 +265,7 @@ class Service:
         transaction; on a store failure rebuild the engine from the store. Lock held."""
         ctl = self.require_network()
         try:
-            decision = ctl.apply_dict(event)
+            decision = ctl.apply(event_from_dict(event), reallocate=False)
         except InvalidParameterError:
             raise
         except QinternetError as err:
@@ -222,7 +286,96 @@ class Service:
         self._index(len(ctl.log) - 1, decision)
         self.metrics.decision_seconds.observe(decision.solve_ms / 1e3)
         self.metrics.decisions.labels(decision.outcome).inc()
+        self._kick()
         return decision, seq
+
+    # ---- background reallocation -----------------------------------------------------------
+    def _kick(self) -> None:
+        """Ask the allocating thread for a new allocation (started on first use)."""
+        if self._worker is None or not self._worker.is_alive():
+            self._stop = False
+            self._worker = threading.Thread(target=self._reallocate_loop, daemon=True,
+                                            name="qinternet-reallocate")
+            self._worker.start()
+        self._wake.set()
+
+    def close(self) -> None:
+        """Stop the allocating thread and close the store."""
+        self._stop = True
+        self._wake.set()
+        if self._worker is not None:
+            self._worker.join(timeout=WAIT_LIMIT_S)
+        self.store.close()
+
+    def _reallocate_loop(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            if self._stop:
+                return
+            try:
+                self.reallocate_once()
+            except Exception as err:
+                with self.lock:
+                    self.allocation_error = f"{type(err).__name__}: {' '.join(str(err).split())}"
+                    self._shadow = None
+                    self.settled.notify_all()
+
+    def reallocate_once(self) -> bool:
+        """One round of the allocating thread (callable directly: tests, ``wait``): copy the
+        state, reallocate on the allocating engine without the lock, adopt the result if
+        no :meth:`load` came between. True when an allocation was adopted."""
+        with self.lock:
+            ctl = self.ctl
+            if ctl is None or not ctl.pending:
+                return False
+            state = ctl.snapshot()
+            generation, epoch = self.generation, self.epoch
+            shadow = self._shadow
+        if shadow is None:
+            shadow = Controller(ctl.network, policy=self.policy)  # type: ignore[arg-type]
+        shadow.load_state(state)
+        record = shadow.reallocate()
+        body = json.dumps({"epoch": epoch, "seq": state.seq,
+                           "allocation": record.allocation.to_dict()})
+        with self.lock:
+            if generation != self.generation or self.ctl is not ctl:
+                return False
+            self._shadow = shadow
+            with self.store.transaction() as cur:
+                cur.set_meta("allocation", body)
+            ctl.adopt(record.allocation, state.seq)
+            self.allocation_error = None
+            self.metrics.reallocation_seconds.observe(record.solve_ms / 1e3)
+            if ctl.pending:
+                self._wake.set()
+            seq = self.seqs[state.seq - 1] if 0 < state.seq <= len(self.seqs) else -1
+            self._gauges()
+            live = ctl.demands
+            diff = {k: v for k, v in record.diff.items() if k in live}
+            self.hub.publish(decision_record(
+                dataclasses.replace(record, allocation=ctl.allocation, diff=diff), seq,
+                kind="allocation"), dict(self.owners))
+            self.settled.notify_all()
+        return True
+
+    def wait_allocated(self, ident: str | None = None, timeout: float = WAIT_LIMIT_S) -> bool:
+        """Block until the served allocation includes every event so far (or, with
+        ``ident``, until it includes that demand); False on timeout or failure."""
+        deadline = time.monotonic() + timeout
+        with self.lock:
+            while True:
+                ctl = self.ctl
+                if ctl is None:
+                    return True
+                if not ctl.pending or (ident is not None and (
+                        ident in ctl.allocation.rates or ident not in ctl.demands)):
+                    return True
+                left = deadline - time.monotonic()
+                if left <= 0 or self.allocation_error is not None:
+                    return False
+                self._kick()
+                self.settled.wait(min(left, 1.0))
 
     def _publish(self, decision: Decision, seq: int) -> None:
         self._gauges()
@@ -329,12 +482,15 @@ class Service:
             d = ctl.log[i]
             history.append(HistoryEntry(seq=self.seqs[i], op=str(d.event.get("op")),
                                         outcome=d.outcome, reason=d.reason,
-                                        rate=float(d.allocation.rates.get(ident, 0.0))))
+                                        rate=(None if d.deferred else
+                                              float(d.allocation.rates.get(ident, 0.0)))))
         resp = row.response
         return DemandOut(
             id=ident, outcome=resp["outcome"], reason=resp["reason"], status=status,
             endpoints=list(req["endpoints"]),
             rate=float(a.rates.get(ident, 0.0)) if active else 0.0, floor=floor,
+            allocation=("pending" if active and (ctl.pending or ident not in a.rates)
+                        else "current"),
             floor_met=active and ctl.floors.get(ident, 0.0) >= floor * (1 - _FLOOR_TOL),
             weight=float(req.get("weight", 1.0)), priority=int(req.get("priority", 0)),
             cap=req.get("cap"), unit=a.unit,
@@ -411,10 +567,17 @@ class Service:
                                 demands=demands, summary=head, log=log)
 
 
-def decision_record(decision: Decision, seq: int, *, rates: bool = True) -> dict[str, Any]:
-    """The ``GET /events`` record of ``decision`` (``rates``: with every demand's rate)."""
+def decision_record(decision: Decision, seq: int, *, rates: bool = True,
+                    kind: str = "decision") -> dict[str, Any]:
+    """The ``GET /events`` record of ``decision`` (``rates``: with every demand's rate).
+
+    ``kind``: ``decision`` (one per event, in ``seq`` order; deferred, so ``diff`` is empty
+    and ``rates`` are those served when it was decided) or ``allocation`` (a background
+    reallocation: op ``reallocate``, ``seq`` the last event it includes, ``diff`` the rates
+    it moved)."""
     ident = decision.event.get("id")
     record: dict[str, Any] = {
+        "kind": kind,
         "seq": seq, "op": decision.event.get("op"), "outcome": decision.outcome,
         "reason": decision.reason, "demand": ident if isinstance(ident, str) else None,
         "solve_ms": decision.solve_ms,

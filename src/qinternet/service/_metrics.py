@@ -27,6 +27,10 @@ class Metrics:
             "qinternet_decision_seconds", "Engine decision time per event (s)",
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
                      10.0), registry=self.registry)
+        self.reallocation_seconds = Histogram(
+            "qinternet_reallocation_seconds", "Background reallocation time per round (s)",
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+                     10.0, 30.0), registry=self.registry)
         self.decisions = Counter("qinternet_decisions", "Decisions by outcome", ["outcome"],
                                  registry=self.registry)
         self.max_utilisation = Gauge("qinternet_max_link_utilisation",

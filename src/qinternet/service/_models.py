@@ -81,11 +81,15 @@ class RouteOut(BaseModel):
 
 
 class HistoryEntry(BaseModel):
+    """One decision about a demand. ``rate``: the demand's rate in the allocation that
+    decision made; None when the decision was deferred (the allocation followed
+    asynchronously: see ``DemandOut.allocation``)."""
+
     seq: int
     op: str
     outcome: str
     reason: str
-    rate: float
+    rate: float | None
 
 
 class DecisionOut(BaseModel):
@@ -105,6 +109,10 @@ class DemandOut(BaseModel):
 
     ``status``: ``active`` (in the allocation), ``rejected`` (never admitted) or
     ``cancelled``. ``floor_met`` is False once a failure shed the admitted floor.
+    ``allocation``: ``current`` when ``rate`` and ``routes`` include every decision so far,
+    ``pending`` while the reallocation after a recent event is still being computed (an
+    admitted floor is guaranteed from the admission on; ``POST /demands?wait=true`` returns
+    only once the allocation includes the new demand).
     """
 
     id: str
@@ -113,6 +121,7 @@ class DemandOut(BaseModel):
     status: Literal["active", "rejected", "cancelled"]
     endpoints: list[str]
     rate: float
+    allocation: Literal["current", "pending"]
     floor: float
     floor_met: bool
     weight: float
@@ -199,6 +208,7 @@ class DashboardSummary(BaseModel):
 class DecisionRecord(BaseModel):
     """One decision as ``GET /events`` streams it (rates of every demand left out)."""
 
+    kind: Literal["decision", "allocation"] = "decision"
     seq: int
     op: str
     outcome: str

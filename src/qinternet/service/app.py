@@ -270,22 +270,42 @@ def create_app(service: Service) -> FastAPI:
         idempotency_key: Annotated[str | None, Header(
             alias="Idempotency-Key", min_length=1, max_length=200,
             description="Retries with the same key return the first decision")] = None,
+        wait: Annotated[bool, Query(description=(
+            "Return only once the allocation includes the demand (rate and routes; at most "
+            "30 s). Without it the answer comes with the admission decision and "
+            "'allocation': 'pending'"))] = False,
     ) -> DemandOut:
         """Submit a demand; 201 with the engine's decision (admitted or rejected with a
-        certificate / counter-offer). A repeated Idempotency-Key returns the same demand."""
+        certificate / counter-offer). A repeated Idempotency-Key returns the same demand.
+        An admitted floor is guaranteed at once; the rate above it follows from the
+        background reallocation (``allocation``: ``pending``, then ``current``)."""
         out, created = service.submit(who, body, idempotency_key)
         if not created:
             response.headers["Idempotent-Replayed"] = "true"
+        if wait and out.status == "active" and out.allocation == "pending":
+            service.wait_allocated(out.id)
+            with service.lock:
+                out = service.demand_out(service.visible(who, out.id))
         return out
 
     @app.get("/demands", tags=["client"], responses=_AUTH)
-    def get_demands(who: Principal) -> list[DemandOut]:
+    def get_demands(who: Principal, wait: Annotated[bool, Query(
+            description="Return only once the allocation includes every decision so far "
+            "(at most 30 s)")] = False) -> list[DemandOut]:
         """The caller's demands (an operator's: all)."""
+        if wait:
+            service.wait_allocated()
         return service.list_demands(who)
 
     @app.get("/demands/{ident}", tags=["client"], responses={**_AUTH, 404: _ERR, 409: _ERR})
-    def get_demand(who: Principal, ident: DemandId) -> DemandOut:
+    def get_demand(who: Principal, ident: DemandId, wait: Annotated[bool, Query(
+            description="Return only once the allocation includes every decision so far "
+            "(at most 30 s)")] = False) -> DemandOut:
         """One of the caller's demands: rate, floor, status, routes, bound, history."""
+        if wait:
+            with service.lock:
+                service.visible(who, ident)
+            service.wait_allocated()
         with service.lock:
             return service.demand_out(service.visible(who, ident))
 
@@ -322,7 +342,8 @@ def create_app(service: Service) -> FastAPI:
         max_events: Annotated[int | None, Query(
             ge=1, le=10**6, description="Close the stream after this many records")] = None,
     ) -> Response:
-        """Server-Sent Events: one ``decision`` event (JSON) per decision; a client sees
+        """Server-Sent Events: one ``decision`` event (JSON) per decision, and one
+        ``allocation`` event per background reallocation (the rates it moved); a client sees
         only records about its own demands, with only its own rates."""
         from sse_starlette.sse import EventSourceResponse
 
@@ -340,7 +361,7 @@ def create_app(service: Service) -> FastAPI:
                             break
                         continue
                     sent += 1
-                    yield {"event": "decision", "id": str(record["seq"]),
+                    yield {"event": record.get("kind", "decision"), "id": str(record["seq"]),
                            "data": json.dumps(record, allow_nan=False)}
             finally:
                 service.hub.unsubscribe(sub)

@@ -150,6 +150,8 @@
       mergeLog([record]);
       renderLog();
       scheduleRefresh(0);
+    } else if (kind === "allocation") {
+      scheduleRefresh(0);   // a background reallocation moved rates: redraw, no log line
     }
   }
 
