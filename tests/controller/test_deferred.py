@@ -111,3 +111,36 @@ def test_an_allocation_comes_back_from_json_bit_for_bit() -> None:
     ctl = replay(net, random_trace(net, 12, seed=3, demands=6, group_fraction=0.3))
     a = ctl.allocation
     assert Allocation.from_dict(json.loads(json.dumps(a.to_dict()))) == a
+
+
+def test_flow_admission_beside_served_routes_is_a_true_certificate() -> None:
+    """A deferred pair floor is admitted by a maximum flow beside the guarded floors'
+    served routes (no LP); the floors then pass the route master's own feasibility LP, and a
+    floor above what the LP allows is still rejected by the LP with its certificate."""
+    net = load_network("topohub:sndlib/geant")
+    ctl, shadow = Controller(net), Controller(net)
+    names = net.node_names
+
+    def widest(a: int, b: int) -> float:
+        from qinternet.networks.single_pair import widest_path
+
+        return float(widest_path(net.link_arrays("lower"), a, b).value)
+
+    f_a, f_b = 0.3 * widest(0, 5), 0.3 * widest(1, 6)
+    first = ctl.apply(event_from_dict({"op": "add_demand", "id": "a",
+                                       "endpoints": [names[0], names[5]], "floor": f_a}),
+                      reallocate=False)
+    assert first.outcome == "admitted" and first.admission == "flow"  # nothing to guard
+    state = ctl.snapshot()
+    shadow.load_state(state)
+    shadow.reallocate()
+    ctl.adopt(shadow.allocation, state.seq)
+    second = ctl.apply(event_from_dict({"op": "add_demand", "id": "b",
+                                        "endpoints": [names[1], names[6]], "floor": f_b}),
+                       reallocate=False)
+    assert second.outcome == "admitted" and second.admission == "flow"
+    assert ctl._floors_feasible()
+    too_much = ctl.apply(event_from_dict({"op": "add_demand", "id": "c",
+                                          "endpoints": [names[0], names[5]],
+                                          "floor": 100 * widest(0, 5)}), reallocate=False)
+    assert too_much.outcome.startswith("rejected") and too_much.counter_offer is not None

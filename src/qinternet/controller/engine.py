@@ -36,8 +36,10 @@ from qinternet.controller.model import (
 from qinternet.controller.policy import POLICIES, Policy, Spec, allocate, jain_index
 from qinternet.controller.records import Allocation, Certificate, Decision, Outcome, Route
 from qinternet.errors import InvalidParameterError, SolverError
+from qinternet.networks.lp.arrays import LinkArrays
 from qinternet.networks.lp.incremental import CutPool, InfeasibleRatesError, RouteMaster
 from qinternet.networks.network import Network
+from qinternet.networks.single_pair import build_igraph, max_flow_min_cut
 from qinternet.networks.usage import Usage
 
 __all__ = ["Controller", "EngineState", "replay"]
@@ -147,6 +149,8 @@ class Controller:
         #: The levels of the last max-min allocation (reused by the next one where they stand).
         self._filling: Filling | None = None
         self._last_lps = (0, 0)
+        self._flow_graph: Any = None
+        self._deferring = False
         #: True after a deferred event, until :meth:`reallocate` (or :meth:`adopt`).
         self.pending = False
         self.allocation = self._empty_allocation()
@@ -177,6 +181,9 @@ class Controller:
         before = dict(self.allocation.rates)
         extra: dict[str, Any] = {}
         keep = False
+        # deferred admissions may be certified by a max-flow beside the served routes (no
+        # LP); immediate ones keep the LP's sequence of warm solves unchanged
+        self._deferring = not reallocate
         if isinstance(event, AddDemand):
             outcome, reason, extra = self._add(event.demand)
             extra["admission_ms"] = (time.perf_counter() - t0) * 1e3
@@ -499,6 +506,11 @@ class Controller:
         """Admission test of ``d`` (already inserted with floor 0)."""
         guard = {k: f for k, f in self.floors.items()
                  if k != d.id and self.demands[k].priority >= d.priority}
+        if self._deferring and self._fits_beside_routes(d, guard):
+            self.floors[d.id] = d.floor
+            self.admitted_at[d.id] = self.seq
+            return ("admitted", f"floor {d.floor:.6g} {self.unit} guaranteed",
+                    {"admission": "flow"})
         for k, dem in self.demands.items():
             self.master.set_bounds(k, lower=guard.get(k, 0.0), upper=dem.cap)
         try:
@@ -508,7 +520,7 @@ class Controller:
         if offer >= d.floor * (1.0 - FLOOR_REL_TOL):
             self.floors[d.id] = d.floor
             self.admitted_at[d.id] = self.seq
-            return "admitted", f"floor {d.floor:.6g} {self.unit} guaranteed", {}
+            return "admitted", f"floor {d.floor:.6g} {self.unit} guaranteed", {"admission": "lp"}
         bound, cert = self._upper_given(d.id, guard, d.floor)
         self._drop(d.id)
         extra: dict[str, Any] = {"upper_bound": bound, "counter_offer": offer}
@@ -521,6 +533,36 @@ class Controller:
         return ("rejected_unroutable",
                 f"no routing meets the floor {d.floor:.6g} {self.unit} (largest achievable "
                 f"{offer:.6g}); the cut bound {bound:.6g} does not exclude it", extra)
+
+    def _fits_beside_routes(self, d: Demand, guard: Mapping[str, float]) -> bool:
+        """Fast sufficient admission test of a pair (deferred events): the guarded floors
+        ride on their served routes scaled down to the floor, and the maximum flow of the
+        pair on the capacity left over carries the new floor (with a 1e-6 margin). True is a
+        feasibility certificate (routes for every guarded floor and the new one); False
+        decides nothing (the admission LP then does)."""
+        terms = self.terminals[d.id]
+        if len(terms) != 2:
+            return False
+        a = self.allocation
+        residual = self._lower_now.copy()
+        for k, f in guard.items():
+            routes = a.routes.get(k, ())
+            rate = sum(r.rate for r in routes)
+            if rate < f or not routes:
+                return False  # not (yet) carried by the served routes
+            for r in routes:
+                residual[list(r.links)] -= r.rate * (f / rate)
+        if residual.size and residual.min() < 0.0:
+            return False  # the capacities fell below the served routes
+        if self._flow_graph is None:
+            self._flow_graph = build_igraph(self._arrays(self.nominal_lower))
+        flow = max_flow_min_cut(self._arrays(np.maximum(residual, 0.0)), terms[0], terms[1],
+                                graph=self._flow_graph).value
+        return bool(flow >= d.floor * (1.0 + 1e-6))
+
+    def _arrays(self, capacity: npt.NDArray[np.float64]) -> LinkArrays:
+        return LinkArrays(num_nodes=self.network.num_nodes, tail=self.tail, head=self.head,
+                          capacity=capacity)
 
     def _change(self, d: Demand) -> tuple[Outcome, str, dict[str, Any]]:
         self._require(d.id)

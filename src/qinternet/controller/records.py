@@ -146,6 +146,9 @@ class Decision:
     lps: int = 0
     #: Max-min levels of the previous allocation that stood and were reused without an LP.
     levels_reused: int = 0
+    #: Admitted floors: "flow" when the floor was certified by a maximum flow beside the
+    #: served routes of the guarded floors (no LP), "lp" when by the admission LP.
+    admission: str = ""
     #: True when the event was applied without reallocating (``allocation`` is the previous
     #: one; see ``Controller.apply(..., reallocate=False)``).
     deferred: bool = False
@@ -167,6 +170,8 @@ class Decision:
             out["deferred"] = True
         if self.event.get("op") in ("add_demand", "change_demand"):
             out["admission_ms"] = self.admission_ms
+            if self.admission:
+                out["admission"] = self.admission
         if self.degraded:
             out["degraded"] = {k: {"old_floor": v[0], "rate": v[1], "bound": _num(v[2])}
                                for k, v in self.degraded.items()}

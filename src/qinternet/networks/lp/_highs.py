@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import weakref
 from dataclasses import dataclass
+from typing import Any
 
 import highspy
 import numpy as np
@@ -83,17 +85,33 @@ def check_optimal(h: highspy.Highs, what: str) -> None:
 
 #: Option sets tried in turn when a solve does not end optimal (numerical trouble on badly
 #: scaled LPs, e.g. SNDlib links from 1e-21 to 1e-3 ebits per use): primal simplex, then no
-#: internal scaling, then interior point with crossover. A retry that ends optimal is a true
+#: internal scaling, then interior point with crossover, then HiGHS' defaults (presolve on,
+#: dual simplex: a warm route master with presolve off and primal simplex ended "Unknown" on
+#: SNDlib janos-us where the defaults solve it). A retry that ends optimal is a true
 #: optimum; if none does, the first failure is reported.
 _FALLBACKS: tuple[dict[str, str | int], ...] = (
     {"simplex_strategy": 4},
     {"simplex_strategy": 1, "simplex_scale_strategy": 0},
     {"solver": "ipm", "run_crossover": "on"},
+    {"presolve": "on", "simplex_strategy": 1},
 )
 
 
+#: Per HiGHS instance: its options (of the fallback keys) before any fallback changed them.
+_BASE_OPTIONS: weakref.WeakKeyDictionary[highspy.Highs, dict[str, Any]] = \
+    weakref.WeakKeyDictionary()
+
+
+def _option(h: highspy.Highs, key: str) -> Any:
+    value = h.getOptionValue(key)
+    # highspy returns (status, value) in some releases and the value in others
+    return value[1] if isinstance(value, tuple) else value
+
+
 def run_checked(h: highspy.Highs, what: str) -> None:
-    """Run ``h``; on a non-optimal end retry with :data:`_FALLBACKS`, else raise SolverError.
+    """Run ``h``; on a non-optimal end retry from a cold start, first with the options in
+    force, then with each of :data:`_FALLBACKS` (each on top of the options in force, not of
+    the previous retry's), else raise SolverError.
 
     The option set that worked stays in force for later solves of ``h`` (column / constraint
     generation re-solves the same, slightly larger, LP).
@@ -102,13 +120,25 @@ def run_checked(h: highspy.Highs, what: str) -> None:
     status = h.getModelStatus()
     if status == highspy.HighsModelStatus.kOptimal:
         return
-    for opts in _FALLBACKS:
-        h.clearSolver()
+    keys = sorted({k for opts in _FALLBACKS for k in opts})
+    # the caller's own options, recorded at the first failure: a fallback that worked earlier
+    # stays in force, but the next failure starts again from the caller's options, never
+    # from a pile of earlier fallbacks
+    base = _BASE_OPTIONS.get(h)
+    if base is None:
+        base = {k: _option(h, k) for k in keys}
+        _BASE_OPTIONS[h] = base
+    for opts in ({}, *_FALLBACKS):
+        for key in keys:
+            h.setOptionValue(key, base[key])
         for key, value in opts.items():
             h.setOptionValue(key, value)
+        h.clearSolver()
         h.run()
         if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
             return
+    for key in keys:
+        h.setOptionValue(key, base[key])
     h.clearSolver()
     raise SolverError(h.modelStatusToString(status),
                       f"{what}: HiGHS did not return an optimal solution")
