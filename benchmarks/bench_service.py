@@ -55,6 +55,11 @@ def main() -> int:
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--requests", type=int, default=4)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--allocator", default="process", choices=("process", "thread"),
+                    help="where the server runs its background reallocations")
+    ap.add_argument("--think-ms", type=float, default=0.0,
+                    help="mean think time of each client between requests (exponential; "
+                    "0: closed loop, each client sends its next request at once)")
     args = ap.parse_args()
 
     from qinternet.service import Service, open_store
@@ -83,7 +88,8 @@ def main() -> int:
         url = f"http://127.0.0.1:{port}"
         t0 = time.perf_counter()
         proc = subprocess.Popen([sys.executable, "-m", "qinternet.cli.main", "serve",
-                                 "--db", db, "--port", str(port)],
+                                 "--db", db, "--port", str(port),
+                                 "--allocator", args.allocator],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
         try:
@@ -108,6 +114,8 @@ def main() -> int:
                 with httpx.Client(base_url=url, timeout=3600,
                                   headers={"Authorization": f"Bearer {tokens[i]}"}) as http:
                     for j in range(args.requests):
+                        if args.think_ms > 0:
+                            time.sleep(r.expovariate(1e3 / args.think_ms))
                         key = f"c{i}-{j}"
                         body = {"endpoints": r.sample(nodes, 2),
                                 "floor": r.choice([0.0, 0.0, 1e-4])}
@@ -154,7 +162,9 @@ def main() -> int:
     lost = [k for k in acked if k not in keys]
     dup = len(keys) - len(set(keys))
     print(f"{args.clients} clients x {args.requests} POST /demands (+ a DELETE each) on "
-          f"{len(nodes)} nodes with {args.standing} standing demands")
+          f"{len(nodes)} nodes with {args.standing} standing demands"
+          + (f", think time {args.think_ms:g} ms" if args.think_ms > 0 else ", closed loop")
+          + f", {args.allocator} allocator")
     print(f"  POST /demands: p50 {np.percentile(ms, 50):.1f} ms, p99 "
           f"{np.percentile(ms, 99):.1f} ms, max {ms.max():.1f} ms")
     dm = np.array(deletes) * 1e3

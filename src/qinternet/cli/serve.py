@@ -45,6 +45,9 @@ def register(app: typer.Typer) -> None:
             ".graphml, .gml or topohub:KEY.")] = None,
         policy: Annotated[str, typer.Option(
             "--policy", help="Allocation policy: maxmin or throughput.")] = "maxmin",
+        allocator: Annotated[str, typer.Option(
+            "--allocator", help="Where background reallocations run: process (a child "
+            "process, so that requests keep the interpreter) or thread.")] = "process",
         init_operator: Annotated[bool, typer.Option(
             "--init-operator", help="Create an operator, print its token once and exit.")
         ] = False,
@@ -55,6 +58,8 @@ def register(app: typer.Typer) -> None:
         """Run the controller service (HTTP API with per-client tokens)."""
         if policy not in ("maxmin", "throughput"):
             raise InvalidParameterError("--policy", policy, "must be maxmin or throughput")
+        if allocator not in ("process", "thread"):
+            raise InvalidParameterError("--allocator", allocator, "must be process or thread")
         _require_extra()
         from qinternet.service.server import build_service, run
         from qinternet.service.server import init_operator as make_operator
@@ -66,7 +71,7 @@ def register(app: typer.Typer) -> None:
             else:
                 print(token)
             return
-        service = build_service(db, topology=topology, policy=policy)
+        service = build_service(db, topology=topology, policy=policy, allocator=allocator)
         url = f"http://{host}:{port}"
         if as_json:
             emit_json({"url": url, "epoch": service.epoch,

@@ -150,6 +150,8 @@ class Controller:
         self._filling: Filling | None = None
         self._last_lps = (0, 0)
         self._flow_graph: Any = None
+        #: Flow-admitted floors: the link loads of the flow that certified each.
+        self._reserved: dict[str, npt.NDArray[np.float64]] = {}
         self._deferring = False
         #: True after a deferred event, until :meth:`reallocate` (or :meth:`adopt`).
         self.pending = False
@@ -481,6 +483,7 @@ class Controller:
         self.terminals[d.id] = terms
 
     def _drop(self, ident: str) -> None:
+        self._reserved.pop(ident, None)
         self.master.remove_demand(ident)
         self.pool.remove_demand(ident)
         del self.demands[ident]
@@ -548,17 +551,25 @@ class Controller:
         for k, f in guard.items():
             routes = a.routes.get(k, ())
             rate = sum(r.rate for r in routes)
-            if rate < f or not routes:
-                return False  # not (yet) carried by the served routes
-            for r in routes:
-                residual[list(r.links)] -= r.rate * (f / rate)
+            if routes and rate >= f:
+                for r in routes:
+                    residual[list(r.links)] -= r.rate * (f / rate)
+            elif k in self._reserved:  # not served yet: the flow that admitted it
+                residual -= self._reserved[k]
+            else:
+                return False
         if residual.size and residual.min() < 0.0:
-            return False  # the capacities fell below the served routes
+            return False  # the capacities fell below the routes
         if self._flow_graph is None:
             self._flow_graph = build_igraph(self._arrays(self.nominal_lower))
-        flow = max_flow_min_cut(self._arrays(np.maximum(residual, 0.0)), terms[0], terms[1],
-                                graph=self._flow_graph).value
-        return bool(flow >= d.floor * (1.0 + 1e-6))
+        mf = max_flow_min_cut(self._arrays(np.maximum(residual, 0.0)), terms[0], terms[1],
+                              graph=self._flow_graph)
+        if not mf.value >= d.floor * (1.0 + 1e-6):
+            return False
+        # the flow scaled to the floor: a routing of it (flow decomposition), kept until the
+        # served allocation carries the demand
+        self._reserved[d.id] = np.abs(mf.flow) * (d.floor / mf.value)
+        return True
 
     def _arrays(self, capacity: npt.NDArray[np.float64]) -> LinkArrays:
         return LinkArrays(num_nodes=self.network.num_nodes, tail=self.tail, head=self.head,

@@ -31,6 +31,7 @@ from typing import Any, Literal
 from qinternet.controller import Allocation, Controller, Decision, event_from_dict, replay
 from qinternet.errors import InvalidParameterError, QinternetError
 from qinternet.networks import Network, load_network
+from qinternet.service._allocator import ProcessAllocator
 from qinternet.service._auth import (
     TokenHash,
     hash_secret,
@@ -97,11 +98,19 @@ def _finite(x: float | None) -> float | None:
 class Service:
     """One service instance over a :class:`Store` (thread-safe; one writer)."""
 
-    def __init__(self, store: Store, *, policy: str = "maxmin") -> None:
+    def __init__(self, store: Store, *, policy: str = "maxmin",
+                 allocator: str = "thread") -> None:
         if policy not in ("maxmin", "throughput"):
             raise InvalidParameterError("policy", policy, "must be 'maxmin' or 'throughput'")
+        if allocator not in ("thread", "process"):
+            raise InvalidParameterError("allocator", allocator,
+                                        "must be 'thread' or 'process'")
         self.store = store
         self.policy = policy
+        #: Where background reallocations run: "thread" (a second engine in this process)
+        #: or "process" (in a child process: the request threads keep the GIL).
+        self.allocator = allocator
+        self._process: ProcessAllocator | None = None
         self.lock = threading.RLock()
         #: Notified (with :attr:`lock`) whenever an allocation is adopted.
         self.settled = threading.Condition(self.lock)
@@ -131,6 +140,10 @@ class Service:
             self.history: dict[str, list[int]] = {}
             self.generation += 1
             self._shadow: Controller | None = None
+            self._source = json.loads(raw) if raw is not None else None
+            if self._process is not None:
+                self._process.close()
+                self._process = None
             if raw is not None:
                 self.network = network_from_source(json.loads(raw))
                 logged = self.store.events(self.epoch)
@@ -300,11 +313,14 @@ class Service:
         self._wake.set()
 
     def close(self) -> None:
-        """Stop the allocating thread and close the store."""
+        """Stop the allocating thread (and process) and close the store."""
         self._stop = True
         self._wake.set()
         if self._worker is not None:
             self._worker.join(timeout=WAIT_LIMIT_S)
+        if self._process is not None:
+            self._process.close()
+            self._process = None
         self.store.close()
 
     def _reallocate_loop(self) -> None:
@@ -332,10 +348,17 @@ class Service:
             state = ctl.snapshot()
             generation, epoch = self.generation, self.epoch
             shadow = self._shadow
-        if shadow is None:
-            shadow = Controller(ctl.network, policy=self.policy)  # type: ignore[arg-type]
-        shadow.load_state(state)
-        record = shadow.reallocate()
+            process = self._process
+            if self.allocator == "process" and (process is None or not process.alive):
+                assert self._source is not None
+                process = self._process = ProcessAllocator(self._source, self.policy)
+        if process is not None:
+            record = process.reallocate(state)
+        else:
+            if shadow is None:
+                shadow = Controller(ctl.network, policy=self.policy)  # type: ignore[arg-type]
+            shadow.load_state(state)
+            record = shadow.reallocate()
         body = json.dumps({"epoch": epoch, "seq": state.seq,
                            "allocation": record.allocation.to_dict()})
         with self.lock:

@@ -31,10 +31,12 @@ def topology_source(topology: str) -> dict[str, Any]:
     return {"suffix": path.suffix.lower(), "text": text}
 
 
-def build_service(db: str, *, topology: str | None = None, policy: str = "maxmin") -> Service:
+def build_service(db: str, *, topology: str | None = None, policy: str = "maxmin",
+                  allocator: str = "thread") -> Service:
     """Open ``db`` and rebuild the service from it; ``topology`` is loaded when the store has
-    no network yet (a stored network is kept: replace it with ``PUT /network``)."""
-    service = Service(open_store(db), policy=policy)
+    no network yet (a stored network is kept: replace it with ``PUT /network``).
+    ``allocator``: where background reallocations run ("thread" or "process")."""
+    service = Service(open_store(db), policy=policy, allocator=allocator)
     if topology is not None and service.ctl is None:
         service.set_network(topology_source(topology))
     return service
