@@ -61,6 +61,8 @@ from qinternet.service._store import ClientRow, DemandRow, Store
 __all__ = ["Service", "decision_record", "network_from_source", "rebuild"]
 
 _FLOOR_TOL = 1e-9
+#: Under churn, the served allocation is stored at most this often (s); a current one always.
+STORE_EVERY_S = 2.0
 #: Longest a request waits for its allocation (``POST /demands?wait=true``), s.
 WAIT_LIMIT_S = 30.0
 
@@ -111,6 +113,7 @@ class Service:
         #: or "process" (in a child process: the request threads keep the GIL).
         self.allocator = allocator
         self._process: ProcessAllocator | None = None
+        self._stored_at = 0.0
         self.lock = threading.RLock()
         #: Notified (with :attr:`lock`) whenever an allocation is adopted.
         self.settled = threading.Condition(self.lock)
@@ -359,14 +362,21 @@ class Service:
                 shadow = Controller(ctl.network, policy=self.policy)  # type: ignore[arg-type]
             shadow.load_state(state)
             record = shadow.reallocate()
-        body = json.dumps({"epoch": epoch, "seq": state.seq,
-                           "allocation": record.allocation.to_dict()})
+        # stored when it is current (then before anyone is told: a restart serves it), and
+        # under churn at most every STORE_EVERY_S (a restart recomputes what is newer);
+        # ctl.seq only grows, so "current" at adoption implies "current" here
+        body = None
+        if ctl.seq == state.seq or time.monotonic() - self._stored_at >= STORE_EVERY_S:
+            body = json.dumps({"epoch": epoch, "seq": state.seq,
+                               "allocation": record.allocation.to_dict()})
         with self.lock:
             if generation != self.generation or self.ctl is not ctl:
                 return False
             self._shadow = shadow
-            with self.store.transaction() as cur:
-                cur.set_meta("allocation", body)
+            if body is not None:
+                with self.store.transaction() as cur:
+                    cur.set_meta("allocation", body)
+                self._stored_at = time.monotonic()
             ctl.adopt(record.allocation, state.seq)
             self.allocation_error = None
             self.metrics.reallocation_seconds.observe(record.solve_ms / 1e3)
