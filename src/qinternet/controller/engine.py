@@ -516,11 +516,20 @@ class Controller:
                     {"admission": "flow"})
         for k, dem in self.demands.items():
             self.master.set_bounds(k, lower=guard.get(k, 0.0), upper=dem.cap)
+        solution = None
         try:
-            offer = float(self.master.solve(rates={d.id: 1.0}).rates[d.id])
+            solution = self.master.solve(rates={d.id: 1.0})
+            offer = float(solution.rates[d.id])
         except InfeasibleRatesError:
             offer = 0.0
         if offer >= d.floor * (1.0 - FLOOR_REL_TOL):
+            if self._deferring and solution is not None and offer > 0.0:
+                # its LP routes scaled to the floor: the reservation the flow test counts
+                # until the served allocation carries the demand
+                load = np.zeros(self.tail.size)
+                for r in solution.routes.get(d.id, ()):
+                    load[list(r.links)] += r.rate * min(1.0, d.floor / offer)
+                self._reserved[d.id] = load
             self.floors[d.id] = d.floor
             self.admitted_at[d.id] = self.seq
             return "admitted", f"floor {d.floor:.6g} {self.unit} guaranteed", {"admission": "lp"}
