@@ -152,7 +152,6 @@ class Controller:
         self._flow_graph: Any = None
         #: Flow-admitted floors: the link loads of the flow that certified each.
         self._reserved: dict[str, npt.NDArray[np.float64]] = {}
-        self._deferring = False
         #: True after a deferred event, until :meth:`reallocate` (or :meth:`adopt`).
         self.pending = False
         self.allocation = self._empty_allocation()
@@ -185,12 +184,11 @@ class Controller:
         keep = False
         # deferred admissions may be certified by a max-flow beside the served routes (no
         # LP); immediate ones keep the LP's sequence of warm solves unchanged
-        self._deferring = not reallocate
         if isinstance(event, AddDemand):
-            outcome, reason, extra = self._add(event.demand)
+            outcome, reason, extra = self._add(event.demand, deferred=not reallocate)
             extra["admission_ms"] = (time.perf_counter() - t0) * 1e3
         elif isinstance(event, ChangeDemand):
-            outcome, reason, extra = self._change(event.demand)
+            outcome, reason, extra = self._change(event.demand, deferred=not reallocate)
             extra["admission_ms"] = (time.perf_counter() - t0) * 1e3
         elif isinstance(event, RemoveDemand):
             if event.id not in self.demands and event.id in self.seen_ids:
@@ -237,9 +235,7 @@ class Controller:
             outcome = "degraded"
             reason += "; floors shed: " + ", ".join(sorted(degraded))
         after = self.allocation.rates
-        diff = {k: (before.get(k, 0.0), after.get(k, 0.0))
-                for k in sorted(set(before) | set(after))
-                if not _close(before.get(k, 0.0), after.get(k, 0.0))}
+        diff = _rate_diff(before, after)
         decision = Decision(
             seq=self.seq, event=event.to_dict(), outcome=outcome, reason=reason,
             allocation=self.allocation, diff=diff,
@@ -303,9 +299,7 @@ class Controller:
         degraded = self._reallocate()
         self.pending = False
         after = self.allocation.rates
-        diff = {k: (before.get(k, 0.0), after.get(k, 0.0))
-                for k in sorted(set(before) | set(after))
-                if not _close(before.get(k, 0.0), after.get(k, 0.0))}
+        diff = _rate_diff(before, after)
         lps, kept = self._last_lps
         return Decision(
             seq=self.seq - 1, event={"op": "reallocate"},
@@ -402,9 +396,7 @@ class Controller:
         if degraded:
             reason += "; floors shed: " + ", ".join(sorted(degraded))
         after = self.allocation.rates
-        diff = {k: (before.get(k, 0.0), after.get(k, 0.0))
-                for k in sorted(set(before) | set(after))
-                if not _close(before.get(k, 0.0), after.get(k, 0.0))}
+        diff = _rate_diff(before, after)
         decision = Decision(
             seq=self.seq, event={"op": "replace_network", "network": network.name},
             outcome="degraded" if degraded or dropped else "applied", reason=reason,
@@ -491,7 +483,7 @@ class Controller:
         self.floors.pop(ident, None)
         self.admitted_at.pop(ident, None)
 
-    def _add(self, d: Demand) -> tuple[Outcome, str, dict[str, Any]]:
+    def _add(self, d: Demand, *, deferred: bool = False) -> tuple[Outcome, str, dict[str, Any]]:
         if d.id in self.demands:
             raise InvalidParameterError("id", d.id, "is already an active demand")
         terms = tuple(self._node(x, "endpoints") for x in d.endpoints)
@@ -503,13 +495,15 @@ class Controller:
         if d.floor <= 0.0:
             self.admitted_at[d.id] = self.seq
             return "admitted", "best effort (no floor)", {}
-        return self._admit(d)
+        return self._admit(d, deferred=deferred)
 
-    def _admit(self, d: Demand) -> tuple[Outcome, str, dict[str, Any]]:
-        """Admission test of ``d`` (already inserted with floor 0)."""
+    def _admit(self, d: Demand, *, deferred: bool = False
+               ) -> tuple[Outcome, str, dict[str, Any]]:
+        """Admission test of ``d`` (already inserted with floor 0); ``deferred`` allows the
+        LP-free flow certificate and keeps reservations for it."""
         guard = {k: f for k, f in self.floors.items()
                  if k != d.id and self.demands[k].priority >= d.priority}
-        if self._deferring and self._fits_beside_routes(d, guard):
+        if deferred and self._fits_beside_routes(d, guard):
             self.floors[d.id] = d.floor
             self.admitted_at[d.id] = self.seq
             return ("admitted", f"floor {d.floor:.6g} {self.unit} guaranteed",
@@ -523,7 +517,7 @@ class Controller:
         except InfeasibleRatesError:
             offer = 0.0
         if offer >= d.floor * (1.0 - FLOOR_REL_TOL):
-            if self._deferring and solution is not None and offer > 0.0:
+            if deferred and solution is not None and offer > 0.0:
                 # its LP routes scaled to the floor: the reservation the flow test counts
                 # until the served allocation carries the demand
                 load = np.zeros(self.tail.size)
@@ -571,8 +565,11 @@ class Controller:
             return False  # the capacities fell below the routes
         if self._flow_graph is None:
             self._flow_graph = build_igraph(self._arrays(self.nominal_lower))
-        mf = max_flow_min_cut(self._arrays(np.maximum(residual, 0.0)), terms[0], terms[1],
-                              graph=self._flow_graph)
+        try:
+            mf = max_flow_min_cut(self._arrays(np.maximum(residual, 0.0)), terms[0], terms[1],
+                                  graph=self._flow_graph)
+        except SolverError:
+            return False  # flow and cut disagree at this dynamic range: the LP decides
         if not mf.value >= d.floor * (1.0 + 1e-6):
             return False
         # the flow scaled to the floor: a routing of it (flow decomposition), kept until the
@@ -584,7 +581,8 @@ class Controller:
         return LinkArrays(num_nodes=self.network.num_nodes, tail=self.tail, head=self.head,
                           capacity=capacity)
 
-    def _change(self, d: Demand) -> tuple[Outcome, str, dict[str, Any]]:
+    def _change(self, d: Demand, *, deferred: bool = False
+                ) -> tuple[Outcome, str, dict[str, Any]]:
         self._require(d.id)
         old = self.demands[d.id]
         terms = tuple(self._node(x, "endpoints") for x in d.endpoints)
@@ -597,7 +595,7 @@ class Controller:
                 self.floors[d.id] = d.floor
             self.admitted_at[d.id] = seq
             return "applied", f"demand {d.id!r} changed", {}
-        outcome, reason, extra = self._admit(d)
+        outcome, reason, extra = self._admit(d, deferred=deferred)
         if outcome != "admitted":
             # keep the demand as it was
             self._insert(old, tuple(self._node(x, "endpoints") for x in old.endpoints))
@@ -766,6 +764,13 @@ class Controller:
         return Allocation(unit=self.unit, policy=self.policy, rates={}, floors={}, routes={},
                           bounds={}, link_utilisation=(0.0,) * m, max_link_utilisation=0.0,
                           jain_index=1.0, objective=0.0, objective_upper_bound=0.0)
+
+
+def _rate_diff(before: Mapping[str, float], after: Mapping[str, float]
+               ) -> dict[str, tuple[float, float]]:
+    """Rates that moved: id -> (before, after), 0 for a demand absent on one side."""
+    return {k: (before.get(k, 0.0), after.get(k, 0.0)) for k in sorted(set(before) | set(after))
+            if not _close(before.get(k, 0.0), after.get(k, 0.0))}
 
 
 def _close(a: float, b: float) -> bool:

@@ -74,11 +74,23 @@ def rebuild(network: Network, events: list[dict[str, Any]], *,
     recomputation of what the service serves after those events."""
     ctl = replay(network, events, policy=policy, reallocate=False)  # type: ignore[arg-type]
     shadow = Controller(network, policy=policy)  # type: ignore[arg-type]
+    _allocate_on(shadow, ctl)
+    return ctl, shadow
+
+
+def _allocate_on(shadow: Controller, ctl: Controller) -> Decision:
+    """Reallocate ``ctl``'s current state on ``shadow`` and serve the result on ``ctl``
+    (the caller holds whatever lock guards ``ctl``); the reallocation record."""
     state = ctl.snapshot()
     shadow.load_state(state)
-    shadow.reallocate()
-    ctl.adopt(shadow.allocation, state.seq)
-    return ctl, shadow
+    record = shadow.reallocate()
+    ctl.adopt(record.allocation, state.seq)
+    return record
+
+
+def _allocation_body(epoch: int, seq: int, allocation: Allocation) -> str:
+    """The stored form of an allocation (meta ``allocation``): epoch, events covered, data."""
+    return json.dumps({"epoch": epoch, "seq": seq, "allocation": allocation.to_dict()})
 
 
 def network_from_source(source: dict[str, Any]) -> Network:
@@ -147,8 +159,8 @@ class Service:
             if self._process is not None:
                 self._process.close()
                 self._process = None
-            if raw is not None:
-                self.network = network_from_source(json.loads(raw))
+            if self._source is not None:
+                self.network = network_from_source(self._source)
                 logged = self.store.events(self.epoch)
                 self.ctl = replay(self.network, [e for _, e in logged],
                                   policy=self.policy,  # type: ignore[arg-type]
@@ -178,17 +190,11 @@ class Service:
             ctl.adopt(Allocation.from_dict(stored["allocation"]), ctl.seq)
             return
         shadow = Controller(ctl.network, policy=self.policy)  # type: ignore[arg-type]
-        state = ctl.snapshot()
-        shadow.load_state(state)
-        shadow.reallocate()
-        self._store_allocation(shadow.allocation, state.seq)
-        ctl.adopt(shadow.allocation, state.seq)
-        self._shadow = shadow
-
-    def _store_allocation(self, allocation: Allocation, seq: int) -> None:
-        body = json.dumps({"epoch": self.epoch, "seq": seq, "allocation": allocation.to_dict()})
+        record = _allocate_on(shadow, ctl)
         with self.store.transaction() as cur:
-            cur.set_meta("allocation", body)
+            cur.set_meta("allocation", _allocation_body(self.epoch, record.seq + 1,
+                                                        record.allocation))
+        self._shadow = shadow
 
     def _index(self, i: int, d: Decision) -> None:
         touched = set(d.diff) | set(d.degraded)
@@ -367,8 +373,7 @@ class Service:
         # ctl.seq only grows, so "current" at adoption implies "current" here
         body = None
         if ctl.seq == state.seq or time.monotonic() - self._stored_at >= STORE_EVERY_S:
-            body = json.dumps({"epoch": epoch, "seq": state.seq,
-                               "allocation": record.allocation.to_dict()})
+            body = _allocation_body(epoch, state.seq, record.allocation)
         with self.lock:
             if generation != self.generation or self.ctl is not ctl:
                 return False
