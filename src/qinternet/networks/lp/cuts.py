@@ -33,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from qinternet.networks.lp._cut_master import CutMaster
+from qinternet.networks.lp._gomory_hu import fundamental_cuts
 from qinternet.networks.lp._problem import Objective, Problem, prepare
 from qinternet.networks.lp._report import conditioning_info
 from qinternet.networks.lp.arrays import LinkArrays
@@ -123,18 +124,7 @@ class _GomoryHuSeparator:
         self.enabled = prob.num_nodes <= _GH_MAX_NODES
 
     def _tree_sides(self, capvec: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
-        n = self.prob.num_nodes
-        tree = self.g.gomory_hu_tree(capacity=capvec[self.ids].tolist())
-        order, _, parent = tree.bfs(0)
-        sides = np.zeros((n, n), dtype=bool)
-        sides[np.arange(n), np.arange(n)] = True
-        for v in reversed(order[1:]):
-            p = parent[v]
-            if p >= 0 and p != v:
-                sides[p] |= sides[v]
-        keep = np.array([v for v in order[1:] if parent[v] >= 0 and parent[v] != v],
-                        dtype=np.int64)
-        return sides[keep]
+        return fundamental_cuts(self.g, capvec[self.ids].tolist())
 
     def violated(self, rates: npt.NDArray[np.float64], capvec: npt.NDArray[np.float64],
                  tol: float) -> list[npt.NDArray[np.bool_]]:

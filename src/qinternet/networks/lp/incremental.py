@@ -39,6 +39,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
 from qinternet.errors import InvalidParameterError, SolverError
+from qinternet.networks.lp._gomory_hu import fundamental_cuts
 from qinternet.networks.lp._highs import INF, new_highs, pass_model, run_checked
 from qinternet.networks.lp._steiner import SteinerGraph
 from qinternet.networks.lp.solution import RouteColumn
@@ -190,6 +191,22 @@ class _Demands:
     slot: dict[Hashable, int]
     terminals: list[tuple[int, ...]]
     dscale: list[float]
+    tail: npt.NDArray[np.int64]
+    head: npt.NDArray[np.int64]
+    cap: npt.NDArray[np.float64]
+    _fallback: float
+
+    def _set_graph(self, num_nodes: int, tail: npt.ArrayLike, head: npt.ArrayLike,
+                   capacity: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        """Validate and store the topology and the capacities (``cap``, a copy); return the
+        validated capacities."""
+        self.n = int(num_nodes)
+        self.tail, self.head, cap = _validate_graph(self.n, tail, head, capacity)
+        self.m = int(self.tail.size)
+        self.cap = cap.copy()
+        pos = cap[cap > 0]
+        self._fallback = float(pos.max()) if pos.size else 1.0
+        return cap
 
     def live(self) -> list[Hashable]:
         """Keys of the live demands, in insertion order."""
@@ -283,12 +300,7 @@ class RouteMaster(_Demands):
 
     def __init__(self, num_nodes: int, tail: npt.ArrayLike, head: npt.ArrayLike,
                  capacity: npt.ArrayLike) -> None:
-        self.n = int(num_nodes)
-        self.tail, self.head, cap = _validate_graph(self.n, tail, head, capacity)
-        self.m = int(self.tail.size)
-        self.cap = cap.copy()
-        pos = cap[cap > 0]
-        self._fallback = float(pos.max()) if pos.size else 1.0
+        cap = self._set_graph(num_nodes, tail, head, capacity)
         self.rho = np.where(cap > 0, cap, self._fallback)
         self.nominal = cap.copy()
         self.usable = (self.cap > 0) & (self.tail != self.head)
@@ -1045,12 +1057,7 @@ class CutPool(_Demands):
 
     def __init__(self, num_nodes: int, tail: npt.ArrayLike, head: npt.ArrayLike,
                  capacity: npt.ArrayLike) -> None:
-        self.n = int(num_nodes)
-        self.tail, self.head, cap = _validate_graph(self.n, tail, head, capacity)
-        self.m = int(self.tail.size)
-        self.cap = cap.copy()
-        pos = cap[cap > 0]
-        self._fallback = float(pos.max()) if pos.size else 1.0
+        self._set_graph(num_nodes, tail, head, capacity)
         self.loop = self.tail == self.head
         self.h = new_highs()
         self.h.setOptionValue("presolve", "off")
@@ -1242,16 +1249,7 @@ class CutPool(_Demands):
         return self._min_cut_of(self.terminals[s])
 
     def _gomory_hu(self) -> list[npt.NDArray[np.bool_]]:
-        tree = self._graph.gomory_hu_tree(capacity=self.cap.tolist())
-        order, _, parent = tree.bfs(0)
-        n = self.n
-        sides = np.zeros((n, n), dtype=bool)
-        sides[np.arange(n), np.arange(n)] = True
-        for v in reversed(order[1:]):
-            p = parent[v]
-            if p >= 0 and p != v:
-                sides[p] |= sides[v]
-        return [sides[v].copy() for v in order[1:] if parent[v] >= 0 and parent[v] != v]
+        return [side.copy() for side in fundamental_cuts(self._graph, self.cap.tolist())]
 
     def _violated(self, r: npt.NDArray[np.float64]) -> list[npt.NDArray[np.bool_]]:
         """Violated per-demand minimum cuts under the current rates (exact per demand).
