@@ -95,13 +95,13 @@ def test_decoy_bb84_reference_values(case: dict[str, Any]) -> None:
 def test_decoy_bb84_reference_values_direct_formula(case: dict[str, Any]) -> None:
     """Second route: the closed-form functions with the case's own sifting factor q."""
     params = _params(case)
-    eta = params.detector_efficiency * _channel(case)
+    channel = _channel(case)  # the functions fold in params.detector_efficiency themselves
     mu = case["inputs"]["intensity_mu"]
     decoys = case["inputs"]["decoys"]
     if decoys == "infinite":
-        rate = float(bb84_key_rate_infinite_decoys(eta, mu, params))
+        rate = float(bb84_key_rate_infinite_decoys(channel, mu, params))
     else:
-        rate = float(bb84_key_rate_two_decoys(eta, mu, tuple(decoys), params))
+        rate = float(bb84_key_rate_two_decoys(channel, mu, tuple(decoys), params))
     if "key_rate_bits_per_pulse" in case["expected"]:
         assert_matches(case, "key_rate_bits_per_pulse", rate)
 
@@ -110,10 +110,10 @@ def test_vacuum_plus_weak_equals_spec_closed_form() -> None:
     """The general two-decoy bound with nu2 = 0 equals the explicit vacuum + weak form (§5)."""
     p = DecoyBB84Params()
     mu, nu = 0.48, 0.05
-    for eta in (0.045, 0.045 * 10 ** (-1.05), 0.045 * 10 ** (-2.1), 0.045 * 10 ** (-2.8)):
-        y1, e1 = bb84_single_photon_bounds_two_decoys(eta, mu, (0.0, nu), p)
-        q_mu, _ = bb84_gain_and_qber(eta, mu, p)
-        q_nu, e_nu = bb84_gain_and_qber(eta, nu, p)
+    for channel in (1.0, 10 ** (-1.05), 10 ** (-2.1), 10 ** (-2.8)):
+        y1, e1 = bb84_single_photon_bounds_two_decoys(channel, mu, (0.0, nu), p)
+        q_mu, _ = bb84_gain_and_qber(channel, mu, p)
+        q_nu, e_nu = bb84_gain_and_qber(channel, nu, p)
         y0 = p.background_yield
         y1_spec = mu / (mu * nu - nu**2) * (
             q_nu * math.exp(nu) - q_mu * math.exp(mu) * nu**2 / mu**2
@@ -127,8 +127,9 @@ def test_vacuum_plus_weak_equals_spec_closed_form() -> None:
 def test_decoy_bounds_are_bounds() -> None:
     """Y1^L <= Y1 and e1^U >= e1 (the two-decoy estimates bracket the exact values)."""
     p = DecoyBB84Params()
-    eta = 0.045 * 10 ** (-0.21 * np.arange(0, 140, 10) / 10)
-    y1, e1 = bb84_single_photon_bounds_two_decoys(eta, 0.5, (0.1, 0.02), p)
+    channel = 10 ** (-0.21 * np.arange(0, 140, 10) / 10)
+    eta = 0.045 * channel
+    y1, e1 = bb84_single_photon_bounds_two_decoys(channel, 0.5, (0.1, 0.02), p)
     y1_exact = p.background_yield + eta - p.background_yield * eta
     e1_exact = (0.5 * p.background_yield + p.misalignment * eta) / y1_exact
     assert np.all(y1 <= y1_exact * (1 + 1e-12))
@@ -144,7 +145,7 @@ def test_optimiser_matches_scalar_brent() -> None:
     for eta, res in zip(eta_ch, results, strict=True):
         mu0 = float(res.parameters["intensity_mu"])
         opt = minimize_scalar(
-            lambda mu, e=eta: -float(bb84_key_rate_infinite_decoys(0.045 * e, mu, p)),
+            lambda mu, e=eta: -float(bb84_key_rate_infinite_decoys(e, mu, p)),
             bounds=(0.5 * mu0, 1.5 * mu0), method="bounded", options={"xatol": 1e-10},
         )
         assert res.key_rate_bits_per_pulse == pytest.approx(-opt.fun, rel=1e-9)
@@ -209,14 +210,15 @@ def test_finite_decoys_below_infinite(km: float, nu1: float, nu2_frac: float,
 
 def test_rate_formula_by_hand_at_one_point() -> None:
     """R = q{Q1[1-h(e1)] - Q f h(E)} recomputed term by term (independent arithmetic)."""
-    eta, mu, y0, ed, f = 0.045 * 0.1, 0.48, 1.7e-6, 0.033, 1.22
+    channel, mu, y0, ed, f = 0.1, 0.48, 1.7e-6, 0.033, 1.22
+    eta = 0.045 * channel
     q = y0 + 1 - math.exp(-eta * mu)
     e = (0.5 * y0 + ed * (1 - math.exp(-eta * mu))) / q
     y1 = y0 + eta - y0 * eta
     e1 = (0.5 * y0 + ed * eta) / y1
     q1 = y1 * mu * math.exp(-mu)
     expected = 0.5 * (q1 * (1 - binary_entropy(e1)) - q * f * binary_entropy(e))
-    assert float(bb84_key_rate_infinite_decoys(eta, mu)) == pytest.approx(float(expected),
+    assert float(bb84_key_rate_infinite_decoys(channel, mu)) == pytest.approx(float(expected),
                                                                           rel=1e-13)
 
 

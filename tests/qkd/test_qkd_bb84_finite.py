@@ -44,8 +44,8 @@ def test_f1_lim2014_reach_with_small_blocks(case: dict[str, Any]) -> None:
     n_x = inputs["postprocessing_block_size_n_x"]
 
     def rate(km: float) -> float:
-        eta = params.detector_efficiency * 10 ** (-a * km / 10)
-        return lim2014_key_rate(eta, params, block_size_n_x=n_x,
+        channel = 10 ** (-a * km / 10)
+        return lim2014_key_rate(channel, params, block_size_n_x=n_x,
                                 mu3=inputs["intensity_mu3"]).key_rate_bits_per_pulse
 
     assert rate(100.0) > 0
@@ -56,9 +56,9 @@ def test_f1_lim2014_reach_with_small_blocks(case: dict[str, Any]) -> None:
 def test_rate_rises_with_block_size_towards_asymptotic_limit() -> None:
     """Fixed settings: l/N increases with N and tends to the N -> infinity limit."""
     params = Lim2014Params()
-    eta = 0.045 * 10 ** (-0.021 * 30)
-    limit = lim2014_asymptotic_rate(eta, _SETTINGS, params)
-    rates = [lim2014_key_length(eta, n, _SETTINGS, params)[0] / n
+    channel = 10 ** (-0.021 * 30)  # eta_Bob = params.detector_efficiency folded in
+    limit = lim2014_asymptotic_rate(channel, _SETTINGS, params)
+    rates = [lim2014_key_length(channel, n, _SETTINGS, params)[0] / n
              for n in (1e9, 1e10, 1e11, 1e12, 1e14, 1e16, 1e18)]
     assert rates[0] >= 0
     assert all(b > a for a, b in itertools.pairwise(rates))
@@ -71,12 +71,12 @@ def test_asymptotic_limit_below_infinite_decoy_rate() -> None:
     params = Lim2014Params()
     gys = bb84_decoy.DecoyBB84Params(sifting_factor=1.0)
     for km in (0.0, 50.0, 100.0):
-        eta = 0.045 * 10 ** (-0.021 * km)
-        limit = lim2014_asymptotic_rate(eta, _SETTINGS, params)
+        limit = lim2014_asymptotic_rate(10 ** (-0.021 * km), _SETTINGS, params)
         # Per pulse, only the signal intensity carries key in the GLLP formula; Lim's bound
         # counts all intensities' single-photon X events (tau_1) and vacuum events (tau_0).
         exact = sum(
-            p * _SETTINGS.q_x**2 * float(bb84_decoy.bb84_key_rate_infinite_decoys(eta, mu, gys))
+            p * _SETTINGS.q_x**2
+            * float(bb84_decoy.bb84_key_rate_infinite_decoys(10 ** (-0.021 * km), mu, gys))
             for mu, p in zip(_SETTINGS.intensities, _SETTINGS.probabilities, strict=True)
         )
         vacuum = _SETTINGS.q_x**2 * 2 * params.dark_count
@@ -85,8 +85,8 @@ def test_asymptotic_limit_below_infinite_decoy_rate() -> None:
 
 def test_expected_counts_formula() -> None:
     params = LIM2014_SIMULATION
-    eta = 0.1 * 0.01
-    c = lim2014_expected_counts(eta, 1e10, _SETTINGS, params)
+    eta = 0.1 * 0.01  # eta_Bob 0.1 (params) times the channel 0.01
+    c = lim2014_expected_counts(0.01, 1e10, _SETTINGS, params)
     k, p = 0.45, 0.7
     d = 1 - (1 - 2 * 6e-7) * math.exp(-eta * k)
     assert c.n_x[0] == pytest.approx(1e10 * p * 0.81 * d * 1.04, rel=1e-13)
@@ -109,9 +109,9 @@ def test_finite_key_through_protocol_options() -> None:
 
 def test_optimised_not_below_fixed_settings() -> None:
     params = Lim2014Params()
-    eta = 0.045 * 10 ** (-0.021 * 40)
-    opt = lim2014_key_rate(eta, params, pulses=1e11).key_rate_bits_per_pulse
-    fixed = lim2014_key_length(eta, 1e11, _SETTINGS, params)[0] / 1e11
+    channel = 10 ** (-0.021 * 40)
+    opt = lim2014_key_rate(channel, params, pulses=1e11).key_rate_bits_per_pulse
+    fixed = lim2014_key_length(channel, 1e11, _SETTINGS, params)[0] / 1e11
     assert opt >= fixed
 
 

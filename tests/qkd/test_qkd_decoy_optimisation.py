@@ -31,23 +31,25 @@ from qinternet.qkd.options import KeyRateOptions
 from qinternet.qkd.tf_cal19 import cal19_key_rate
 
 GYS_KM = np.array([0.0, 50.0, 100.0, 130.0])
-GYS_ETA = 0.045 * 10 ** (-0.021 * GYS_KM)
+#: Channel transmissivities (detector not included; the functions fold in eta_Bob = 0.045).
+GYS_CHANNEL = 10 ** (-0.021 * GYS_KM)
+GYS_ETA = 0.045 * GYS_CHANNEL  # with the detector, for PLOB of the whole link
 
 
-def _best_fixed_two_decoy_rate(eta: float, nu1: float, nu2: float) -> float:
+def _best_fixed_two_decoy_rate(channel: float, nu1: float, nu2: float) -> float:
     mus = np.geomspace(1.0001 * (nu1 + nu2), 1.5, 3000)
-    return float(np.max(bb84_key_rate_two_decoys(eta, mus, (nu1, nu2))))
+    return float(np.max(bb84_key_rate_two_decoys(channel, mus, (nu1, nu2))))
 
 
 @pytest.mark.parametrize("i", range(GYS_KM.size))
 def test_bb84_optimised_decoys_beat_every_fixed_set_of_a_grid(i: int) -> None:
-    opt = bb84_optimised_two_decoys(GYS_ETA)
+    opt = bb84_optimised_two_decoys(GYS_CHANNEL)
     rate = float(opt.key_rate_bits_per_pulse[i])
     grid = (MIN_DECOY_INTENSITY, 0.001, 0.01, 0.05, 0.1, 0.2)
-    fixed = [_best_fixed_two_decoy_rate(GYS_ETA[i], a, b)
+    fixed = [_best_fixed_two_decoy_rate(GYS_CHANNEL[i], a, b)
              for a, b in itertools.product(grid, (0.0, *grid)) if a > b]
     assert rate >= max(fixed) * (1 - 1e-9)
-    infinite = float(np.max(bb84_key_rate_infinite_decoys(GYS_ETA[i], np.geomspace(
+    infinite = float(np.max(bb84_key_rate_infinite_decoys(GYS_CHANNEL[i], np.geomspace(
         1e-3, 1.5, 3000))))
     assert rate <= infinite * (1 + 1e-9)
     # Asymptotically the bound tightens as the decoys go to 0 (Ma-Qi-Zhao-Lo 2005): the
@@ -59,9 +61,9 @@ def test_bb84_optimised_decoys_beat_every_fixed_set_of_a_grid(i: int) -> None:
 
 def test_bb84_optimised_decoys_stay_below_plob_and_fixed_intensity() -> None:
     """Non-TF protocol: never above PLOB of the whole link (detector included or not)."""
-    opt = bb84_optimised_two_decoys(GYS_ETA)
+    opt = bb84_optimised_two_decoys(GYS_CHANNEL)
     assert np.all(opt.key_rate_bits_per_pulse < plob_bound(GYS_ETA))
-    fixed_mu = bb84_optimised_two_decoys(GYS_ETA, intensity=0.48)
+    fixed_mu = bb84_optimised_two_decoys(GYS_CHANNEL, intensity=0.48)
     assert np.all(fixed_mu.intensity_mu == 0.48)
     assert np.all(fixed_mu.key_rate_bits_per_pulse <= opt.key_rate_bits_per_pulse * (1 + 1e-9))
     # D3 (infinite decoys, mu = 0.48, 100 km) bounds the two-decoy rate at the same mu.
@@ -71,7 +73,7 @@ def test_bb84_optimised_decoys_stay_below_plob_and_fixed_intensity() -> None:
 def test_bb84_decoy_count_through_protocol_options() -> None:
     eta_ch = 10 ** (-0.021 * GYS_KM)
     results = bb84_decoy.evaluate(eta_ch, KeyRateOptions(decoy_count=2))
-    opt = bb84_optimised_two_decoys(GYS_ETA)
+    opt = bb84_optimised_two_decoys(GYS_CHANNEL)
     for r, expected in zip(results, opt.key_rate_bits_per_pulse, strict=True):
         assert r.key_rate_bits_per_pulse == pytest.approx(float(expected), rel=1e-12)
         assert r.parameters["decoys_optimised"] is True

@@ -19,8 +19,9 @@ from qinternet.errors import InvalidParameterError
 from qinternet.qkd._optimize import nelder_mead_scaled
 from qinternet.qkd.bb84._model import (
     DecoyBB84Params,
-    bb84_key_rate_infinite_decoys,
-    bb84_key_rate_two_decoys,
+    key_rate_infinite_decoys,
+    key_rate_two_decoys,
+    total_transmissivity,
 )
 
 __all__ = ["BB84DecoyOptimum", "MIN_DECOY_INTENSITY", "bb84_optimised_two_decoys"]
@@ -53,7 +54,7 @@ class BB84DecoyOptimum:
 
 
 def bb84_optimised_two_decoys(
-    total_transmissivity: npt.ArrayLike,
+    channel_transmissivity: npt.ArrayLike,
     params: DecoyBB84Params | None = None,
     *,
     intensity: float | None = None,
@@ -63,8 +64,9 @@ def bb84_optimised_two_decoys(
 
     Parameters
     ----------
-    total_transmissivity : array_like
-        1-d array of eta = eta_Bob * eta_channel (detector included), in [0, 1].
+    channel_transmissivity : array_like
+        1-d array of Alice–Bob channel transmissivities in [0, 1], detector not included
+        (the model's eta = eta_Bob * channel, eta_Bob = ``params.detector_efficiency``).
     params : DecoyBB84Params, optional
         Device parameters (default: GYS).
     intensity : float, optional
@@ -101,17 +103,18 @@ def bb84_optimised_two_decoys(
     GYS devices at 100 km (0.21 dB/km): within 2e-4 of the infinite-decoy optimum 1.7186e-5
     (reference case D-OPT-100km), weak decoy at the floor, weakest decoy at the vacuum:
 
-    >>> opt = bb84_optimised_two_decoys([0.045 * 10 ** (-2.1)])
+    >>> opt = bb84_optimised_two_decoys([10 ** (-2.1)])
     >>> print(f"{opt.key_rate_bits_per_pulse[0]:.5g} {opt.decoy_nu1[0]:.3g} "
     ...       f"{opt.decoy_nu2[0] < 1e-8}")
     1.7184e-05 0.0001 True
     """
     p = DecoyBB84Params() if params is None else params
-    eta = np.atleast_1d(np.asarray(total_transmissivity, dtype=np.float64))
-    if eta.ndim != 1:
-        raise InvalidParameterError("total_transmissivity", eta.shape, "must be 1-d")
-    for value in eta:
-        require_in_range("total_transmissivity", float(value), 0.0, 1.0)
+    channel = np.atleast_1d(np.asarray(channel_transmissivity, dtype=np.float64))
+    if channel.ndim != 1:
+        raise InvalidParameterError("channel_transmissivity", channel.shape, "must be 1-d")
+    for value in channel:
+        require_in_range("channel_transmissivity", float(value), 0.0, 1.0)
+    eta = total_transmissivity(channel, p)
     floor = require_in_range("min_decoy_intensity", min_decoy_intensity, 0.0, 0.5,
                              low_inclusive=False)
     if intensity is not None:
@@ -123,7 +126,7 @@ def bb84_optimised_two_decoys(
         def rate(mu: float, nu1: float, nu2: float, e: float = float(e)) -> float:
             if not mu > nu1 + nu2:
                 return -(nu1 + nu2 - mu) - 1e-300  # infeasible: below every admissible rate
-            return float(bb84_key_rate_two_decoys(e, mu, (nu1, nu2), p))
+            return float(key_rate_two_decoys(e, mu, (nu1, nu2), p))
 
         def unpack(x: FloatArray) -> tuple[float, float, float]:
             mu = float(intensity) if intensity is not None else math.exp(x[0])
@@ -156,5 +159,5 @@ def bb84_optimised_two_decoys(
 def _infinite_optimum(eta: float, params: DecoyBB84Params) -> float:
     """Signal intensity maximising the infinite-decoy rate (a start point)."""
     grid = np.geomspace(1e-3, _MU_MAX, 61)
-    values = bb84_key_rate_infinite_decoys(eta, grid, params)
+    values = key_rate_infinite_decoys(eta, grid, params)
     return float(grid[int(np.argmax(values))]) if np.max(values) > 0 else 0.5

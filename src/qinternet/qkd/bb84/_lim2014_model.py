@@ -131,14 +131,15 @@ class Lim2014Counts:
 
 
 def lim2014_expected_counts(
-    system_transmissivity: float, pulses: float, settings: Lim2014Settings, params: Lim2014Params
+    channel_transmissivity: float, pulses: float, settings: Lim2014Settings, params: Lim2014Params
 ) -> Lim2014Counts:
     """Expected counts of the Lim et al. 2014 simulation model for ``pulses`` pulses.
 
     Parameters
     ----------
-    system_transmissivity : float
-        eta_sys = eta_Bob * eta_channel (detector included).
+    channel_transmissivity : float
+        Alice–Bob channel transmissivity, detector not included (the model's
+        eta_sys = eta_Bob * channel, eta_Bob = ``params.detector_efficiency``).
     pulses : float
         N, number of pulses sent by Alice.
     settings : Lim2014Settings
@@ -168,7 +169,7 @@ def lim2014_expected_counts(
        practical decoy-state quantum key distribution", PRA 89, 022307 (2014), arXiv:1311.7129,
        Sec. V (simulation model) [V, full text; eta_sys in e_k: see Notes].
     """
-    eta = system_transmissivity
+    eta = params.detector_efficiency * channel_transmissivity
     q_x = settings.q_x
     n_x, m_x, n_z, m_z = [], [], [], []
     for k, p_k in zip(settings.intensities, settings.probabilities, strict=True):
@@ -267,14 +268,15 @@ def key_length_raw(
 
 
 def lim2014_key_length(
-    system_transmissivity: float, pulses: float, settings: Lim2014Settings, params: Lim2014Params
+    channel_transmissivity: float, pulses: float, settings: Lim2014Settings, params: Lim2014Params
 ) -> tuple[float, float, float]:
     """Secret-key length of Lim et al. 2014 for ``pulses`` pulses at fixed settings.
 
     Parameters
     ----------
-    system_transmissivity : float
-        eta_sys = eta_Bob * eta_channel, detector included.
+    channel_transmissivity : float
+        Alice–Bob channel transmissivity, detector not included (the model's
+        eta_sys = eta_Bob * channel, eta_Bob = ``params.detector_efficiency``).
     pulses : float
         N, number of pulses sent (> 0).
     settings : Lim2014Settings
@@ -297,7 +299,7 @@ def lim2014_key_length(
     .. [1] C. C. W. Lim et al., PRA 89, 022307 (2014), arXiv:1311.7129, Eqs. (1)-(5)
        [V, full text].
     """
-    counts = lim2014_expected_counts(system_transmissivity, pulses, settings, params)
+    counts = lim2014_expected_counts(channel_transmissivity, pulses, settings, params)
     return fixed_point_length(counts, settings, params)
 
 
@@ -318,7 +320,7 @@ def fixed_point_length(
 
 
 def lim2014_asymptotic_rate(
-    system_transmissivity: float, settings: Lim2014Settings, params: Lim2014Params
+    channel_transmissivity: float, settings: Lim2014Settings, params: Lim2014Params
 ) -> float:
     """N -> infinity limit of the Lim et al. 2014 rate l/N at fixed settings (bits per pulse).
 
@@ -327,8 +329,8 @@ def lim2014_asymptotic_rate(
 
     Parameters
     ----------
-    system_transmissivity : float
-        eta_sys = eta_Bob * eta_channel.
+    channel_transmissivity : float
+        Alice–Bob channel transmissivity, detector not included (eta_sys = eta_Bob * channel).
     settings : Lim2014Settings
         Intensities, probabilities and basis bias.
     params : Lim2014Params
@@ -344,7 +346,7 @@ def lim2014_asymptotic_rate(
     .. [1] C. C. W. Lim et al., PRA 89, 022307 (2014), arXiv:1311.7129, Eqs. (1)-(5) with the
        finite-size terms removed [D].
     """
-    counts = lim2014_expected_counts(system_transmissivity, 1.0, settings, params)
+    counts = lim2014_expected_counts(channel_transmissivity, 1.0, settings, params)
     raw, _, _ = key_length_raw(counts, settings, params, 1.0, asymptotic=True)
     return max(raw, 0.0)
 

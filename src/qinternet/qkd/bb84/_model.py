@@ -92,18 +92,19 @@ _E0 = 0.5  # error rate of background (random) clicks
 
 
 def bb84_gain_and_qber(
-    total_transmissivity: npt.ArrayLike, intensity: npt.ArrayLike, params: DecoyBB84Params
+    channel_transmissivity: npt.ArrayLike, intensity: npt.ArrayLike, params: DecoyBB84Params
 ) -> tuple[FloatArray, FloatArray]:
     """Gain Q_mu and QBER E_mu of weak coherent pulses of mean photon number ``intensity``.
 
     Parameters
     ----------
-    total_transmissivity : array_like
-        eta = eta_Bob * eta_channel, detector *included* (dimensionless).
+    channel_transmissivity : array_like
+        Alice–Bob channel transmissivity, detector *not* included; the model's
+        eta = eta_Bob * channel with eta_Bob = ``params.detector_efficiency``.
     intensity : array_like
-        Mean photon number mu >= 0 (broadcast against ``total_transmissivity``).
+        Mean photon number mu >= 0 (broadcast against ``channel_transmissivity``).
     params : DecoyBB84Params
-        Background yield Y0 and misalignment e_det are used.
+        eta_Bob, background yield Y0 and misalignment e_det are used.
 
     Returns
     -------
@@ -121,11 +122,25 @@ def bb84_gain_and_qber(
 
     Examples
     --------
-    >>> q, e = bb84_gain_and_qber(0.045 * 10 ** (-2.1), 0.48, DecoyBB84Params())   # 100 km
+    >>> q, e = bb84_gain_and_qber(10 ** (-2.1), 0.48, DecoyBB84Params())   # 100 km
     >>> print(f"{float(q):.7g} {float(e):.6g}")   # reference case D5 (tests/data/qkd.json)
     0.0001732602 0.0375821
     """
-    eta = np.asarray(total_transmissivity, dtype=np.float64)
+    return gain_and_qber(total_transmissivity(channel_transmissivity, params), intensity, params)
+
+
+def total_transmissivity(channel_transmissivity: npt.ArrayLike,
+                         params: DecoyBB84Params) -> FloatArray:
+    """eta = eta_Bob * channel: the transmissivity the model's formulas take (detector in)."""
+    return np.asarray(params.detector_efficiency * np.asarray(channel_transmissivity,
+                                                              dtype=np.float64),
+                      dtype=np.float64)
+
+
+def gain_and_qber(eta_total: npt.ArrayLike, intensity: npt.ArrayLike, params: DecoyBB84Params
+                  ) -> tuple[FloatArray, FloatArray]:
+    """:func:`bb84_gain_and_qber` at the total transmissivity eta (detector included)."""
+    eta = np.asarray(eta_total, dtype=np.float64)
     mu = np.asarray(intensity, dtype=np.float64)
     clicks = -np.expm1(-eta * mu)
     gain = params.background_yield + clicks
@@ -149,7 +164,7 @@ def _rate(
 
 
 def bb84_key_rate_infinite_decoys(
-    total_transmissivity: npt.ArrayLike,
+    channel_transmissivity: npt.ArrayLike,
     intensity: npt.ArrayLike,
     params: DecoyBB84Params | None = None,
 ) -> FloatArray:
@@ -157,10 +172,11 @@ def bb84_key_rate_infinite_decoys(
 
     Parameters
     ----------
-    total_transmissivity : array_like
-        eta = eta_Bob * eta_channel in [0, 1], detector *included*.
+    channel_transmissivity : array_like
+        Alice–Bob channel transmissivity in [0, 1], detector *not* included (the model's
+        eta = eta_Bob * channel, eta_Bob = ``params.detector_efficiency``).
     intensity : array_like
-        Signal mean photon number mu > 0 (broadcast against ``total_transmissivity``).
+        Signal mean photon number mu > 0 (broadcast against ``channel_transmissivity``).
     params : DecoyBB84Params, optional
         Device parameters; default: the GYS set.
 
@@ -183,14 +199,20 @@ def bb84_key_rate_infinite_decoys(
 
     Examples
     --------
-    >>> r = bb84_key_rate_infinite_decoys(0.045 * 10 ** (-0.21 * 50 / 10), 0.48)
+    >>> r = bb84_key_rate_infinite_decoys(10 ** (-0.21 * 50 / 10), 0.48)
     >>> print(f"{float(r):.7g}")   # reference case D2 (50 km)
     0.0002225952
     """
     p = DecoyBB84Params() if params is None else params
-    eta = np.asarray(total_transmissivity, dtype=np.float64)
+    return key_rate_infinite_decoys(total_transmissivity(channel_transmissivity, p), intensity, p)
+
+
+def key_rate_infinite_decoys(eta_total: npt.ArrayLike, intensity: npt.ArrayLike,
+                             p: DecoyBB84Params) -> FloatArray:
+    """:func:`bb84_key_rate_infinite_decoys` at the total transmissivity (detector included)."""
+    eta = np.asarray(eta_total, dtype=np.float64)
     mu = np.asarray(intensity, dtype=np.float64)
-    gain, qber = bb84_gain_and_qber(eta, mu, p)
+    gain, qber = gain_and_qber(eta, mu, p)
     y1, e1 = single_photon_exact(eta, p)
     q1 = y1 * mu * np.exp(-mu)
     return _rate(gain, qber, q1, e1, p)
@@ -205,7 +227,7 @@ def single_photon_exact(eta: FloatArray, p: DecoyBB84Params) -> tuple[FloatArray
 
 
 def bb84_single_photon_bounds_two_decoys(
-    total_transmissivity: npt.ArrayLike,
+    channel_transmissivity: npt.ArrayLike,
     intensity: npt.ArrayLike,
     decoys: tuple[float, float],
     params: DecoyBB84Params | None = None,
@@ -214,8 +236,8 @@ def bb84_single_photon_bounds_two_decoys(
 
     Parameters
     ----------
-    total_transmissivity : array_like
-        eta = eta_Bob * eta_channel, detector included.
+    channel_transmissivity : array_like
+        Alice–Bob channel transmissivity, detector not included (eta = eta_Bob * channel).
     intensity : array_like
         Signal mean photon number mu, with ``mu > nu1 + nu2``.
     decoys : tuple of two floats
@@ -252,16 +274,25 @@ def bb84_single_photon_bounds_two_decoys(
        two-decoy estimates) [R; vacuum + weak form V, impl].
     """
     p = DecoyBB84Params() if params is None else params
+    return single_photon_bounds_two_decoys(total_transmissivity(channel_transmissivity, p),
+                                           intensity, decoys, p)
+
+
+def single_photon_bounds_two_decoys(
+    eta_total: npt.ArrayLike, intensity: npt.ArrayLike, decoys: tuple[float, float],
+    p: DecoyBB84Params,
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`bb84_single_photon_bounds_two_decoys` at the total transmissivity eta."""
     nu1, nu2 = check_two_decoys(decoys)
-    eta = np.asarray(total_transmissivity, dtype=np.float64)
+    eta = np.asarray(eta_total, dtype=np.float64)
     mu = np.asarray(intensity, dtype=np.float64)
     if np.any(mu <= nu1 + nu2):
         raise InvalidParameterError(
             "intensity", float(np.min(mu)), f"must exceed the sum of the decoys ({nu1 + nu2:g})"
         )
-    q_mu, _ = bb84_gain_and_qber(eta, mu, p)
-    q1, e_1 = bb84_gain_and_qber(eta, nu1, p)
-    q2, e_2 = bb84_gain_and_qber(eta, nu2, p)
+    q_mu, _ = gain_and_qber(eta, mu, p)
+    q1, e_1 = gain_and_qber(eta, nu1, p)
+    q2, e_2 = gain_and_qber(eta, nu2, p)
     w1 = q1 * np.exp(nu1)
     w2 = q2 * np.exp(nu2)
     y0_lower = np.maximum((nu1 * w2 - nu2 * w1) / (nu1 - nu2), 0.0)
@@ -277,7 +308,7 @@ def bb84_single_photon_bounds_two_decoys(
 
 
 def bb84_key_rate_two_decoys(
-    total_transmissivity: npt.ArrayLike,
+    channel_transmissivity: npt.ArrayLike,
     intensity: npt.ArrayLike,
     decoys: tuple[float, float],
     params: DecoyBB84Params | None = None,
@@ -286,8 +317,8 @@ def bb84_key_rate_two_decoys(
 
     Parameters
     ----------
-    total_transmissivity : array_like
-        eta = eta_Bob * eta_channel, detector included.
+    channel_transmissivity : array_like
+        Alice–Bob channel transmissivity, detector not included (eta = eta_Bob * channel).
     intensity : array_like
         Signal mean photon number mu > nu1 + nu2.
     decoys : tuple of two floats
@@ -316,15 +347,22 @@ def bb84_key_rate_two_decoys(
 
     Examples
     --------
-    >>> r = bb84_key_rate_two_decoys(0.045 * 10 ** (-2.1), 0.48, (0.0, 0.05))
+    >>> r = bb84_key_rate_two_decoys(10 ** (-2.1), 0.48, (0.0, 0.05))
     >>> print(f"{float(r):.7g}")   # reference case D4 (100 km, vacuum + weak)
     1.602005e-05
     """
     p = DecoyBB84Params() if params is None else params
-    eta = np.asarray(total_transmissivity, dtype=np.float64)
+    return key_rate_two_decoys(total_transmissivity(channel_transmissivity, p), intensity,
+                               decoys, p)
+
+
+def key_rate_two_decoys(eta_total: npt.ArrayLike, intensity: npt.ArrayLike,
+                        decoys: tuple[float, float], p: DecoyBB84Params) -> FloatArray:
+    """:func:`bb84_key_rate_two_decoys` at the total transmissivity (detector included)."""
+    eta = np.asarray(eta_total, dtype=np.float64)
     mu = np.asarray(intensity, dtype=np.float64)
-    y1, e1 = bb84_single_photon_bounds_two_decoys(eta, mu, decoys, p)
-    gain, qber = bb84_gain_and_qber(eta, mu, p)
+    y1, e1 = single_photon_bounds_two_decoys(eta, mu, decoys, p)
+    gain, qber = gain_and_qber(eta, mu, p)
     return _rate(gain, qber, mu * np.exp(-mu) * y1, e1, p)
 
 

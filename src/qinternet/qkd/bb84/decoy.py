@@ -27,8 +27,13 @@ from qinternet.qkd.bb84._model import (
     check_options,
     check_two_decoys,
     efficient_bb84_sifting_factor,
+    gain_and_qber,
+    key_rate_infinite_decoys,
+    key_rate_two_decoys,
     params_from_options,
+    single_photon_bounds_two_decoys,
     single_photon_exact,
+    total_transmissivity,
 )
 from qinternet.qkd.bb84.finite import evaluate_finite_key
 from qinternet.qkd.options import KeyRateOptions, ProtocolSpec
@@ -98,7 +103,7 @@ def evaluate(
     check_options(opts)
     params = params_from_options(opts)
     eta_ch = channel_transmissivity_array(channel_transmissivity)
-    eta = params.detector_efficiency * eta_ch
+    eta = total_transmissivity(eta_ch, params)
     decoys = None if opts.decoys is None else check_two_decoys(opts.decoys)
     decoy_sets: list[tuple[float, float]] | None = None
     if opts.decoy_count is not None:
@@ -106,13 +111,13 @@ def evaluate(
             raise InvalidParameterError(
                 "decoys", opts.decoy_count,
                 "must be 2 (or 'infinite', or two fixed intensities) for asymptotic bb84-decoy")
-        best = bb84_optimised_two_decoys(eta, params, intensity=opts.intensity)
+        best = bb84_optimised_two_decoys(eta_ch, params, intensity=opts.intensity)
         decoy_sets = list(zip(best.decoy_nu1.tolist(), best.decoy_nu2.tolist(), strict=True))
 
     def rate_of(mu: FloatArray, eta_col: FloatArray) -> FloatArray:
         if decoys is None:
-            return bb84_key_rate_infinite_decoys(eta_col, mu, params)
-        return bb84_key_rate_two_decoys(eta_col, mu, decoys, params)
+            return key_rate_infinite_decoys(eta_col, mu, params)
+        return key_rate_two_decoys(eta_col, mu, decoys, params)
 
     if decoy_sets is not None:
         mu_opt, rates = best.intensity_mu, best.key_rate_bits_per_pulse
@@ -124,14 +129,14 @@ def evaluate(
         mu_opt, rates = maximise_on_grid(
             lambda mu: rate_of(mu, eta[:, None]), eta.size, low, MU_SEARCH[1]
         )
-    gain, qber = bb84_gain_and_qber(eta, mu_opt, params)
+    gain, qber = gain_and_qber(eta, mu_opt, params)
     if decoy_sets is not None:
-        e1 = np.array([bb84_single_photon_bounds_two_decoys(e, m, d, params)[1]
+        e1 = np.array([single_photon_bounds_two_decoys(e, m, d, params)[1]
                        for e, m, d in zip(eta, mu_opt, decoy_sets, strict=True)])
     elif decoys is None:
         _, e1 = single_photon_exact(eta, params)
     else:
-        _, e1 = bb84_single_photon_bounds_two_decoys(eta, mu_opt, decoys, params)
+        _, e1 = single_photon_bounds_two_decoys(eta, mu_opt, decoys, params)
     plob = plob_with_unit_eta(eta_ch)
     plob_det = plob_with_unit_eta(eta)
     decoy_label = "infinite" if decoys is None else ",".join(f"{v:g}" for v in decoys)

@@ -210,7 +210,7 @@ class Lim2014KeyRate:
 
 
 def lim2014_key_rate(
-    system_transmissivity: float,
+    channel_transmissivity: float,
     params: Lim2014Params,
     *,
     pulses: float | None = None,
@@ -226,8 +226,9 @@ def lim2014_key_rate(
 
     Parameters
     ----------
-    system_transmissivity : float
-        eta_sys = eta_Bob * eta_channel, detector included.
+    channel_transmissivity : float
+        Alice–Bob channel transmissivity, detector not included (the model's
+        eta_sys = eta_Bob * channel, eta_Bob = ``params.detector_efficiency``).
     params : Lim2014Params
         Device and security parameters.
     pulses : float, optional
@@ -297,13 +298,13 @@ def lim2014_key_rate(
     def n_pulses(settings: Lim2014Settings) -> float:
         if pulses is not None:
             return size
-        unit = lim2014_expected_counts(system_transmissivity, 1.0, settings, params)
+        unit = lim2014_expected_counts(channel_transmissivity, 1.0, settings, params)
         return size / sum(unit.n_x)
 
     def negative_rate(z: npt.NDArray[np.float64]) -> float:
         settings = _settings_from(z, free)
         n = n_pulses(settings)
-        counts = lim2014_expected_counts(system_transmissivity, n, settings, params)
+        counts = lim2014_expected_counts(channel_transmissivity, n, settings, params)
         raw, _, _ = key_length_raw(
             counts, settings, params, params.secrecy_per_bit * max(sum(counts.n_x), 1.0)
         )
@@ -336,7 +337,7 @@ def lim2014_key_rate(
                 best_z, best_val = z, val
     settings = _settings_from(best_z, free)
     n = n_pulses(settings)
-    counts = lim2014_expected_counts(system_transmissivity, n, settings, params)
+    counts = lim2014_expected_counts(channel_transmissivity, n, settings, params)
     length, phi, qber = fixed_point_length(counts, settings, params)
     return Lim2014KeyRate(key_rate_bits_per_pulse=length / n, phase_error_rate=phi, qber=qber,
                           settings=settings, start_vector=best_z, pulses=n)
@@ -407,9 +408,8 @@ def evaluate_finite_key(
     out: list[KeyRateResult] = []
     start: npt.NDArray[np.float64] | None = None
     for i, eta in enumerate(eta_ch):
-        eta_sys = params.detector_efficiency * float(eta)
         best = lim2014_key_rate(
-            eta_sys, params, pulses=pulses, intensity=options.intensity, decoys=decoys,
+            float(eta), params, pulses=pulses, intensity=options.intensity, decoys=decoys,
             start=start, optimise_mu3=optimise_mu3, key_basis_probability=q_x,
         )
         rate, phi, qber, settings = (best.key_rate_bits_per_pulse, best.phase_error_rate,
