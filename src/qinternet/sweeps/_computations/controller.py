@@ -15,8 +15,6 @@ import importlib
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
 from qinternet.sweeps._computation import Computation, Output, Parameter, choice, integer, number
 from qinternet.sweeps._computations.bounds import TOPOLOGY_PARAMETERS, check_topology, network_of
 
@@ -34,6 +32,7 @@ _PARAMETERS: tuple[Parameter, ...] = (
 
 _COUNTS = ("admitted", "rejected", "rejected_infeasible", "rejected_unroutable", "degraded",
            "applied", "active_demands")
+_LATENCIES = ("latency_ms_p50", "latency_ms_p99", "latency_ms_max")
 
 _OUTPUTS = (
     *(Output(name=name, kind="int", help=f"number of events {name.replace('_', ' ')}"
@@ -57,6 +56,8 @@ def _check(point: Mapping[str, Any]) -> None:
 
 
 def _evaluate(point: Mapping[str, Any], seed: int) -> dict[str, Any]:
+    from qinternet.cli.controller import summary
+
     ctl_mod = importlib.import_module("qinternet.controller")
     network = network_of(point, seed)
     trace = ctl_mod.random_trace(network, point.get("events", 100), seed=seed,
@@ -64,27 +65,16 @@ def _evaluate(point: Mapping[str, Any], seed: int) -> dict[str, Any]:
                                  group_fraction=point.get("group_fraction", 0.1))
     controller = ctl_mod.Controller(network, policy=point.get("policy", "maxmin"))
     decisions = [controller.apply(ctl_mod.event_from_dict(line)) for line in trace]
-    counts: dict[str, int] = {}
-    for d in decisions:
-        counts[d.outcome] = counts.get(d.outcome, 0) + 1
-    ms = np.array([d.solve_ms for d in decisions], dtype=np.float64)
+    stats = summary(decisions)
     last = decisions[-1].allocation if decisions else None
     bound = None if last is None else last.objective_upper_bound
     return {
-        "admitted": counts.get("admitted", 0),
-        "rejected": counts.get("rejected_infeasible", 0) + counts.get("rejected_unroutable", 0),
-        "rejected_infeasible": counts.get("rejected_infeasible", 0),
-        "rejected_unroutable": counts.get("rejected_unroutable", 0),
-        "degraded": counts.get("degraded", 0),
-        "applied": counts.get("applied", 0),
-        "active_demands": len(last.rates) if last else 0,
-        "jain_index": float(last.jain_index) if last else 1.0,
-        "max_link_utilisation": float(last.max_link_utilisation) if last else 0.0,
-        "objective_ebits_per_use": float(last.objective) if last else 0.0,
+        **{name: stats[name] for name in _COUNTS},
+        "jain_index": float(stats["jain_index"]),
+        "max_link_utilisation": float(stats["max_link_utilisation"]),
+        "objective_ebits_per_use": float(stats["objective"]),
         "objective_upper_bound_ebits_per_use": None if bound is None else float(bound),
-        "latency_ms_p50": float(np.percentile(ms, 50)) if ms.size else 0.0,
-        "latency_ms_p99": float(np.percentile(ms, 99)) if ms.size else 0.0,
-        "latency_ms_max": float(ms.max()) if ms.size else 0.0,
+        **{name: stats[name] for name in _LATENCIES},
     }
 
 
