@@ -11,6 +11,7 @@ __all__ = [
     "require_finite",
     "require_in_range",
     "require_int",
+    "require_int_bounds",
     "require_nonnegative",
     "require_positive",
     "require_probability",
@@ -112,9 +113,25 @@ def require_int(name: str, value: object, minimum: int | None = None) -> int:
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidParameterError(name, value, "must be an integer")
-    if minimum is not None and value < minimum:
+    return require_int_bounds(name, value, value, minimum=minimum)
+
+
+def require_int_bounds(name: str, value: object, number: int, *, minimum: int | None = None,
+                       maximum: int | None = None) -> int:
+    """Return the integer ``number`` if it lies in ``[minimum, maximum]`` (None: unbounded).
+
+    ``value`` is what the user gave (echoed in the error), ``number`` its integer reading.
+
+    >>> require_int_bounds("--levels", "21", 21, maximum=20)
+    Traceback (most recent call last):
+    ...
+    qinternet.errors.InvalidParameterError: --levels must be an integer <= 20, got '21'
+    """
+    if minimum is not None and number < minimum:
         raise InvalidParameterError(name, value, f"must be an integer >= {minimum}")
-    return value
+    if maximum is not None and number > maximum:
+        raise InvalidParameterError(name, value, f"must be an integer <= {maximum}")
+    return number
 
 
 def require_probability_vector(

@@ -21,6 +21,7 @@ from typing import Any
 
 from rich.console import Console
 
+from qinternet._validation import require_int_bounds
 from qinternet.errors import InvalidParameterError
 
 __all__ = [
@@ -169,12 +170,7 @@ def parse_integer(option: str, text: str, *, minimum: int | None = None,
     if number.adjusted() > 18:  # beyond 10^19 nothing is meaningful (and int() would be slow)
         rule = f"must be an integer <= {maximum}" if maximum is not None else "is too large"
         raise InvalidParameterError(option, text, rule)
-    value = int(number)
-    if minimum is not None and value < minimum:
-        raise InvalidParameterError(option, text, f"must be an integer >= {minimum}")
-    if maximum is not None and value > maximum:
-        raise InvalidParameterError(option, text, f"must be an integer <= {maximum}")
-    return value
+    return require_int_bounds(option, text, int(number), minimum=minimum, maximum=maximum)
 
 
 def integer_parser(option: str, *, minimum: int | None = None,

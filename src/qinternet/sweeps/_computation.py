@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from qinternet._validation import require_int_bounds
 from qinternet.errors import InvalidParameterError
 
 __all__ = [
@@ -133,12 +134,7 @@ def integer(name: str, help: str, *, minimum: int | None = None,
         x = _finite(where, value)
         if x != int(x):
             raise InvalidParameterError(where, value, "must be an integer")
-        n = int(x)
-        if minimum is not None and n < minimum:
-            raise InvalidParameterError(where, value, f"must be an integer >= {minimum}")
-        if maximum is not None and n > maximum:
-            raise InvalidParameterError(where, value, f"must be an integer <= {maximum}")
-        return n
+        return require_int_bounds(where, value, int(x), minimum=minimum, maximum=maximum)
 
     return Parameter(name=name, kind="int", coerce=coerce, help=help)
 
