@@ -7,6 +7,8 @@ status 2 and exactly one line on stderr, never a usage banner or a traceback.
 
 from __future__ import annotations
 
+import functools
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -20,79 +22,17 @@ from qinternet.errors import InfeasibleError, InvalidParameterError, QinternetEr
 __all__ = ["build_app", "main"]
 
 
-def _bounds() -> ModuleType:
-    from qinternet.cli import bounds
-
-    return bounds
-
-
-def _channel() -> ModuleType:
-    from qinternet.cli import channel
-
-    return channel
-
-
-def _controller() -> ModuleType:
-    from qinternet.cli import controller
-
-    return controller
-
-
-def _demo() -> ModuleType:
-    from qinternet.cli import demo
-
-    return demo
-
-
-def _keyrate() -> ModuleType:
-    from qinternet.cli import keyrate
-
-    return keyrate
-
-
-def _repeater() -> ModuleType:
-    from qinternet.cli import repeater
-
-    return repeater
-
-
-def _report() -> ModuleType:
-    from qinternet.cli import report
-
-    return report
-
-
-def _request() -> ModuleType:
-    from qinternet.cli import request
-
-    return request
-
-
-def _serve() -> ModuleType:
-    from qinternet.cli import serve
-
-    return serve
-
-
-def _sweep() -> ModuleType:
-    from qinternet.cli import sweep
-
-    return sweep
+def _loader(name: str) -> Callable[[], ModuleType]:
+    """A loader of the command module ``qinternet.cli.<name>`` (imported when called)."""
+    return functools.partial(importlib.import_module, f"qinternet.cli.{name}")
 
 
 #: Command name -> loader of its module (imported only when the command runs, so that
 #: ``qinternet channel ...`` does not pay for importing the QKD or network stacks).
 COMMANDS: dict[str, Callable[[], ModuleType]] = {
-    "bounds": _bounds,
-    "channel": _channel,
-    "controller": _controller,
-    "demo": _demo,
-    "keyrate": _keyrate,
-    "repeater": _repeater,
-    "report": _report,
-    "request": _request,
-    "serve": _serve,
-    "sweep": _sweep,
+    name: _loader(name)
+    for name in ("bounds", "channel", "controller", "demo", "keyrate", "repeater", "report",
+                 "request", "serve", "sweep")
 }
 
 
