@@ -18,7 +18,7 @@ from qinternet.errors import InvalidParameterError
 from qinternet.qkd._optimize import nelder_mead_scaled
 from qinternet.qkd.bb84._decoy_optimisation import MIN_DECOY_INTENSITY
 from qinternet.qkd.tf._cal19_model import Cal19Device
-from qinternet.qkd.tf._cal19_rate import Cal19Curve, cal19_key_rate
+from qinternet.qkd.tf._cal19_rate import Cal19Curve, check_eta, key_rate_curve
 
 __all__ = ["cal19_optimised_decoys"]
 
@@ -31,9 +31,10 @@ _CAL19_SEED_GRID = (0.002, 0.01, 0.03, 0.1, 0.3, 0.6, 1.0)
 
 
 def cal19_optimised_decoys(
-    overall_transmissivity: npt.ArrayLike,
+    channel_transmissivity: npt.ArrayLike,
     decoy_count: int,
     *,
+    detector_efficiency: float = 1.0,
     device: Cal19Device | None = None,
     intensity_alpha_sq: float | None = None,
     max_decoy_intensity: float = 1.0,
@@ -42,8 +43,11 @@ def cal19_optimised_decoys(
 
     Parameters
     ----------
-    overall_transmissivity : array_like
-        1-d array of overall Alice-Bob transmittances (detector included).
+    channel_transmissivity : array_like
+        1-d array of Alice-Bob channel transmissivities in [0, 1], detector *not* included;
+        the model's ``eta = channel_transmissivity * detector_efficiency``.
+    detector_efficiency : float
+        Detector efficiency folded into the channel, in (0, 1]. Default 1.
     decoy_count : int
         Number of decoy intensities per party, >= 2 (the vacuum and ``decoy_count - 1``
         intensities optimised in [:data:`MIN_DECOY_INTENSITY`, ``max_decoy_intensity``]).
@@ -88,7 +92,7 @@ def cal19_optimised_decoys(
                                     "must be an integer >= 2 for tf-cal19 (vacuum + weak)")
     top = require_in_range("max_decoy_intensity", max_decoy_intensity,
                            2.0 * MIN_DECOY_INTENSITY, 5.0)
-    eta = np.atleast_1d(np.asarray(overall_transmissivity, dtype=np.float64))
+    eta = check_eta(channel_transmissivity, detector_efficiency)
     k = decoy_count - 1
     grid = [v for v in _CAL19_SEED_GRID if v <= top]
     seeds = [np.log(np.array(c)) for c in itertools.combinations(grid, k)]
@@ -109,7 +113,7 @@ def cal19_optimised_decoys(
                 dec = decoys_of(x)
                 if len(set(dec)) != len(dec):  # two decoys merged: nudge apart
                     dec = tuple(d * (1.0 + 1e-6 * j) for j, d in enumerate(dec))
-                cache[key] = cal19_key_rate([e], device=dev, decoys=dec,
+                cache[key] = key_rate_curve(np.array([e]), device=dev, decoys=dec,
                                             intensity_alpha_sq=intensity_alpha_sq)
             return cache[key]
 

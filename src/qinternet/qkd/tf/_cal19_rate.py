@@ -26,6 +26,7 @@ from qinternet.qkd.tf._cal19_model import (
     x_basis_gain,
 )
 from qinternet.qkd.tf._cal19_yields import photon_number_yields
+from qinternet.qkd.tf._transmittance import total_transmittance
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -81,13 +82,16 @@ class Cal19Curve:
             "basis_probability_p_x", "qber", "phase_error_rate", "gain_x")}
 
 
-def check_eta(overall_transmissivity: npt.ArrayLike) -> FloatArray:
-    eta = np.atleast_1d(np.asarray(overall_transmissivity, dtype=np.float64))
-    if eta.ndim != 1:
-        raise InvalidParameterError("overall_transmissivity", eta.shape, "must be 1-d")
-    for value in eta:
-        require_in_range("overall_transmissivity", float(value), 0.0, 1.0)
-    return eta
+def check_eta(channel_transmissivity: npt.ArrayLike, detector_efficiency: float = 1.0
+              ) -> FloatArray:
+    """The model's ``eta = channel * detector_efficiency``: 1-d, channel in [0, 1], detector in
+    (0, 1] (errors name ``channel_transmissivity`` and ``detector_efficiency``)."""
+    channel = np.atleast_1d(np.asarray(channel_transmissivity, dtype=np.float64))
+    if channel.ndim != 1:
+        raise InvalidParameterError("channel_transmissivity", channel.shape, "must be 1-d")
+    for value in channel:
+        require_in_range("channel_transmissivity", float(value), 0.0, 1.0)
+    return total_transmittance(channel, detector_efficiency)
 
 
 def check_decoys(decoys: Sequence[float]) -> tuple[float, ...]:
@@ -102,8 +106,9 @@ def check_decoys(decoys: Sequence[float]) -> tuple[float, ...]:
 
 
 def cal19_key_rate(
-    overall_transmissivity: npt.ArrayLike,
+    channel_transmissivity: npt.ArrayLike,
     *,
+    detector_efficiency: float = 1.0,
     device: Cal19Device | None = None,
     intensity_alpha_sq: float | None = None,
     decoys: Sequence[float] | None = None,
@@ -114,9 +119,13 @@ def cal19_key_rate(
 
     Parameters
     ----------
-    overall_transmissivity : array_like
-        1-d array of overall Alice-Bob transmittances in [0, 1] (fibre x detector; each arm
-        has the square root).
+    channel_transmissivity : array_like
+        1-d array of Alice-Bob channel transmissivities in [0, 1], detector *not* included;
+        the model's ``eta = channel_transmissivity * detector_efficiency`` (each arm has the
+        square root).
+    detector_efficiency : float
+        Detector efficiency folded into the channel, in (0, 1]. Default 1 (the loss is then the
+        overall loss, as in CAL19's plots).
     device : Cal19Device, optional
         Dark counts, misalignment, phase mismatch and f (default: the CAL19 reference set).
     intensity_alpha_sq : float, optional
@@ -133,7 +142,8 @@ def cal19_key_rate(
     Returns
     -------
     Cal19Curve
-        Rates in bits per pulse pair and the parameters used.
+        Rates in bits per pulse pair and the parameters used (``overall_transmissivity`` is
+        the model's eta, detector included).
 
     Raises
     ------
@@ -160,8 +170,23 @@ def cal19_key_rate(
     >>> float(curve.key_rate_bits_per_pulse[0])
     7.468...e-05
     """
+    eta = check_eta(channel_transmissivity, detector_efficiency)
+    return key_rate_curve(eta, device=device, intensity_alpha_sq=intensity_alpha_sq,
+                          decoys=decoys, truncation_s=truncation_s,
+                          truncation_shape=truncation_shape)
+
+
+def key_rate_curve(
+    eta: FloatArray,
+    *,
+    device: Cal19Device | None = None,
+    intensity_alpha_sq: float | None = None,
+    decoys: Sequence[float] | None = None,
+    truncation_s: int | None = None,
+    truncation_shape: Truncation = "box",
+) -> Cal19Curve:
+    """:func:`cal19_key_rate` at the total transmittances ``eta`` (1-d, detector included)."""
     dev = Cal19Device() if device is None else device
-    eta = check_eta(overall_transmissivity)
     if truncation_shape not in ("box", "triangle"):
         raise InvalidParameterError("truncation_shape", truncation_shape,
                                     "must be 'box' or 'triangle'")

@@ -5,8 +5,10 @@ Ma, Zeng, Zhou, PRX 8, 031043 (2018), arXiv:1805.05538. Rate structure [R] (Ma-Z
 with the toolkit simplification: a fraction ``e_d`` of the arriving light goes to the wrong
 port and the phase-slice mismatch error is ignored (labelled in every result's ``notes``).
 
-Conventions: ``eta`` is the overall Alice–Bob transmittance *including* detector efficiency,
-each arm ``t = sqrt(eta)``; rates are secret bits per pulse pair.
+Conventions: :func:`pm_key_rate` takes the Alice–Bob ``channel_transmissivity`` (detector *not*
+included) and ``detector_efficiency``; the model functions (:func:`pm_terms`) take the total
+``eta = channel * detector_efficiency`` (each arm ``t = sqrt(eta)``); rates are secret bits per
+pulse pair.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from scipy.stats import binom, poisson
 
 from qinternet._validation import require_in_range, require_int
 from qinternet.entropy import binary_entropy
-from qinternet.qkd._inputs import transmittance_array
+from qinternet.qkd.tf._transmittance import total_transmittance
 
 __all__ = [
     "PmTerms",
@@ -177,9 +179,10 @@ def pm_phase_error_bound_fock(
 
 
 def pm_key_rate(
-    eta: npt.ArrayLike,
+    channel_transmissivity: npt.ArrayLike,
     *,
     mu: float,
+    detector_efficiency: float = 1.0,
     dark_count: float = 1e-8,
     misalignment: float = 0.02,
     ec_efficiency: float = 1.16,
@@ -189,10 +192,13 @@ def pm_key_rate(
 
     Parameters
     ----------
-    eta : array_like
-        Overall transmittance including detector efficiency, in [0, 1]; each arm sqrt(eta).
+    channel_transmissivity : array_like
+        Alice–Bob channel transmissivity, detector *not* included, in [0, 1]; the model's
+        ``eta = channel_transmissivity * detector_efficiency``, each arm sqrt(eta).
     mu : float
         Intensity (mean photon number) of each party's coherent state, > 0.
+    detector_efficiency : float
+        Detector efficiency folded into the channel, in (0, 1]. Default 1.
     dark_count : float
         Dark-count probability per detector per pulse, in [0, 1).
     misalignment : float
@@ -230,7 +236,7 @@ def pm_key_rate(
     >>> float(pm_key_rate(1e-4, mu=0.07)[()])
     5.283273e-05
     """
-    eta_a = transmittance_array(eta)
+    eta_a = total_transmittance(channel_transmissivity, detector_efficiency)
     require_in_range("mu", mu, 0.0, np.inf, low_inclusive=False, high_inclusive=False)
     require_in_range("dark_count", dark_count, 0.0, 1.0, high_inclusive=False)
     require_in_range("misalignment", misalignment, 0.0, 0.5)

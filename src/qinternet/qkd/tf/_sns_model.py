@@ -4,8 +4,10 @@ Wang, Yu, Hu, PRA 98, 062323 (2018). The rate formula is [R] (Wang-Yu-Hu 2018); 
 single-photon yield and phase-error terms are a **toolkit simplification** of the paper's
 decoy-state estimates (labelled in every result's ``notes``).
 
-Conventions: ``eta`` is the overall Alice–Bob transmittance *including* detector efficiency;
-each arm has ``t = sqrt(eta)``; rates are secret bits per pulse pair, with ``p_Z -> 1``.
+Conventions: :func:`sns_key_rate` takes the Alice–Bob ``channel_transmissivity`` (detector *not*
+included) and ``detector_efficiency``; the model function :func:`sns_terms` takes the total
+``eta = channel * detector_efficiency`` (each arm ``t = sqrt(eta)``); rates are secret bits per
+pulse pair, with ``p_Z -> 1``.
 """
 
 from __future__ import annotations
@@ -18,10 +20,8 @@ from scipy.special import i0e
 
 from qinternet._validation import require_in_range, require_probability
 from qinternet.entropy import binary_entropy
-from qinternet.qkd._inputs import (
-    transmittance_array,
-)
 from qinternet.qkd._special import SERIES_LIMIT, i0_minus_one
+from qinternet.qkd.tf._transmittance import total_transmittance
 
 __all__ = ["EPSILON_BOUNDS", "MODEL_NOTE", "MU_Z_BOUNDS", "SnsTerms", "sns_key_rate", "sns_terms"]
 
@@ -143,10 +143,11 @@ def sns_terms(
 
 
 def sns_key_rate(
-    eta: npt.ArrayLike,
+    channel_transmissivity: npt.ArrayLike,
     *,
     epsilon: float,
     mu_z: float,
+    detector_efficiency: float = 1.0,
     dark_count: float = 1e-8,
     misalignment: float = 0.02,
     ec_efficiency: float = 1.16,
@@ -155,13 +156,15 @@ def sns_key_rate(
 
     Parameters
     ----------
-    eta : array_like
-        Overall Alice–Bob transmittance including detector efficiency, in [0, 1]; each arm
-        has ``sqrt(eta)``.
+    channel_transmissivity : array_like
+        Alice–Bob channel transmissivity, detector *not* included, in [0, 1]; the model's
+        ``eta = channel_transmissivity * detector_efficiency``, each arm has ``sqrt(eta)``.
     epsilon : float
         Sending probability in the Z windows, in [0, 1].
     mu_z : float
         Signal intensity (mean photon number) of a "sending" pulse, > 0.
+    detector_efficiency : float
+        Detector efficiency folded into the channel, in (0, 1]. Default 1.
     dark_count : float
         Dark-count probability per detector per pulse, in [0, 1).
     misalignment : float
@@ -197,7 +200,7 @@ def sns_key_rate(
     >>> float(sns_key_rate(1e-4, epsilon=0.04, mu_z=0.47)[()])
     8.84743e-05
     """
-    eta_a = transmittance_array(eta)
+    eta_a = total_transmittance(channel_transmissivity, detector_efficiency)
     require_probability("epsilon", epsilon)
     require_in_range("mu_z", mu_z, 0.0, np.inf, low_inclusive=False, high_inclusive=False)
     require_in_range("dark_count", dark_count, 0.0, 1.0, high_inclusive=False)

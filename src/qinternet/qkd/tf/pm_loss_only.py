@@ -1,7 +1,9 @@
 """Loss-only analytic PM-type key rate (Lin & Lütkenhaus 2018; Primaatmaja et al. 2019).
 
-A pure-loss channel, no dark counts, no misalignment, infinitely many test states. ``eta`` is
-the overall Alice–Bob transmittance (each arm ``sqrt(eta)``); rates are bits per pulse pair.
+A pure-loss channel, ideal detectors (efficiency 1, no dark counts), no misalignment,
+infinitely many test states. :func:`loss_only_key_rate` takes the Alice–Bob
+``channel_transmissivity`` (= the model's ``eta``, the detector being ideal; each arm
+``sqrt(eta)``); rates are bits per pulse pair.
 """
 
 from __future__ import annotations
@@ -66,13 +68,14 @@ def _rate(eta: npt.ArrayLike, mu: npt.ArrayLike) -> FloatArray:
                       dtype=np.float64)
 
 
-def loss_only_key_rate(eta: npt.ArrayLike, mu: float) -> FloatArray:
+def loss_only_key_rate(channel_transmissivity: npt.ArrayLike, mu: float) -> FloatArray:
     """Loss-only PM-type key rate ``R = (1 - e^{-2 mu sqrt eta}) [1 - h(e_ph)]``.
 
     Parameters
     ----------
-    eta : array_like
-        Overall Alice–Bob transmittance in [0, 1] (each arm sqrt(eta)); no detector noise.
+    channel_transmissivity : array_like
+        Alice–Bob channel transmissivity in [0, 1]; detector ideal (efficiency 1, no noise),
+        so ``eta = channel_transmissivity`` (each arm sqrt(eta)).
     mu : float
         Intensity (mean photon number) of each party, > 0.
 
@@ -84,7 +87,7 @@ def loss_only_key_rate(eta: npt.ArrayLike, mu: float) -> FloatArray:
     Raises
     ------
     InvalidParameterError
-        If ``eta`` is outside [0, 1] or ``mu <= 0``.
+        If ``channel_transmissivity`` is outside [0, 1] or ``mu <= 0``.
 
     Notes
     -----
@@ -107,7 +110,7 @@ def loss_only_key_rate(eta: npt.ArrayLike, mu: float) -> FloatArray:
     >>> float(loss_only_key_rate(0.01, 0.1)[()])
     0.007333013
     """
-    eta_a = transmittance_array(eta)
+    eta_a = transmittance_array(channel_transmissivity, "channel_transmissivity")
     require_in_range("mu", mu, 0.0, math.inf, low_inclusive=False, high_inclusive=False)
     return np.asarray(np.maximum(_rate(eta_a, mu), 0.0), dtype=np.float64)
 
