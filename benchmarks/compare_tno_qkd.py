@@ -83,16 +83,16 @@ def run_qinternet(options: KeyRateOptions, distances: tuple[float, ...]
     t0 = time.perf_counter()
     res = SPEC.evaluate(eta, options)
     seconds = time.perf_counter() - t0
-    return ([r.key_rate_bits_per_pulse for r in res], [_intensities(r.parameters) for r in res],
-            seconds)
+    return ([r.key_rate_bits_per_pulse for r in res],
+            [_intensities(r.intensity, r.parameters) for r in res], seconds)
 
 
-def _intensities(p: Mapping[str, object]) -> str:
+def _intensities(intensity: float | None, p: Mapping[str, object]) -> str:
     """Signal and decoy intensities of one qinternet point, as in TNO's ``mu`` column."""
-    if "intensity_mu1" in p:
-        return ", ".join(f"{float(p[k]):.3g}"  # type: ignore[arg-type]
-                         for k in ("intensity_mu1", "intensity_mu2", "intensity_mu3"))
-    mu = f"{float(p['intensity_mu']):.3g}"  # type: ignore[arg-type]
+    mu = f"{float(intensity or 0.0):.3g}"
+    if "intensity_mu2" in p:
+        return ", ".join([mu, *(f"{float(p[k]):.3g}"  # type: ignore[arg-type]
+                                for k in ("intensity_mu2", "intensity_mu3"))])
     decoys = str(p.get("decoys", ""))
     if decoys.startswith("optimised: "):
         mu += ", " + ", ".join(f"{float(v):.3g}" for v in decoys.removeprefix(

@@ -520,7 +520,7 @@ def test_qkd_plot_states_devices_and_pulse_pairs(capsys: pytest.CaptureFixture[s
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "mdi (per pulse pair)" in labels and any("PLOB" in t for t in labels)
     foot = " ".join(t.get_text() for t in fig.texts)
-    assert "detector_efficiency_eta_bob 0.045" in foot and "dark_count_pd 3e-06" in foot
+    assert "detector_efficiency 0.045" in foot and "dark_count_probability 3e-06" in foot
 
 
 def test_demo_repeater_plot_states_clock_rates(tmp_path: Path,

@@ -51,7 +51,7 @@ def test_json_single_point_is_one_document_with_contract_keys(
     assert point["protocol"] == "bb84-decoy"
     assert point["key_rate_bits_per_pulse"] == pytest.approx(1.718436e-05, rel=1e-6)  # case D3
     assert point["parameters"]["attenuation_db_per_km"] == 0.21
-    assert point["parameters"]["intensity_mu"] == 0.48
+    assert point["intensity"] == 0.48
 
 
 def test_issue9_one_json_shape_for_a_point_and_a_range(
@@ -63,7 +63,7 @@ def test_issue9_one_json_shape_for_a_point_and_a_range(
     assert cmp.keys() - many.keys() == {"protocols", "summary"}
     assert len(one["points"]) == 1 and len(many["points"]) == 3 == len(cmp["points"])
     assert one["key_rate_unit"] == "bits per pulse pair" and one["relay"] == {"mdi": True}
-    assert one["parameters"]["mdi"]["detector_efficiency_eta_d"] == 0.145
+    assert one["parameters"]["mdi"]["detector_efficiency"] == 0.145
     assert many["points"][1].keys() == cmp["points"][1].keys()
     assert many["points"][1]["key_rate_bits_per_pulse"] == pytest.approx(
         cmp["points"][1]["key_rate_bits_per_pulse"], rel=1e-12)
@@ -82,7 +82,7 @@ def test_issue9_attenuation_default_is_the_project_constant_everywhere(
     assert single["points"][0]["key_rate_bits_per_pulse"] == pytest.approx(
         cmp["points"][0]["key_rate_bits_per_pulse"], rel=1e-12)
     code, out, _ = _run(capsys, "keyrate", "bb84-decoy", "--distance-km", "50")
-    assert code == 0 and "0.2 dB/km" in out and "detector_efficiency_eta_bob 0.045" in out
+    assert code == 0 and "0.2 dB/km" in out and "detector_efficiency 0.045" in out
 
 
 def test_issue9_decoys_infinite_with_pulses_is_refused(

@@ -37,8 +37,9 @@ def _sqrt_eta_protocol(a: float, b: float) -> ProtocolSpec:
             plob = -np.log1p(-eta) / math.log(2)
         return [KeyRateResult(protocol="toy", channel_transmissivity=float(e),
                               key_rate_bits_per_pulse=float(r), plob_bits_per_pulse=float(p),
-                              qber=0.0, phase_error_rate=0.0) for e, r, p in zip(eta, rate, plob,
-                                                                                strict=True)]
+                              qber=0.0, phase_error_rate=0.0, detector_efficiency=1.0,
+                              ec_efficiency=1.0, intensity=None, intensity_optimised=False)
+                for e, r, p in zip(eta, rate, plob, strict=True)]
 
     return ProtocolSpec(name="toy", evaluate=evaluate, default_attenuation_db_per_km=0.2,
                         relay=True, help="toy")

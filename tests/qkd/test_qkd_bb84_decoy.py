@@ -84,7 +84,7 @@ def test_decoy_bb84_reference_values(case: dict[str, Any]) -> None:
     if "key_rate_bits_per_pulse" in expected:
         assert_matches(case, "key_rate_bits_per_pulse", res.key_rate_bits_per_pulse)
     if "intensity_mu_opt" in expected:
-        assert_matches(case, "intensity_mu_opt", float(res.parameters["intensity_mu"]))
+        assert_matches(case, "intensity_mu_opt", float(res.intensity))
     if "gain_q_mu" in expected:
         assert_matches(case, "gain_q_mu", float(res.parameters["gain_q_mu"]))
     if "qber" in expected:
@@ -143,7 +143,7 @@ def test_optimiser_matches_scalar_brent() -> None:
     results = bb84_decoy.evaluate(eta_ch, KeyRateOptions())
     p = DecoyBB84Params()
     for eta, res in zip(eta_ch, results, strict=True):
-        mu0 = float(res.parameters["intensity_mu"])
+        mu0 = float(res.intensity)
         opt = minimize_scalar(
             lambda mu, e=eta: -float(bb84_key_rate_infinite_decoys(e, mu, p)),
             bounds=(0.5 * mu0, 1.5 * mu0), method="bounded", options={"xatol": 1e-10},

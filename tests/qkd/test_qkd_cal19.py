@@ -202,7 +202,7 @@ def test_c_km_through_the_cli_contract(case: dict) -> None:
         assert_matches(case, key, res.key_rate_bits_per_pulse)
         # PLOB is on the channel, detector not included, whatever the detector efficiency.
         assert_matches(case, "plob_fibre_only_bits_per_pulse", res.plob_bits_per_pulse)
-        assert res.parameters["overall_transmissivity"] == pytest.approx(eta_ch * det)
+        assert res.parameters["total_transmissivity"] == pytest.approx(eta_ch * det)
     assert_matches(case, "plob_eta_ab_det1_bits_per_pulse", float(plob_bound(eta_ch)))
 
 
@@ -211,7 +211,7 @@ def test_c4_300km_beats_plob() -> None:
     eta_ch = 10.0 ** (-0.2 * 300 / 10)
     res = SPEC.evaluate(np.array([eta_ch]), KeyRateOptions(ec_efficiency=1.16))[0]
     assert_matches(case, "key_rate_bits_per_pulse", res.key_rate_bits_per_pulse)
-    assert_matches(case, "intensity_alpha_sq_opt", res.parameters["intensity_alpha_sq"])
+    assert_matches(case, "intensity_alpha_sq_opt", res.intensity)
     assert_matches(case, "plob_bits_per_pulse", res.plob_bits_per_pulse)
     assert_matches(case, "ratio_to_plob", res.key_rate_bits_per_pulse / res.plob_bits_per_pulse)
 

@@ -34,11 +34,13 @@ def test_evaluate_returns_one_result_per_transmissivity_with_full_parameters() -
     assert d["protocol"] == "tf-cal19"
     for key in ("key_rate_bits_per_pulse", "plob_bits_per_pulse", "qber", "phase_error_rate"):
         assert isinstance(d[key], float)
+    for key in ("intensity", "intensity_optimised", "detector_efficiency", "ec_efficiency",
+                "channel_transmissivity"):
+        assert key in d
     p = d["parameters"]
-    for key in ("intensity_alpha_sq", "decoys", "basis_probability_p_x", "truncation_s",
-                "eta_includes_detector", "finite_key_model", "dark_count_probability",
-                "polarisation_misalignment", "phase_mismatch_delta", "ec_efficiency_f",
-                "detector_efficiency", "overall_transmissivity", "intensity_optimised"):
+    for key in ("decoys", "basis_probability_p_x", "truncation_s",
+                "finite_key_model", "dark_count_probability",
+                "polarisation_misalignment", "phase_mismatch_delta", "total_transmissivity"):
         assert key in p
     assert p["decoys"] == "infinite" and p["finite_key_model"] == "asymptotic"
     assert p["truncation_s"] == 8 and p["basis_probability_p_x"] == 1.0
@@ -51,7 +53,7 @@ def test_fixed_intensity_and_defaults_match_the_spec_mapping() -> None:
     r = SPEC.evaluate(np.array([_eta(40)]), KeyRateOptions(intensity=0.04, ec_efficiency=1.0))[0]
     assert r.key_rate_bits_per_pulse == pytest.approx(2.590849e-4, rel=1e-6)  # case C1
     assert r.qber == pytest.approx(0.020004, abs=1e-6)
-    assert r.parameters["intensity_optimised"] is False
+    assert r.intensity_optimised is False
     # --misalignment m is the X-basis error floor: e_X -> m at low intensity
     low = SPEC.evaluate(np.array([0.5]), KeyRateOptions(intensity=1e-4, misalignment=0.05,
                                                         dark_count=0.0))[0]

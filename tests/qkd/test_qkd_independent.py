@@ -438,7 +438,7 @@ def test_sns_matches_independent_formula(point: tuple[float, ...]) -> None:
     res = _run("sns", ch, detector_efficiency=det, dark_count=pd, misalignment=ed,
                ec_efficiency=f, intensity=mu)
     eps = float(res.parameters["sending_probability_epsilon"])  # type: ignore[arg-type]
-    assert res.parameters["intensity_mu_z"] == mu
+    assert res.intensity == mu
     rate, e_z, e1 = _ref_sns(det * ch, eps, mu, pd, ed, f)
     assert rate > 0
     _close(res.key_rate_bits_per_pulse, rate, 1e-10)
@@ -554,22 +554,22 @@ def test_optimised_rate_is_not_beaten_by_a_brute_force_grid(point: tuple) -> Non
     p = res.parameters
     if name == "bb84-decoy":
         grid = _grid_max_1d(lambda mu: _grid_bb84(eta, mu, pd, mis, f, None), 1e-4, 5.0)
-        at_lib = _ref_bb84(eta, float(p["intensity_mu"]), pd, mis, f)[0]  # type: ignore[arg-type]
+        at_lib = _ref_bb84(eta, float(res.intensity), pd, mis, f)[0]  # type: ignore[arg-type]
     elif name == "mdi":
         grid = _grid_max_1d(lambda mu: _grid_mdi(ch, mu, det, pd, mis, f), 1e-4, 10.0)
-        at_lib = _ref_mdi(ch, float(p["intensity_mu"]), det, pd, mis, f)[0]  # type: ignore[arg-type]
+        at_lib = _ref_mdi(ch, float(res.intensity), det, pd, mis, f)[0]  # type: ignore[arg-type]
     elif name == "sns":
         grid = _grid_max_2d(lambda e, mu: _grid_sns(eta, e, mu, pd, mis, f), (1e-8, 0.999),
                             (1e-4, 10.0))
         at_lib = _ref_sns(eta, float(p["sending_probability_epsilon"]),  # type: ignore[arg-type]
-                          float(p["intensity_mu_z"]), pd, mis, f)[0]  # type: ignore[arg-type]
+                          float(res.intensity), pd, mis, f)[0]  # type: ignore[arg-type]
     elif name == "pm":
         grid = _grid_max_1d(lambda mu: _grid_pm(eta, mu, pd, mis, f), 1e-8, 10.0)
-        at_lib = _ref_pm(eta, float(p["intensity_mu"]), pd, mis, f)[0]  # type: ignore[arg-type]
+        at_lib = _ref_pm(eta, float(res.intensity), pd, mis, f)[0]  # type: ignore[arg-type]
     else:
         y = _ref_cal19_yields(eta, pd, mis)
         grid = _grid_max_1d(lambda a2: _grid_cal19(eta, a2, pd, mis, delta, f, y), 1e-6, 3.0)
-        at_lib = _ref_cal19(eta, float(p["intensity_alpha_sq"]),  # type: ignore[arg-type]
+        at_lib = _ref_cal19(eta, float(res.intensity),  # type: ignore[arg-type]
                             pd, mis, delta, f, y)[0]
     assert grid > 0
     assert lib >= grid * (1 - 1e-3)

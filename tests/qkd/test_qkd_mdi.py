@@ -176,7 +176,7 @@ def test_optimiser_matches_scalar_brent() -> None:
 
     eta = 10 ** (-0.02 * np.array([0.0, 60.0, 150.0, 225.0]))
     for e, res in zip(eta, mdi.evaluate(eta, KeyRateOptions()), strict=True):
-        mu0 = float(res.parameters["intensity_mu"])
+        mu0 = float(res.intensity)
         opt = minimize_scalar(lambda m, e=e: -float(mdi_key_rate(e, m)),
                               bounds=(0.5 * mu0, 1.5 * mu0), method="bounded",
                               options={"xatol": 1e-10})

@@ -126,8 +126,8 @@ def test_fixed_intensity_and_result_contract() -> None:
     assert res.key_rate_bits_per_pulse == pytest.approx(5.283273e-05, rel=1e-6)
     d = res.to_dict()
     assert d["protocol"] == "pm" and d["parameters"]["phase_slices_d"] == 16
-    assert d["parameters"]["intensity_mu"] == 0.07
-    assert d["parameters"]["intensity_optimised"] is False
+    assert d["intensity"] == 0.07
+    assert d["intensity_optimised"] is False
     assert 0.0 < d["qber"] < 0.1 and 0.0 < d["phase_error_rate"] <= 0.5
     assert any("toolkit" in n for n in d["notes"])
     edge = evaluate(np.array([0.0, 1.0]), KeyRateOptions())

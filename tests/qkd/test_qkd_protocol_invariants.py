@@ -18,7 +18,13 @@ from qinternet.qkd._inputs import plob_with_unit_eta
 #: Channel transmissivities (detector not included), strictly decreasing: 0 to 50 dB, then none.
 _ETA = np.array([1.0, 10 ** -0.5, 1e-1, 1e-2, 1e-3, 1e-5, 0.0])
 _CONTRACT_KEYS = {"protocol", "key_rate_bits_per_pulse", "plob_bits_per_pulse", "qber",
-                  "phase_error_rate", "parameters", "notes"}
+                  "phase_error_rate", "channel_transmissivity", "detector_efficiency",
+                  "ec_efficiency", "intensity", "intensity_optimised", "parameters", "notes"}
+#: Quantities that are typed fields of KeyRateResult and so must not repeat in ``parameters``
+#: under a protocol's own spelling (issue 16: one result vocabulary).
+_NOT_IN_PARAMETERS = ("detector_efficiency", "ec_efficiency", "channel_transmissivity",
+                      "eta_includes_detector", "plob_includes_detector", "intensity_optimised",
+                      "overall_transmissivity", "eta_overall", "arm_transmittance")
 
 
 @pytest.fixture(scope="module", params=sorted(PROTOCOLS))
@@ -82,3 +88,20 @@ def test_to_dict_is_the_json_contract(
         assert set(d) == _CONTRACT_KEYS
         json.dumps(d, allow_nan=False)  # plain floats; inf/NaN became None
         assert all(isinstance(k, str) for k in d["parameters"])
+
+
+def test_common_quantities_are_typed_fields_not_parameters(
+        evaluated: tuple[ProtocolSpec, list[KeyRateResult]]) -> None:
+    spec, results = evaluated
+    for r in results:
+        assert 0.0 < r.detector_efficiency <= 1.0 and r.ec_efficiency >= 1.0
+        assert (r.intensity is None) == (spec.intensity_symbol is None)
+        assert r.intensity is None or r.intensity > 0.0
+        assert isinstance(r.intensity_optimised, bool)
+        assert not [k for k in r.parameters if k.startswith(_NOT_IN_PARAMETERS)]
+        assert not [k for k in r.parameters if k in {"intensity_mu", "intensity_mu_z",
+                                                     "intensity_alpha_sq", "intensity_mu1"}]
+        total = r.parameters.get("total_transmissivity")
+        if total is not None:  # channel x detector, whatever the protocol
+            assert total == pytest.approx(r.channel_transmissivity * r.detector_efficiency,
+                                          rel=1e-15, abs=0.0)

@@ -99,8 +99,8 @@ def test_optimum_dominates_random_parameters(loss_db: float, eps: float, mu: flo
 def test_fixed_intensity_optimises_epsilon_only() -> None:
     eta = _loss([40.0])
     r = evaluate(eta, KeyRateOptions(intensity=0.47))[0]
-    assert r.parameters["intensity_mu_z"] == 0.47
-    assert r.parameters["intensity_optimised"] is False
+    assert r.intensity == 0.47
+    assert r.intensity_optimised is False
     assert r.key_rate_bits_per_pulse >= float(sns_key_rate(eta, epsilon=0.04, mu_z=0.47)[0])
     free = evaluate(eta, KeyRateOptions())[0]
     assert free.key_rate_bits_per_pulse >= r.key_rate_bits_per_pulse * (1 - 1e-9)
@@ -125,8 +125,8 @@ def test_result_contract_and_edges() -> None:
     assert res[0].key_rate_bits_per_pulse == 0.0
     assert math.isinf(res[2].plob_bits_per_pulse)
     d = res[1].to_dict()
-    assert d["parameters"]["eta_overall"] == pytest.approx(5e-5)
-    assert d["parameters"]["eta_includes_detector"] is True
+    assert d["parameters"]["total_transmissivity"] == pytest.approx(5e-5)  # detector included
+    assert d["channel_transmissivity"] == pytest.approx(1e-4)
     assert d["qber"] == pytest.approx(res[1].qber) and 0.0 <= d["phase_error_rate"] <= 0.5
     assert any("toolkit" in n for n in d["notes"])
     assert res[2].to_dict()["plob_bits_per_pulse"] is None

@@ -81,7 +81,7 @@ def test_rate_falls_with_noise_and_optimum_dominates() -> None:
     for mu in (0.01, 0.1, 0.3, 1.0):
         assert float(lucamarini2018_key_rate(eta, mu=mu)[0]) <= best.key_rate_bits_per_pulse
     fixed = lucamarini2018_evaluate(eta, mu=0.2)[0]
-    assert fixed.parameters["intensity_mu"] == 0.2
+    assert fixed.intensity == 0.2
 
 
 def test_bad_input() -> None:

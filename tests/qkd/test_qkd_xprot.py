@@ -76,11 +76,12 @@ def test_xprot_crossings_and_optima_sns_pm(case: dict) -> None:
     assert_matches(case, "sns_plob_crossing_db", _crossing_db(sns.evaluate, opts))
     assert_matches(case, "pm_plob_crossing_db", _crossing_db(pm.evaluate, opts))
     for loss_db in (40.0, 50.0):
-        s = sns.evaluate(_eta(loss_db), opts)[0].parameters
-        assert_matches(case, "sns_epsilon_opt", float(s["sending_probability_epsilon"]))
-        assert_matches(case, "sns_mu_z_opt", float(s["intensity_mu_z"]))
-        p = pm.evaluate(_eta(loss_db), opts)[0].parameters
-        assert_matches(case, "pm_mu_opt", float(p["intensity_mu"]))
+        s = sns.evaluate(_eta(loss_db), opts)[0]
+        assert_matches(case, "sns_epsilon_opt",
+                       float(s.parameters["sending_probability_epsilon"]))  # type: ignore[arg-type]
+        assert_matches(case, "sns_mu_z_opt", float(s.intensity))  # type: ignore[arg-type]
+        p = pm.evaluate(_eta(loss_db), opts)[0]
+        assert_matches(case, "pm_mu_opt", float(p.intensity))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("case", CROSSINGS)

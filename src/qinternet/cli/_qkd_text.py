@@ -13,8 +13,8 @@ __all__ = ["device_parameters", "device_text", "key_rate_axis_label"]
 #: Parameter-name prefixes of the device (and protocol-setting) parameters that are echoed in
 #: table captions, plot footnotes and the top-level ``parameters`` of the JSON.
 _DEVICE_PREFIXES = (
-    "detector_efficiency", "background_yield", "dark_count", "misalignment",
-    "polarisation_misalignment", "phase_mismatch", "ec_efficiency", "sifting_factor",
+    "background_yield", "dark_count", "misalignment",
+    "polarisation_misalignment", "phase_mismatch", "sifting_factor",
     "afterpulse", "modes_m", "p_bsm", "phase_slices", "user_source", "pair_source", "decoys",
     "pulses", "finite_key_model",
 )
@@ -22,15 +22,18 @@ _DEVICE_PREFIXES = (
 
 def device_parameters(results: Sequence[KeyRateResult]) -> dict[str, Any]:
     """The device parameters used (defaults resolved), from the first point."""
-    first = results[0].to_dict()["parameters"]
-    return {k: v for k, v in first.items() if k.startswith(_DEVICE_PREFIXES) and v is not None}
+    first = results[0].to_dict()
+    extras = {k: v for k, v in first["parameters"].items()
+              if k.startswith(_DEVICE_PREFIXES) and v is not None}
+    return {"detector_efficiency": first["detector_efficiency"], **extras,
+            "ec_efficiency": first["ec_efficiency"]}
 
 
 def device_text(params: dict[str, Any]) -> str:
     """``name value, ...`` of :func:`device_parameters`.
 
-    >>> device_text({"dark_count_pd": 3e-06, "decoys": "infinite"})
-    'dark_count_pd 3e-06, decoys infinite'
+    >>> device_text({"dark_count_probability": 3e-06, "decoys": "infinite"})
+    'dark_count_probability 3e-06, decoys infinite'
     """
     def fmt(v: Any) -> str:
         return f"{v:g}" if isinstance(v, float) and not isinstance(v, bool) else str(v)

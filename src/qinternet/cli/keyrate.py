@@ -397,28 +397,10 @@ def _axis_text(axis: _Axis) -> str:
     return f"fibre {axis.attenuation_db_per_km:g} dB/km"
 
 
-def _intensity_text(result: KeyRateResult) -> str:
-    for key, value in result.parameters.items():
-        if key.startswith("intensity") and isinstance(value, float) and not isinstance(
-            value, bool
-        ):
-            return f"{key.removeprefix('intensity_') or 'mu'}={value:.3g}"
-    return "-"
-
-
-def _intensity_name(results: list[KeyRateResult]) -> str:
-    for key, value in results[0].parameters.items():
-        if key.startswith("intensity") and isinstance(value, float) and not isinstance(
-            value, bool
-        ):
-            return key.removeprefix("intensity_") or "mu"
-    return ""
-
-
 def _print_table(console: Console, spec: ProtocolSpec, axis: _Axis,
                  results: list[KeyRateResult], clock_rate_hz: float | None) -> None:
     per = "pulse pair" if spec.relay else "pulse"
-    name = _intensity_name(results)
+    name = spec.intensity_symbol
     headers = ["distance (km)" if axis.key == "distance_km" else "loss (dB)",
                f"rate (bit/{per})"]
     if clock_rate_hz is not None:
@@ -430,10 +412,8 @@ def _print_table(console: Console, spec: ProtocolSpec, axis: _Axis,
         row = [f"{x:g}", f"{r.key_rate_bits_per_pulse:.5g}"]
         if clock_rate_hz is not None:
             row.append(f"{r.key_rate_bits_per_pulse * clock_rate_hz:.5g}")
-        value = r.parameters.get(f"intensity_{name}" if name != "mu" or
-                                 "intensity_mu" in r.parameters else "intensity")
         row += [f"{r.plob_bits_per_pulse:.5g}", f"{r.qber:.4g}", f"{r.phase_error_rate:.4g}",
-                f"{value:.3g}" if isinstance(value, float) else "-"]
+                "-" if r.intensity is None else f"{r.intensity:.3g}"]
         rows.append(row)
     print_table(
         console,

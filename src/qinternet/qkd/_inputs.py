@@ -82,10 +82,16 @@ def key_rate_results(
     phase_error_rate: FloatArray,
     parameters: list[dict[str, ParamValue]],
     notes: tuple[str, ...] = (),
+    *,
+    detector_efficiency: float,
+    ec_efficiency: float,
+    intensity: FloatArray,
+    intensity_optimised: bool,
 ) -> list[KeyRateResult]:
     """One :class:`KeyRateResult` per channel transmissivity, PLOB of the channel filled in.
 
-    The arrays share one length; ``parameters[i]`` are the protocol's extras at point ``i``.
+    The arrays (``intensity`` too) share one length; ``parameters[i]`` are the protocol's
+    extras at point ``i``.
     """
     plob = plob_with_unit_eta(channel_transmissivity)
     return [
@@ -96,6 +102,10 @@ def key_rate_results(
             plob_bits_per_pulse=float(plob[i]),
             qber=float(qber[i]),
             phase_error_rate=float(phase_error_rate[i]),
+            detector_efficiency=detector_efficiency,
+            ec_efficiency=ec_efficiency,
+            intensity=float(intensity[i]),
+            intensity_optimised=intensity_optimised,
             parameters=parameters[i],
             notes=notes,
         )
@@ -144,25 +154,22 @@ def resolve_relay_devices(
     )
 
 
-def relay_parameters(eta_overall: float, dev: RelayDeviceParams) -> dict[str, float | bool]:
+def relay_parameters(eta_total: float, dev: RelayDeviceParams) -> dict[str, float | bool]:
     """The ``parameters`` entries every symmetric twin-field relay reports, in their order.
 
-    ``eta_overall`` is the Alice-Bob transmissivity with the detector (each arm its square root).
+    ``eta_total`` is the Alice-Bob transmissivity with the detector (each arm its square root);
+    the detector and error-correction efficiencies are fields of :class:`KeyRateResult`.
 
     >>> dev = RelayDeviceParams(detector_efficiency=1.0, dark_count=1e-8, misalignment=0.02,
     ...                         ec_efficiency=1.16)
-    >>> relay_parameters(1e-4, dev)["arm_transmittance"]
+    >>> relay_parameters(1e-4, dev)["arm_transmissivity"]
     0.01
     """
     return {
-        "eta_overall": eta_overall,
-        "eta_includes_detector": True,
-        "plob_includes_detector": False,
-        "arm_transmittance": float(np.sqrt(eta_overall)),
-        "detector_efficiency": dev.detector_efficiency,
+        "total_transmissivity": eta_total,
+        "arm_transmissivity": float(np.sqrt(eta_total)),
         "dark_count_probability": dev.dark_count,
         "misalignment_e_d": dev.misalignment,
-        "ec_efficiency_f": dev.ec_efficiency,
     }
 
 

@@ -91,3 +91,6 @@ class ProtocolSpec:
     supports_decoy_optimisation: bool = False
     #: Whether ``--key-basis-probability`` (biased basis choice) is supported.
     supports_basis_probability: bool = False
+    #: Symbol of :attr:`KeyRateResult.intensity` in tables (``"mu"``, ``"mu_z"``,
+    #: ``"alpha_sq"``); None when the protocol has no signal intensity.
+    intensity_symbol: str | None = "mu"

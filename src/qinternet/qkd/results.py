@@ -32,7 +32,20 @@ class KeyRateResult:
     qber: float
     #: Upper bound on the phase-error rate used in privacy amplification.
     phase_error_rate: float
-    #: Every input and optimised parameter actually used.
+    #: Detection efficiency used, in (0, 1]: Bob's whole detection (BB84), each detector at the
+    #: relay (MDI, twin-field). Not part of ``channel_transmissivity`` nor of the PLOB bound.
+    detector_efficiency: float
+    #: Error-correction inefficiency f >= 1 used.
+    ec_efficiency: float
+    #: Signal intensity (mean photon number per pulse of each sender, the ``intensity`` option):
+    #: mu (BB84, MDI, PM; mu1 with finite key), mu_z (SNS), |alpha|^2 (CAL19); None for a
+    #: protocol without coherent-state signals (adaptive MDI).
+    intensity: float | None
+    #: True when ``intensity`` was optimised at this point (not fixed by the caller).
+    intensity_optimised: bool
+    #: The protocol's own extras (decoys, gains, yields, device parameters other than the
+    #: fields above), one spelling across protocols (``total_transmissivity`` = channel x
+    #: detector, ``arm_transmissivity``, ``dark_count_probability``, ``misalignment_e_d``).
     parameters: Mapping[str, ParamValue] = field(default_factory=dict)
     #: Labels such as ``"interim finite-key model FK-v0"`` or ``"restricted-attack"``.
     notes: tuple[str, ...] = ()
@@ -45,6 +58,11 @@ class KeyRateResult:
             "plob_bits_per_pulse": _clean(self.plob_bits_per_pulse),
             "qber": _clean(self.qber),
             "phase_error_rate": _clean(self.phase_error_rate),
+            "channel_transmissivity": _clean(self.channel_transmissivity),
+            "detector_efficiency": _clean(self.detector_efficiency),
+            "ec_efficiency": _clean(self.ec_efficiency),
+            "intensity": _clean(self.intensity),
+            "intensity_optimised": self.intensity_optimised,
             "parameters": {k: _clean(v) for k, v in self.parameters.items()},
             "notes": list(self.notes),
         }

@@ -169,7 +169,7 @@ class AdaptiveMdiRate:
 
 
 def adaptive_mdi_rate(
-    eta: float,
+    channel_transmissivity: float,
     *,
     modes: int,
     user_source: PhotonNumberSource | None = None,
@@ -180,12 +180,13 @@ def adaptive_mdi_rate(
     ec_efficiency: float = 1.16,
     p_bsm: float = P_BSM_LINEAR_OPTICS,
 ) -> AdaptiveMdiRate:
-    """Interim adaptive MDI-QKD key rate per mode pair at overall channel transmittance ``eta``.
+    """Interim adaptive MDI-QKD key rate per mode pair at a channel transmissivity.
 
     Parameters
     ----------
-    eta : float
-        Alice–Bob channel transmittance in [0, 1] (detectors not included); each arm sqrt(eta).
+    channel_transmissivity : float
+        Alice–Bob channel transmissivity eta in [0, 1], detectors *not* included (they enter
+        through ``detector_efficiency``); each arm sqrt(eta).
     modes : int
         Number ``M`` of multiplexed modes per party per round, >= 1.
     user_source : PhotonNumberSource, optional
@@ -235,7 +236,7 @@ def adaptive_mdi_rate(
     >>> round(r.key_rate_bits_per_mode, 10)   # 0.5 * (0.1 / 2)**2
     0.00125
     """
-    eta = require_in_range("eta", eta, 0.0, 1.0)
+    eta = require_in_range("channel_transmissivity", channel_transmissivity, 0.0, 1.0)
     m = require_int("modes", modes, minimum=1)
     eta_d = require_in_range("detector_efficiency", detector_efficiency, 0.0, 1.0,
                              low_inclusive=False)
@@ -391,14 +392,14 @@ def evaluate(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions) -> 
             plob_bits_per_pulse=float(plob[i]),
             qber=r.qber,
             phase_error_rate=r.phase_error_rate,
+            detector_efficiency=dev.detector_efficiency,
+            ec_efficiency=dev.ec_efficiency,
+            intensity=None,  # ideal single-photon users; --intensity is the pair mean number
+            intensity_optimised=False,
             parameters={
-                "eta_includes_detector": False,
-                "plob_includes_detector": False,
-                "arm_transmittance": math.sqrt(float(eta)),
-                "detector_efficiency": dev.detector_efficiency,
+                "arm_channel_transmissivity": math.sqrt(float(eta)),
                 "dark_count_probability": dev.dark_count,
                 "misalignment_e_d": dev.misalignment,
-                "ec_efficiency_f": dev.ec_efficiency,
                 "modes_m": DEFAULT_MODES,
                 "p_bsm": P_BSM_LINEAR_OPTICS,
                 "user_source": user.label,
@@ -429,4 +430,5 @@ SPEC = ProtocolSpec(
         "pairs (0.01); --ec-efficiency: f (1.16). --decoys, --pulses and --phase-mismatch "
         "unsupported. qber = sifted-key error E, phase_error_rate = e_d."
     ),
+    intensity_symbol=None,
 )

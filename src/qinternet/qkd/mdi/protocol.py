@@ -92,21 +92,18 @@ def evaluate(
     q = mdi_quantities(arm, arm, mu, mu, params)
     plob_det = plob_with_unit_eta(params.detector_efficiency**2 * eta_ch)
     parameters: list[dict[str, ParamValue]] = [{
-        "intensity_mu": float(mu[i]),
-        "intensity_optimised": opts.intensity is None,
         "decoys": "infinite",
-        "detector_efficiency_eta_d": params.detector_efficiency,
-        "dark_count_pd": params.dark_count,
+        "dark_count_probability": params.dark_count,
         "misalignment_e_d": params.misalignment,
-        "ec_efficiency_f": params.ec_efficiency,
         "arm_transmissivity": float(arm[i]),
-        "eta_includes_detector": True,
-        "plob_includes_detector": False,
         "plob_with_detector_bits_per_pulse": float(plob_det[i]),
         "gain_q_rect": float(q.gain_q_rect[i]),
         "yield_y11": float(q.yield_y11[i]),
     } for i in range(eta_ch.size)]
-    return key_rate_results("mdi", eta_ch, rates, q.qber_e_rect, q.phase_error_e11_x, parameters)
+    return key_rate_results("mdi", eta_ch, rates, q.qber_e_rect, q.phase_error_e11_x, parameters,
+                            detector_efficiency=params.detector_efficiency,
+                            ec_efficiency=params.ec_efficiency, intensity=mu,
+                            intensity_optimised=opts.intensity is None)
 
 SPEC = ProtocolSpec(
     name="mdi",

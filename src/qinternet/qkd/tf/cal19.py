@@ -2,8 +2,9 @@
 
 Facade over ``_cal19_model`` (gains, yields, phase-error bound), ``_cal19_decoy_lp`` (finite
 decoys), ``_cal19_finite`` (interim finite key FK-v0) and ``_cal19_optimize``. Rates are in
-secret bits per pulse *pair*; ``overall_transmissivity`` is the Alice-Bob transmittance
-including the detector efficiency (each arm has its square root).
+secret bits per pulse *pair*. The rate functions take the Alice-Bob ``channel_transmissivity``
+(detector *not* included) and ``detector_efficiency``; the model's eta (``Cal19Curve``'s
+``overall_transmissivity``) is their product, each arm has its square root.
 """
 
 from __future__ import annotations
@@ -82,9 +83,10 @@ FloatArray = npt.NDArray[np.float64]
 
 
 def cal19_finite_key_rate(
-    overall_transmissivity: npt.ArrayLike,
+    channel_transmissivity: npt.ArrayLike,
     settings: FiniteKeySettings,
     *,
+    detector_efficiency: float = 1.0,
     device: Cal19Device | None = None,
     intensity_alpha_sq: float | None = None,
     basis_probability_p_x: float | None = None,
@@ -99,10 +101,13 @@ def cal19_finite_key_rate(
 
     Parameters
     ----------
-    overall_transmissivity : array_like
-        1-d array of overall transmittances in [0, 1] (detector included).
+    channel_transmissivity : array_like
+        1-d array of Alice-Bob channel transmissivities in [0, 1], detector *not* included;
+        the model's ``eta = channel_transmissivity * detector_efficiency``.
     settings : FiniteKeySettings
         Number of pulse pairs N and security parameters.
+    detector_efficiency : float
+        Detector efficiency folded into the channel, in (0, 1]. Default 1.
     device : Cal19Device, optional
         Device model.
     intensity_alpha_sq : float, optional
@@ -143,7 +148,7 @@ def cal19_finite_key_rate(
     2.64...e-05
     """
     dev = Cal19Device() if device is None else device
-    eta = check_eta(overall_transmissivity)
+    eta = check_eta(channel_transmissivity, detector_efficiency)
     if basis_probability_p_x is not None:
         require_in_range("basis_probability_p_x", basis_probability_p_x, 0.0, 1.0,
                          low_inclusive=False, high_inclusive=False)
@@ -280,14 +285,11 @@ def evaluate(channel_transmissivity: npt.NDArray[np.float64],
     decoys = None if options.decoys is None else check_decoys(options.decoys)
     device = Cal19Device(dark_count_probability=pd, polarisation_misalignment=mis,
                          phase_mismatch=delta, ec_efficiency=f)
-    eta = eta_ch * det
     notes: list[str] = []
     params: dict[str, float | int | str | bool | None] = {
-        "detector_efficiency": det, "eta_includes_detector": True,
-        "plob_includes_detector": False, "dark_count_probability": pd,
+        "dark_count_probability": pd,
         "polarisation_misalignment": mis, "polarisation_angle_theta_rad": device.theta_rad,
         "phase_mismatch_delta": delta, "phase_offset_phi_rad": math.pi * delta,
-        "ec_efficiency_f": f, "intensity_optimised": options.intensity is None,
         "truncation": "box",
     }
     decoy_sets = None
@@ -297,10 +299,11 @@ def evaluate(channel_transmissivity: npt.NDArray[np.float64],
                                         "needs --pulses for tf-cal19 (asymptotically p_X -> 1)")
         if options.decoy_count is not None:
             curve, decoy_sets = cal19_optimised_decoys(
-                eta, options.decoy_count, device=device, intensity_alpha_sq=options.intensity)
+                eta_ch, options.decoy_count, detector_efficiency=det, device=device,
+                intensity_alpha_sq=options.intensity)
         else:
-            curve = cal19_key_rate(eta, device=device, intensity_alpha_sq=options.intensity,
-                                   decoys=decoys)
+            curve = cal19_key_rate(eta_ch, detector_efficiency=det, device=device,
+                                   intensity_alpha_sq=options.intensity, decoys=decoys)
         mode = "infinite" if decoys is None and decoy_sets is None else "lp"
         params.update(finite_key_model="asymptotic", pulses=None, basis_probability_optimised=False,
                       truncation_s=DEFAULT_TRUNCATION[mode])
@@ -315,7 +318,7 @@ def evaluate(channel_transmissivity: npt.NDArray[np.float64],
             notes.append("finite key needs a finite decoy set: using the FK-v0 reference set "
                          "0,0.02,0.1,0.5")
         settings = FiniteKeySettings(pulses=pulses)
-        curve = cal19_finite_key_rate(eta, settings, device=device,
+        curve = cal19_finite_key_rate(eta_ch, settings, detector_efficiency=det, device=device,
                                       intensity_alpha_sq=options.intensity, decoys=decoys,
                                       basis_probability_p_x=options.key_basis_probability)
         params.update(finite_key_model=FK_V0_LABEL, pulses=pulses,
@@ -333,8 +336,7 @@ def evaluate(channel_transmissivity: npt.NDArray[np.float64],
     results = []
     for i, e in enumerate(eta_ch):
         p = dict(params)
-        p.update(channel_transmissivity=float(e), overall_transmissivity=float(eta[i]),
-                 intensity_alpha_sq=float(curve.intensity_alpha_sq[i]),
+        p.update(total_transmissivity=float(e) * det,
                  basis_probability_p_x=float(curve.basis_probability_p_x[i]),
                  gain_x_per_pulse_pair=float(curve.gain_x[i]))
         if decoy_sets is not None:
@@ -343,7 +345,9 @@ def evaluate(channel_transmissivity: npt.NDArray[np.float64],
             protocol="tf-cal19", channel_transmissivity=float(e),
             key_rate_bits_per_pulse=float(curve.key_rate_bits_per_pulse[i]),
             plob_bits_per_pulse=float(plob[i]), qber=float(curve.qber[i]),
-            phase_error_rate=float(curve.phase_error_rate[i]), parameters=p,
+            phase_error_rate=float(curve.phase_error_rate[i]), detector_efficiency=det,
+            ec_efficiency=f, intensity=float(curve.intensity_alpha_sq[i]),
+            intensity_optimised=options.intensity is None, parameters=p,
             notes=tuple(notes)))
     return results
 
@@ -359,4 +363,5 @@ SPEC = ProtocolSpec(
     supports_finite_key=True,
     supports_decoy_optimisation=True,
     supports_basis_probability=True,
+    intensity_symbol="alpha_sq",
 )

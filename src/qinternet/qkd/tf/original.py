@@ -34,11 +34,11 @@ from qinternet.entropy import binary_entropy
 from qinternet.qkd._inputs import (
     channel_transmissivity_array,
     plob_with_unit_eta,
-    transmittance_array,
 )
 from qinternet.qkd._optimize import maximise_1d
 from qinternet.qkd.results import KeyRateResult
 from qinternet.qkd.tf._pm_model import pm_terms
+from qinternet.qkd.tf._transmittance import total_transmittance
 
 __all__ = ["RESTRICTED_ATTACK_NOTE", "lucamarini2018_evaluate", "lucamarini2018_key_rate"]
 
@@ -74,9 +74,10 @@ def _rate(eta: npt.ArrayLike, mu: npt.ArrayLike, *, dark_count: float, misalignm
 
 
 def lucamarini2018_key_rate(
-    eta: npt.ArrayLike,
+    channel_transmissivity: npt.ArrayLike,
     *,
     mu: float,
+    detector_efficiency: float = 1.0,
     dark_count: float = 1e-8,
     misalignment: float = 0.02,
     ec_efficiency: float = 1.16,
@@ -86,10 +87,13 @@ def lucamarini2018_key_rate(
 
     Parameters
     ----------
-    eta : array_like
-        Overall Alice–Bob transmittance including detector efficiency, in [0, 1].
+    channel_transmissivity : array_like
+        Alice–Bob channel transmissivity, detector *not* included, in [0, 1]; the model's
+        ``eta = channel_transmissivity * detector_efficiency``, each arm sqrt(eta).
     mu : float
         Intensity (mean photon number) of each party, > 0.
+    detector_efficiency : float
+        Detector efficiency folded into the channel, in (0, 1]. Default 1.
     dark_count : float
         Dark-count probability per detector per pulse, in [0, 1).
     misalignment : float
@@ -129,7 +133,7 @@ def lucamarini2018_key_rate(
     ... # doctest: +ELLIPSIS
     0.000114962...
     """
-    eta_a = transmittance_array(eta)
+    eta_a = total_transmittance(channel_transmissivity, detector_efficiency)
     require_in_range("mu", mu, 0.0, math.inf, low_inclusive=False, high_inclusive=False)
     require_in_range("dark_count", dark_count, 0.0, 1.0, high_inclusive=False)
     require_in_range("misalignment", misalignment, 0.0, 0.5)
@@ -208,17 +212,15 @@ def lucamarini2018_evaluate(
             plob_bits_per_pulse=float(plob[i]),
             qber=float(qber[i]),
             phase_error_rate=float(e1[i]),
+            detector_efficiency=eta_d,
+            ec_efficiency=ec_efficiency,
+            intensity=float(mu_opt[i]),
+            intensity_optimised=mu is None,
             parameters={
-                "eta_overall": float(eta[i]),
-                "eta_includes_detector": True,
-                "plob_includes_detector": False,
-                "detector_efficiency": eta_d,
+                "total_transmissivity": float(eta[i]),
                 "dark_count_probability": dark_count,
                 "misalignment_e_d": misalignment,
-                "ec_efficiency_f": ec_efficiency,
                 "phase_slices_m": phase_slices,
-                "intensity_mu": float(mu_opt[i]),
-                "intensity_optimised": mu is None,
                 "restricted_attack": True,
             },
             notes=(RESTRICTED_ATTACK_NOTE,),

@@ -104,12 +104,13 @@ def evaluate(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions) -> 
         **relay_parameters(float(eta[i]), dev),
         "decoys": "infinite",
         "phase_slices_d": DEFAULT_PHASE_SLICES,
-        "intensity_mu": float(mu_opt[i]),
-        "intensity_optimised": options.intensity is None,
         "gain_q_mu": float(terms.gain[i]),
     } for i in range(channel.size)]
     return key_rate_results("pm", channel, rates, terms.qber_z, terms.phase_error_bound,
-                            parameters, (MODEL_NOTE,))
+                            parameters, (MODEL_NOTE,),
+                            detector_efficiency=dev.detector_efficiency,
+                            ec_efficiency=dev.ec_efficiency, intensity=mu_opt,
+                            intensity_optimised=options.intensity is None)
 
 
 SPEC = ProtocolSpec(

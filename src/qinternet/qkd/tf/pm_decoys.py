@@ -26,10 +26,16 @@ from scipy.stats import poisson
 from qinternet._validation import require_in_range
 from qinternet.entropy import binary_entropy
 from qinternet.errors import InvalidParameterError, SolverError
-from qinternet.qkd._inputs import RelayDeviceParams, plob_with_unit_eta, relay_parameters
+from qinternet.qkd._inputs import (
+    RelayDeviceParams,
+    channel_transmissivity_array,
+    plob_with_unit_eta,
+    relay_parameters,
+)
 from qinternet.qkd.options import KeyRateOptions
 from qinternet.qkd.results import KeyRateResult
 from qinternet.qkd.tf._pm_model import DEFAULT_PHASE_SLICES, MODEL_NOTE, pm_terms
+from qinternet.qkd.tf._transmittance import check_detector_efficiency, total_transmittance
 
 __all__ = ["PmDecoyRate", "evaluate_finite_decoys", "pm_key_rate_finite_decoys",
            "pm_optimised_decoys"]
@@ -62,10 +68,11 @@ class PmDecoyRate:
 
 
 def pm_key_rate_finite_decoys(
-    eta: float,
+    channel_transmissivity: float,
     mu: float,
     decoys: Sequence[float],
     *,
+    detector_efficiency: float = 1.0,
     dark_count: float = 1e-8,
     misalignment: float = 0.02,
     ec_efficiency: float = 1.16,
@@ -75,12 +82,15 @@ def pm_key_rate_finite_decoys(
 
     Parameters
     ----------
-    eta : float
-        Overall Alice-Bob transmittance including detector efficiency (each arm sqrt(eta)).
+    channel_transmissivity : float
+        Alice-Bob channel transmissivity, detector *not* included, in [0, 1]; the model's
+        ``eta = channel_transmissivity * detector_efficiency``, each arm sqrt(eta).
     mu : float
         Signal intensity of each party, > 0.
     decoys : sequence of float
         Decoy intensities of each party (>= 0, distinct, different from mu).
+    detector_efficiency : float
+        Detector efficiency folded into the channel, in (0, 1]. Default 1.
     dark_count, misalignment, ec_efficiency : float
         pd per detector per pulse, e_d, f.
     phase_slices : int
@@ -110,7 +120,16 @@ def pm_key_rate_finite_decoys(
     >>> bool(0 < r.key_rate_bits_per_pulse < float(pm_key_rate(1e-5, mu=0.07)[()]))
     True
     """
-    e = require_in_range("eta", eta, 0.0, 1.0)
+    e = (require_in_range("channel_transmissivity", channel_transmissivity, 0.0, 1.0)
+         * check_detector_efficiency(detector_efficiency))
+    return _finite_decoys_rate(e, mu, decoys, dark_count=dark_count, misalignment=misalignment,
+                               ec_efficiency=ec_efficiency, phase_slices=phase_slices)
+
+
+def _finite_decoys_rate(e: float, mu: float, decoys: Sequence[float], *, dark_count: float,
+                        misalignment: float, ec_efficiency: float,
+                        phase_slices: int) -> PmDecoyRate:
+    """:func:`pm_key_rate_finite_decoys` at the total transmittance ``e`` (detector in)."""
     m = require_in_range("intensity", mu, 0.0, 5.0, low_inclusive=False)
     dec = tuple(float(d) for d in decoys)
     if not dec:
@@ -156,9 +175,10 @@ def pm_key_rate_finite_decoys(
 
 
 def pm_optimised_decoys(
-    eta: npt.ArrayLike,
+    channel_transmissivity: npt.ArrayLike,
     decoy_count: int | None,
     *,
+    detector_efficiency: float = 1.0,
     dark_count: float = 1e-8,
     misalignment: float = 0.02,
     ec_efficiency: float = 1.16,
@@ -169,10 +189,13 @@ def pm_optimised_decoys(
 
     Parameters
     ----------
-    eta : array_like
-        1-d overall transmittances (detector included).
+    channel_transmissivity : array_like
+        1-d Alice-Bob channel transmissivities, detector *not* included, in [0, 1]; the
+        model's ``eta = channel_transmissivity * detector_efficiency``.
     decoy_count : int or None
         N >= 2: the vacuum and N - 1 decoys in [1e-4, mu) optimised; ``None``: ``decoys`` fixed.
+    detector_efficiency : float
+        Detector efficiency folded into the channel, in (0, 1]. Default 1.
     dark_count, misalignment, ec_efficiency : float
         Devices.
     intensity : float, optional
@@ -200,7 +223,8 @@ def pm_optimised_decoys(
                                     or not isinstance(decoy_count, int) or decoy_count < 2):
         raise InvalidParameterError("decoy_count", decoy_count,
                                     "must be an integer >= 2 for pm (vacuum + weak)")
-    etas = np.atleast_1d(np.asarray(eta, dtype=np.float64))
+    etas = total_transmittance(channel_transmissivity_array(channel_transmissivity),
+                               detector_efficiency)
     k = 0 if decoy_count is None else decoy_count - 1
     n_mu = 0 if intensity is not None else 1
 
@@ -215,9 +239,9 @@ def pm_optimised_decoys(
         if decoys is None and (max(dec) >= mu or len(set(dec)) != len(dec)):
             return None
         try:
-            return pm_key_rate_finite_decoys(e, mu, dec, dark_count=dark_count,
-                                             misalignment=misalignment,
-                                             ec_efficiency=ec_efficiency)
+            return _finite_decoys_rate(e, mu, dec, dark_count=dark_count,
+                                       misalignment=misalignment, ec_efficiency=ec_efficiency,
+                                       phase_slices=DEFAULT_PHASE_SLICES)
         except InvalidParameterError:
             return None
 
@@ -294,9 +318,11 @@ def evaluate_finite_decoys(channel: FloatArray, options: KeyRateOptions,
         raise InvalidParameterError("intensity", options.intensity,
                                     "must differ from every decoy")
     eta = channel * dev.detector_efficiency
-    best = pm_optimised_decoys(eta, options.decoy_count, dark_count=dev.dark_count,
-                               misalignment=dev.misalignment, ec_efficiency=dev.ec_efficiency,
-                               intensity=options.intensity, decoys=fixed)
+    best = pm_optimised_decoys(channel, options.decoy_count,
+                               detector_efficiency=dev.detector_efficiency,
+                               dark_count=dev.dark_count, misalignment=dev.misalignment,
+                               ec_efficiency=dev.ec_efficiency, intensity=options.intensity,
+                               decoys=fixed)
     plob = plob_with_unit_eta(channel)
     out = []
     for i, r in enumerate(best):
@@ -306,13 +332,15 @@ def evaluate_finite_decoys(channel: FloatArray, options: KeyRateOptions,
             key_rate_bits_per_pulse=r.key_rate_bits_per_pulse,
             plob_bits_per_pulse=float(plob[i]), qber=r.qber_z,
             phase_error_rate=r.phase_error_bound,
+            detector_efficiency=dev.detector_efficiency,
+            ec_efficiency=dev.ec_efficiency,
+            intensity=r.intensity_mu,
+            intensity_optimised=options.intensity is None,
             parameters={
                 **relay_parameters(float(eta[i]), dev),
                 "decoys": label if fixed is not None else "optimised: " + label,
                 "decoys_optimised": fixed is None,
                 "phase_slices_d": DEFAULT_PHASE_SLICES,
-                "intensity_mu": r.intensity_mu,
-                "intensity_optimised": options.intensity is None,
                 "gain_q_mu": r.gain, "truncation_s": TRUNCATION_S,
             },
             notes=(MODEL_NOTE, "finite decoys: Y_1, Y_3, Y_5 bounded by decoy-state LPs "

@@ -5,8 +5,10 @@ infinite-decoy model (``_sns_model``: the rate formula [R] with the toolkit's si
 terms, labelled in every result's ``notes``) or to the finite decoy sets
 (:mod:`qinternet.qkd.tf.sns_decoys`); both import ``_sns_model`` only, never this module.
 
-Conventions: ``eta`` is the overall Alice–Bob transmittance *including* detector efficiency;
-each arm has ``t = sqrt(eta)``; rates are secret bits per pulse pair, with ``p_Z -> 1``.
+Conventions: ``evaluate`` and :func:`sns_key_rate` take the Alice–Bob channel transmissivity
+(detector *not* included) and fold in the detector efficiency; :func:`sns_terms` takes the total
+``eta = channel * detector_efficiency``; each arm has ``t = sqrt(eta)``; rates are secret bits
+per pulse pair, with ``p_Z -> 1``.
 """
 
 from __future__ import annotations
@@ -105,14 +107,15 @@ def evaluate(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions) -> 
     parameters: list[dict[str, ParamValue]] = [{
         **relay_parameters(float(eta[i]), dev),
         "decoys": "infinite",
-        "intensity_mu_z": float(mu_opt[i]),
-        "intensity_optimised": options.intensity is None,
         "sending_probability_epsilon": float(eps_opt[i]),
         "gain_s_z": float(terms.gain_z[i]),
         "single_photon_yield_s1": float(terms.single_photon_yield[i]),
     } for i in range(channel.size)]
     return key_rate_results("sns", channel, rates, terms.qber_z, terms.phase_error_rate,
-                            parameters, (MODEL_NOTE,))
+                            parameters, (MODEL_NOTE,),
+                            detector_efficiency=dev.detector_efficiency,
+                            ec_efficiency=dev.ec_efficiency, intensity=mu_opt,
+                            intensity_optimised=options.intensity is None)
 
 
 SPEC = ProtocolSpec(
@@ -133,4 +136,5 @@ SPEC = ProtocolSpec(
     ),
     supports_finite_decoys=True,
     supports_decoy_optimisation=True,
+    intensity_symbol="mu_z",
 )

@@ -38,11 +38,17 @@ from scipy.stats import poisson
 from qinternet._validation import require_in_range
 from qinternet.entropy import binary_entropy
 from qinternet.errors import InvalidParameterError, SolverError
-from qinternet.qkd._inputs import RelayDeviceParams, plob_with_unit_eta, relay_parameters
+from qinternet.qkd._inputs import (
+    RelayDeviceParams,
+    channel_transmissivity_array,
+    plob_with_unit_eta,
+    relay_parameters,
+)
 from qinternet.qkd._optimize import maximise_1d, maximise_2d
 from qinternet.qkd.options import KeyRateOptions
 from qinternet.qkd.results import KeyRateResult
 from qinternet.qkd.tf._sns_model import EPSILON_BOUNDS, MODEL_NOTE, MU_Z_BOUNDS, sns_terms
+from qinternet.qkd.tf._transmittance import check_detector_efficiency, total_transmittance
 
 __all__ = [
     "SnsDecoyBounds",
@@ -302,11 +308,12 @@ def _rate_from_bounds(eta: npt.ArrayLike, epsilon: npt.ArrayLike, mu_z: npt.Arra
 
 
 def sns_key_rate_finite_decoys(
-    eta: float,
+    channel_transmissivity: float,
     epsilon: float,
     mu_z: float,
     decoys: Sequence[float],
     *,
+    detector_efficiency: float = 1.0,
     dark_count: float = 1e-8,
     misalignment: float = 0.02,
     ec_efficiency: float = 1.16,
@@ -316,14 +323,17 @@ def sns_key_rate_finite_decoys(
 
     Parameters
     ----------
-    eta : float
-        Overall Alice-Bob transmittance including detector efficiency (each arm sqrt(eta)).
+    channel_transmissivity : float
+        Alice-Bob channel transmissivity, detector *not* included, in [0, 1]; the model's
+        ``eta = channel_transmissivity * detector_efficiency``, each arm sqrt(eta).
     epsilon : float
         Sending probability of the Z windows, in [0, 1].
     mu_z : float
         Signal intensity of a sending pulse, > 0.
     decoys : sequence of float
         X-window decoy intensities (see :func:`sns_decoy_bounds`).
+    detector_efficiency : float
+        Detector efficiency folded into the channel, in (0, 1]. Default 1.
     dark_count, misalignment, ec_efficiency : float
         pd per detector per pulse, e_d, f.
     method : {"lp", "analytic"}
@@ -358,6 +368,8 @@ def sns_key_rate_finite_decoys(
     ...      < float(sns_key_rate(1e-5, epsilon=0.04, mu_z=0.46)[()]))
     True
     """
+    eta = (require_in_range("channel_transmissivity", channel_transmissivity, 0.0, 1.0)
+           * check_detector_efficiency(detector_efficiency))
     eps = require_in_range("epsilon", epsilon, 0.0, 1.0)
     mu = require_in_range("mu_z", mu_z, 0.0, np.inf, low_inclusive=False, high_inclusive=False)
     f = require_in_range("ec_efficiency", ec_efficiency, 1.0, np.inf, high_inclusive=False)
@@ -411,9 +423,10 @@ def _result(eta: float, eps: float, mu: float, decoys: tuple[float, ...], bounds
 
 
 def sns_optimised_decoys(
-    eta: npt.ArrayLike,
+    channel_transmissivity: npt.ArrayLike,
     decoy_count: int | None,
     *,
+    detector_efficiency: float = 1.0,
     dark_count: float = 1e-8,
     misalignment: float = 0.02,
     ec_efficiency: float = 1.16,
@@ -424,11 +437,14 @@ def sns_optimised_decoys(
 
     Parameters
     ----------
-    eta : array_like
-        1-d overall transmittances (detector included).
+    channel_transmissivity : array_like
+        1-d Alice-Bob channel transmissivities, detector *not* included, in [0, 1]; the
+        model's ``eta = channel_transmissivity * detector_efficiency``.
     decoy_count : int or None
         N >= 2: the vacuum and N - 1 decoys in [1e-4, 1] optimised per point (warm-started
         from the previous point); ``None``: ``decoys`` fixed.
+    detector_efficiency : float
+        Detector efficiency folded into the channel, in (0, 1]. Default 1.
     dark_count, misalignment, ec_efficiency : float
         Devices.
     intensity : float, optional
@@ -467,9 +483,8 @@ def sns_optimised_decoys(
                                     or not isinstance(decoy_count, int) or decoy_count < 2):
         raise InvalidParameterError("decoy_count", decoy_count,
                                     "must be an integer >= 2 for sns (vacuum + weak)")
-    etas = np.atleast_1d(np.asarray(eta, dtype=np.float64))
-    for v in etas:
-        require_in_range("eta", float(v), 0.0, 1.0)
+    etas = total_transmittance(channel_transmissivity_array(channel_transmissivity),
+                               detector_efficiency)
     if intensity is not None:
         require_in_range("intensity", intensity, 0.0, np.inf, low_inclusive=False,
                          high_inclusive=False)
@@ -589,9 +604,11 @@ def evaluate_finite_decoys(channel: FloatArray, options: KeyRateOptions,
     """
     fixed = None if options.decoys is None else tuple(float(v) for v in options.decoys)
     eta = channel * dev.detector_efficiency
-    best = sns_optimised_decoys(eta, options.decoy_count, dark_count=dev.dark_count,
-                                misalignment=dev.misalignment, ec_efficiency=dev.ec_efficiency,
-                                intensity=options.intensity, decoys=fixed)
+    best = sns_optimised_decoys(channel, options.decoy_count,
+                                detector_efficiency=dev.detector_efficiency,
+                                dark_count=dev.dark_count, misalignment=dev.misalignment,
+                                ec_efficiency=dev.ec_efficiency, intensity=options.intensity,
+                                decoys=fixed)
     plob = plob_with_unit_eta(channel)
     out = []
     for i, r in enumerate(best):
@@ -601,12 +618,14 @@ def evaluate_finite_decoys(channel: FloatArray, options: KeyRateOptions,
             key_rate_bits_per_pulse=r.key_rate_bits_per_pulse,
             plob_bits_per_pulse=float(plob[i]), qber=r.qber_z,
             phase_error_rate=r.bounds.phase_error_upper,
+            detector_efficiency=dev.detector_efficiency,
+            ec_efficiency=dev.ec_efficiency,
+            intensity=r.intensity_mu_z,
+            intensity_optimised=options.intensity is None,
             parameters={
                 **relay_parameters(float(eta[i]), dev),
                 "decoys": label if fixed is not None else "optimised: " + label,
                 "decoys_optimised": fixed is None,
-                "intensity_mu_z": r.intensity_mu_z,
-                "intensity_optimised": options.intensity is None,
                 "sending_probability_epsilon": r.sending_probability,
                 "gain_s_z": r.gain_z,
                 "single_photon_yield_s1": r.bounds.single_photon_yield_lower,
