@@ -6,6 +6,7 @@ with ``"op"`` in :data:`OPS`; :func:`event_from_dict` validates it and names the
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -86,57 +87,63 @@ class Demand:
         return out
 
 
+class _Event:
+    """Base of the events: ``to_dict`` is the trace line, ``op`` first and then every field
+    (a demand's own keys in its place, a link as its id or ``[u, v]``)."""
+
+    __slots__ = ()
+    op: str
+
+    def to_dict(self) -> dict[str, Any]:
+        event: Any = self  # every concrete event is a dataclass
+        out: dict[str, Any] = {"op": self.op}
+        for f in dataclasses.fields(event):
+            value = getattr(self, f.name)
+            if isinstance(value, Demand):
+                out.update(value.to_dict())
+            elif f.name == "link":
+                out["link"] = _link_json(value)
+            elif f.name != "op":
+                out[f.name] = value
+        return out
+
+
 @dataclass(frozen=True, slots=True)
-class AddDemand:
+class AddDemand(_Event):
     demand: Demand
     op: Literal["add_demand"] = "add_demand"
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"op": self.op, **self.demand.to_dict()}
-
 
 @dataclass(frozen=True, slots=True)
-class ChangeDemand:
+class ChangeDemand(_Event):
     """Replace a demand's parameters (same id); a higher floor goes through admission."""
 
     demand: Demand
     op: Literal["change_demand"] = "change_demand"
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"op": self.op, **self.demand.to_dict()}
-
 
 @dataclass(frozen=True, slots=True)
-class RemoveDemand:
+class RemoveDemand(_Event):
     id: str
     op: Literal["remove_demand"] = "remove_demand"
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"op": self.op, "id": self.id}
-
 
 @dataclass(frozen=True, slots=True)
-class LinkDown:
+class LinkDown(_Event):
     link: LinkRef
     op: Literal["link_down"] = "link_down"
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"op": self.op, "link": _link_json(self.link)}
-
 
 @dataclass(frozen=True, slots=True)
-class LinkUp:
+class LinkUp(_Event):
     """Bring a link back up (at its degradation factor, 1 unless degraded)."""
 
     link: LinkRef
     op: Literal["link_up"] = "link_up"
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"op": self.op, "link": _link_json(self.link)}
-
 
 @dataclass(frozen=True, slots=True)
-class DegradeLink:
+class DegradeLink(_Event):
     """Set a link's capacities to ``factor`` times their nominal values (factor 1 restores;
     not cumulative)."""
 
@@ -148,26 +155,17 @@ class DegradeLink:
         if not (isinstance(self.factor, int | float) and 0 < self.factor <= 1):
             raise InvalidParameterError("factor", self.factor, "must be in (0, 1]")
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"op": self.op, "link": _link_json(self.link), "factor": self.factor}
-
 
 @dataclass(frozen=True, slots=True)
-class NodeDown:
+class NodeDown(_Event):
     node: str
     op: Literal["node_down"] = "node_down"
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"op": self.op, "node": self.node}
-
 
 @dataclass(frozen=True, slots=True)
-class NodeUp:
+class NodeUp(_Event):
     node: str
     op: Literal["node_up"] = "node_up"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"op": self.op, "node": self.node}
 
 
 Event = (AddDemand | ChangeDemand | RemoveDemand | LinkDown | LinkUp | DegradeLink | NodeDown
