@@ -8,7 +8,7 @@ line in :data:`qinternet.sweeps._registry.COMPUTATIONS`.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -22,6 +22,7 @@ __all__ = [
     "Parameter",
     "boolean",
     "choice",
+    "computation",
     "integer",
     "name_lists",
     "number",
@@ -91,6 +92,25 @@ class Computation:
     deterministic: bool = True
     #: Extra notes for the documentation.
     notes: tuple[str, ...] = field(default=())
+
+
+def computation(name: str, help: str, *, parameters: Sequence[Parameter],
+                outputs: Sequence[Output], check: Callable[[Mapping[str, Any]], None],
+                evaluate: Callable[[Mapping[str, Any], int], dict[str, Any]],
+                deterministic: bool = True, notes: tuple[str, ...] = ()) -> Computation:
+    """A :class:`Computation` from its parameters in order (keyed by name here).
+
+    Raises
+    ------
+    ValueError
+        If two parameters share a name (a programming error in the computation's module).
+    """
+    by_name = {p.name: p for p in parameters}
+    if len(by_name) != len(parameters):
+        raise ValueError(f"computation {name!r} declares a parameter name twice")
+    return Computation(name=name, help=help, parameters=by_name, outputs=tuple(outputs),
+                       check=check, evaluate=evaluate, deterministic=deterministic,
+                       notes=notes)
 
 
 def _finite(where: str, value: Any) -> float:

@@ -23,11 +23,11 @@ from typing import Any
 
 from qinternet.errors import InvalidParameterError
 from qinternet.sweeps._computation import (
-    Computation,
     Output,
     Parameter,
     boolean,
     choice,
+    computation,
     integer,
     name_lists,
     number,
@@ -238,11 +238,6 @@ def _evaluate(point: Mapping[str, Any], seed: int) -> dict[str, Any]:
 
 
 #: The ``bounds`` computation.
-COMPUTATION = Computation(
-    name="bounds",
-    help="certified upper and achievable lower network bounds (qinternet bounds)",
-    parameters={p.name: p for p in _PARAMETERS},
-    outputs=_OUTPUTS,
-    check=_check,
-    evaluate=_evaluate,
-)
+COMPUTATION = computation(
+    "bounds", "certified upper and achievable lower network bounds (qinternet bounds)",
+    parameters=_PARAMETERS, outputs=_OUTPUTS, check=_check, evaluate=_evaluate)

@@ -11,10 +11,10 @@ from typing import Any
 
 from qinternet.errors import InvalidParameterError
 from qinternet.sweeps._computation import (
-    Computation,
     Output,
     Parameter,
     choice,
+    computation,
     integer,
     number,
     numbers,
@@ -81,11 +81,6 @@ def _evaluate(point: Mapping[str, Any], seed: int) -> dict[str, Any]:
 
 
 #: The ``channel`` computation.
-COMPUTATION = Computation(
-    name="channel",
-    help="two-way capacity bounds of a point-to-point channel (qinternet channel)",
-    parameters={p.name: p for p in _PARAMETERS},
-    outputs=_OUTPUTS,
-    check=_check,
-    evaluate=_evaluate,
-)
+COMPUTATION = computation(
+    "channel", "two-way capacity bounds of a point-to-point channel (qinternet channel)",
+    parameters=_PARAMETERS, outputs=_OUTPUTS, check=_check, evaluate=_evaluate)

@@ -15,7 +15,7 @@ import importlib
 from collections.abc import Mapping
 from typing import Any
 
-from qinternet.sweeps._computation import Computation, Output, Parameter, choice, integer, number
+from qinternet.sweeps._computation import Output, Parameter, choice, computation, integer, number
 from qinternet.sweeps._computations.bounds import TOPOLOGY_PARAMETERS, check_topology, network_of
 
 __all__ = ["COMPUTATION"]
@@ -79,13 +79,8 @@ def _evaluate(point: Mapping[str, Any], seed: int) -> dict[str, Any]:
 
 
 #: The ``controller`` computation (trace statistics).
-COMPUTATION = Computation(
-    name="controller",
-    help="routing controller over a seeded random trace: outcomes, fairness, latency",
-    parameters={p.name: p for p in _PARAMETERS},
-    outputs=_OUTPUTS,
-    check=_check,
-    evaluate=_evaluate,
+COMPUTATION = computation(
+    "controller", "routing controller over a seeded random trace: outcomes, fairness, latency",
+    parameters=_PARAMETERS, outputs=_OUTPUTS, check=_check, evaluate=_evaluate,
     deterministic=False,
-    notes=("latency_ms_* are timings; every other output is deterministic",),
-)
+    notes=("latency_ms_* are timings; every other output is deterministic",))

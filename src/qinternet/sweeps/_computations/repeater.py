@@ -18,11 +18,11 @@ from typing import Any
 
 from qinternet.errors import InvalidParameterError
 from qinternet.sweeps._computation import (
-    Computation,
     Output,
     Parameter,
     boolean,
     choice,
+    computation,
     integer,
     number,
 )
@@ -243,11 +243,6 @@ def _evaluate(point: Mapping[str, Any], seed: int) -> dict[str, Any]:
 
 
 #: The ``repeater`` computation.
-COMPUTATION = Computation(
-    name="repeater",
-    help="nested repeater chain with memory cut-offs (qinternet repeater)",
-    parameters={p.name: p for p in _PARAMETERS},
-    outputs=_OUTPUTS,
-    check=_check,
-    evaluate=_evaluate,
-)
+COMPUTATION = computation(
+    "repeater", "nested repeater chain with memory cut-offs (qinternet repeater)",
+    parameters=_PARAMETERS, outputs=_OUTPUTS, check=_check, evaluate=_evaluate)
