@@ -224,7 +224,12 @@ def test_through_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
         (lambda: sns_optimised_decoys([1e-3], 2, decoys=(0.0, 0.1)), "decoy_count"),
         (lambda: sns_optimised_decoys([1e-3], 2, intensity=-1.0), "intensity"),
         (lambda: sns_optimised_decoys([1e-3], 2, ec_efficiency=0.5), "ec_efficiency"),
-        (lambda: sns_optimised_decoys([1.5], None, decoys=(0.0, 0.1)), "eta"),
+        (lambda: sns_optimised_decoys([1.5], None, decoys=(0.0, 0.1)),
+         "channel_transmissivity"),
+        (lambda: sns_optimised_decoys([1e-3], None, decoys=(0.0, 0.1),
+                                      detector_efficiency=0.0), "detector_efficiency"),
+        (lambda: sns_key_rate_finite_decoys(1.5, 0.1, 0.4, (0.0, 0.1)),
+         "channel_transmissivity"),
     ],
 )
 def test_bad_input_names_the_parameter(call: object, name: str | None) -> None:
