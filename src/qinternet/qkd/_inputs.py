@@ -8,6 +8,7 @@ CLI re-labels them as its options (``--dark-count``).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +22,10 @@ from qinternet.qkd.results import KeyRateResult, ParamValue
 __all__ = [
     "RelayDeviceParams",
     "channel_transmissivity_array",
+    "check_decoy_choice",
+    "decoy_set_parameters",
+    "decoy_values",
+    "fixed_decoy_set",
     "key_rate_results",
     "pick",
     "plob_with_unit_eta",
@@ -31,6 +36,7 @@ __all__ = [
     "relay_parameters",
     "resolve_relay_devices",
     "transmittance_array",
+    "validate_devices",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -144,14 +150,30 @@ def resolve_relay_devices(
     eta_d = require_in_range("detector_efficiency",
                              pick(options.detector_efficiency, detector_efficiency), 0.0, 1.0,
                              low_inclusive=False)
-    pd = require_in_range("dark_count", pick(options.dark_count, dark_count), 0.0, 1.0,
-                          high_inclusive=False)
-    e_d = require_in_range("misalignment", pick(options.misalignment, misalignment), 0.0, 0.5)
-    f = require_in_range("ec_efficiency", pick(options.ec_efficiency, ec_efficiency), 1.0,
-                         math.inf, high_inclusive=False)
+    pd, e_d, f = validate_devices(dark_count=pick(options.dark_count, dark_count),
+                                  misalignment=pick(options.misalignment, misalignment),
+                                  ec_efficiency=pick(options.ec_efficiency, ec_efficiency))
     return RelayDeviceParams(
         detector_efficiency=eta_d, dark_count=pd, misalignment=e_d, ec_efficiency=f
     )
+
+
+def validate_devices(
+    *, dark_count: float, misalignment: float, ec_efficiency: float
+) -> tuple[float, float, float]:
+    """Check the detector and error-correction parameters shared by the key-rate models.
+
+    Dark-count probability pd in [0, 1), misalignment e_d in [0, 1/2] and error-correction
+    inefficiency f >= 1; errors name ``dark_count``, ``misalignment``, ``ec_efficiency``.
+    Returns ``(pd, e_d, f)`` as floats.
+
+    >>> validate_devices(dark_count=1e-8, misalignment=0.02, ec_efficiency=1.16)
+    (1e-08, 0.02, 1.16)
+    """
+    pd = require_in_range("dark_count", dark_count, 0.0, 1.0, high_inclusive=False)
+    e_d = require_in_range("misalignment", misalignment, 0.0, 0.5)
+    f = require_in_range("ec_efficiency", ec_efficiency, 1.0, math.inf, high_inclusive=False)
+    return pd, e_d, f
 
 
 def relay_parameters(eta_total: float, dev: RelayDeviceParams) -> dict[str, float | bool]:
@@ -221,3 +243,66 @@ def reject_unsupported(options: KeyRateOptions, protocol: str, *, phase_mismatch
         raise InvalidParameterError(
             "phase_mismatch", options.phase_mismatch, f"is not supported by {protocol}"
         )
+
+
+def check_decoy_choice(decoy_count: int | None, decoys: Sequence[float] | None,
+                       protocol: str) -> None:
+    """Raise unless exactly one of ``decoy_count`` (an integer >= 2) and ``decoys`` is given.
+
+    The finite-decoy optimisers (pm, sns, mdi) either optimise the vacuum and
+    ``decoy_count - 1`` decoys per point or keep the fixed set ``decoys``; errors name
+    ``decoy_count``.
+    """
+    if (decoy_count is None) == (decoys is None):
+        raise InvalidParameterError("decoy_count", decoy_count,
+                                    "exactly one of decoy_count and decoys must be given")
+    if decoy_count is not None and (isinstance(decoy_count, bool)
+                                    or not isinstance(decoy_count, int) or decoy_count < 2):
+        raise InvalidParameterError("decoy_count", decoy_count,
+                                    f"must be an integer >= 2 for {protocol} (vacuum + weak)")
+
+
+def decoy_values(decoys: Sequence[float], high: float) -> tuple[float, ...]:
+    """A non-empty decoy set as floats, each in ``[0, high]`` (errors name ``decoys``).
+
+    >>> decoy_values([0, 0.1], 5.0)
+    (0.0, 0.1)
+    """
+    values = tuple(float(d) for d in decoys)
+    if not values:
+        raise InvalidParameterError("decoys", decoys, "must contain at least one intensity")
+    for d in values:
+        require_in_range("decoys", d, 0.0, high)
+    return values
+
+
+def fixed_decoy_set(options: KeyRateOptions,
+                    high: float | None = None) -> tuple[float, ...] | None:
+    """``options.decoys`` as floats (None: optimised or infinite decoys), checked for a signal.
+
+    Each decoy in ``[0, high]`` when ``high`` is given, the decoys distinct and none equal to a
+    fixed ``options.intensity`` (errors name ``decoys`` and ``intensity``).
+    """
+    if options.decoys is None:
+        return None
+    fixed = tuple(float(v) for v in options.decoys)
+    if high is not None:
+        for d in fixed:
+            require_in_range("decoys", d, 0.0, high)
+    if len(set(fixed)) != len(fixed):
+        raise InvalidParameterError("decoys", ",".join(f"{v:g}" for v in fixed),
+                                    "must be distinct intensities")
+    if options.intensity is not None and options.intensity in fixed:
+        raise InvalidParameterError("intensity", options.intensity,
+                                    "must differ from every decoy")
+    return fixed
+
+
+def decoy_set_parameters(decoys: Sequence[float], fixed: bool) -> dict[str, ParamValue]:
+    """The ``decoys`` and ``decoys_optimised`` entries of a finite-decoy result.
+
+    >>> decoy_set_parameters((0.0, 0.0123456789), fixed=False)
+    {'decoys': 'optimised: 0,0.0123457', 'decoys_optimised': True}
+    """
+    label = ",".join(f"{v:.6g}" for v in decoys)
+    return {"decoys": label if fixed else "optimised: " + label, "decoys_optimised": not fixed}

@@ -6,6 +6,8 @@
 - :func:`maximise_1d` / :func:`maximise_2d` (SNS, PM, original TF, adaptive MDI): a grid pass
   then bounded Brent / Nelder–Mead per point (scipy);
 - :func:`nelder_mead_scaled` (decoy and finite-key optimisers): relative-tolerance Nelder–Mead;
+- :func:`optimise_decoy_intensities` (PM and MDI finite decoys): that Nelder–Mead on the log
+  intensities of a signal and a decoy set, point by point, warm-started;
 - :func:`bisect_loss_db`: bisection of a loss at which a predicate turns true (PLOB crossings
   and maximum losses of the closed-form models).
 
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -44,9 +47,17 @@ __all__ = [
     "maximise_on_grid",
     "maximise_warm_scalar",
     "nelder_mead_scaled",
+    "optimise_decoy_intensities",
 ]
 
 FloatArray = npt.NDArray[np.float64]
+
+class _DecoyRate(Protocol):
+    @property
+    def key_rate_bits_per_pulse(self) -> float: ...
+
+
+_R = TypeVar("_R", bound=_DecoyRate)
 
 _INV_PHI = (np.sqrt(5.0) - 1.0) / 2.0  # 1/golden ratio
 _INV_PHI_FLOAT = (math.sqrt(5.0) - 1.0) / 2.0  # the same as a Python float (CAL19 searches)
@@ -157,6 +168,68 @@ def nelder_mead_scaled(
     res = minimize(lambda x: objective(x) / size, x0, method="Nelder-Mead", bounds=bounds,
                    options={"xatol": xatol, "fatol": fatol, "maxiter": maxiter})
     return np.asarray(res.x, dtype=np.float64), float(res.fun) * size
+
+
+def optimise_decoy_intensities(
+    transmittances: FloatArray,
+    rate_at: Callable[[float, float, tuple[float, ...]], _R],
+    no_key: Callable[[float, tuple[float, ...]], _R],
+    *,
+    intensity: float | None,
+    decoys: Sequence[float] | None,
+    seeds: Sequence[FloatArray],
+    bounds: Sequence[tuple[float, float]],
+    no_key_at_start: bool = False,
+) -> list[_R]:
+    """Per transmittance, the finite-decoy rate maximised over the signal and decoy intensities.
+
+    The variables are ``x = (log mu, log nu_1, ...)``: ``log mu`` only when ``intensity`` is
+    None (else mu = ``intensity``), the logarithms of the decoys besides the vacuum only when
+    ``decoys`` is None (then the set is ``(0, *sorted(exp))``; else ``decoys`` as given).
+    ``rate_at(eta, mu, decoys)`` gives the rate; an optimised set with a decoy not below mu or
+    two equal decoys, or an :class:`InvalidParameterError`, counts as no rate. Each point
+    starts from the best of ``seeds`` and the previous point's optimum (once it had a key),
+    then runs the bounded :func:`nelder_mead_scaled` (``xatol`` 1e-3, ``fatol`` 1e-6, 1000
+    iterations), kept when no worse. Where no candidate has a rate, ``no_key(mu, decoys)``
+    reports the intensities of the end point (of the start point with ``no_key_at_start``).
+    """
+    def unpack(x: FloatArray) -> tuple[float, tuple[float, ...]]:
+        mu = float(intensity) if intensity is not None else math.exp(x[0])
+        if decoys is not None:
+            return mu, tuple(decoys)
+        free = sorted(math.exp(v) for v in x[(0 if intensity is not None else 1):])
+        return mu, (0.0, *free)
+
+    def evaluate(e: float, x: FloatArray) -> _R | None:
+        mu, dec = unpack(x)
+        if decoys is None and (max(dec) >= mu or len(set(dec)) != len(dec)):
+            return None  # optimised decoys must stay below the signal
+        try:
+            return rate_at(e, mu, dec)
+        except InvalidParameterError:
+            return None
+
+    out: list[_R] = []
+    start: FloatArray | None = None
+    for e in transmittances:
+        def objective(x: FloatArray, e: float = float(e)) -> float:
+            r = evaluate(e, x)
+            return 1.0 if r is None else -r.key_rate_bits_per_pulse
+
+        x0 = min(seeds if start is None else [start, *seeds], key=objective)
+        x = x0
+        if x0.size:
+            y, _ = nelder_mead_scaled(objective, x0, scale=objective(x0), fatol=1e-6,
+                                      xatol=1e-3, maxiter=1000, bounds=bounds)
+            if objective(y) <= objective(x0):
+                x = y
+        best = evaluate(float(e), x)
+        if best is None:
+            best = no_key(*unpack(x0 if no_key_at_start else x))
+        out.append(best)
+        if best.key_rate_bits_per_pulse > 0.0:
+            start = x
+    return out
 
 
 def maximise_log_grid(

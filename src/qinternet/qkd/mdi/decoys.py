@@ -28,21 +28,28 @@ average; the LP bounds contain the exact ``Y_11`` and ``e_11^X`` (tested).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import linprog, minimize
+from scipy.optimize import linprog
 from scipy.stats import poisson
 
 from qinternet._validation import require_in_range
 from qinternet.entropy import binary_entropy
 from qinternet.errors import InvalidParameterError, SolverError
-from qinternet.qkd._inputs import plob_with_unit_eta
+from qinternet.qkd._inputs import (
+    check_decoy_choice,
+    decoy_set_parameters,
+    decoy_values,
+    fixed_decoy_set,
+    key_rate_results,
+)
+from qinternet.qkd._optimize import optimise_decoy_intensities
 from qinternet.qkd.mdi._model import MDIParams, mdi_quantities
 from qinternet.qkd.options import KeyRateOptions
-from qinternet.qkd.results import KeyRateResult
+from qinternet.qkd.results import KeyRateResult, ParamValue
 
 __all__ = [
     "MDIDecoyRate",
@@ -232,11 +239,7 @@ def mdi_key_rate_finite_decoys(
     p = MDIParams() if params is None else params
     eta = require_in_range("channel_transmissivity", channel_transmissivity, 0.0, 1.0)
     mu = require_in_range("intensity", intensity, 0.0, 5.0, low_inclusive=False)
-    dec = tuple(float(d) for d in decoys)
-    if not dec:
-        raise InvalidParameterError("decoys", decoys, "must contain at least one intensity")
-    for d in dec:
-        require_in_range("decoys", d, 0.0, 5.0)
+    dec = decoy_values(decoys, 5.0)
     levels = np.array((mu, *dec))
     if len(set(levels.tolist())) != levels.size:
         raise InvalidParameterError("decoys", dec, "must be distinct and differ from the signal")
@@ -311,31 +314,17 @@ def mdi_optimised_decoys(
        (decoy intensities optimised per distance) [R].
     """
     p = MDIParams() if params is None else params
-    if (decoy_count is None) == (decoys is None):
-        raise InvalidParameterError("decoy_count", decoy_count,
-                                    "exactly one of decoy_count and decoys must be given")
-    if decoy_count is not None and (isinstance(decoy_count, bool)
-                                    or not isinstance(decoy_count, int) or decoy_count < 2):
-        raise InvalidParameterError("decoy_count", decoy_count,
-                                    "must be an integer >= 2 for mdi (vacuum + weak)")
+    check_decoy_choice(decoy_count, decoys, "mdi")
     eta = np.atleast_1d(np.asarray(channel_transmissivity, dtype=np.float64))
     k = 0 if decoy_count is None else decoy_count - 1
 
-    def unpack(x: FloatArray) -> tuple[float, tuple[float, ...]]:
-        mu = float(intensity) if intensity is not None else math.exp(x[0])
-        if decoys is not None:
-            return mu, tuple(decoys)
-        free = sorted(math.exp(v) for v in x[(0 if intensity is not None else 1):])
-        return mu, (0.0, *free)
+    def rate_at(e: float, mu: float, dec: tuple[float, ...]) -> MDIDecoyRate:
+        return mdi_key_rate_finite_decoys(e, mu, dec, p)
 
-    def evaluate(e: float, x: FloatArray) -> MDIDecoyRate | None:
-        mu, dec = unpack(x)
-        if decoys is None and (max(dec) >= mu or len(set(dec)) != len(dec)):
-            return None  # decoys must stay below the signal
-        try:
-            return mdi_key_rate_finite_decoys(e, mu, dec, p)
-        except InvalidParameterError:
-            return None
+    def no_key(mu: float, dec: tuple[float, ...]) -> MDIDecoyRate:
+        return MDIDecoyRate(key_rate_bits_per_pulse=0.0, intensity_mu=mu, decoys=dec,
+                            yield_y11_lower=0.0, phase_error_e11_upper=0.5, gain_q_rect=0.0,
+                            qber_e_rect=0.5)
 
     seeds: list[FloatArray] = []
     mu_seeds = [intensity] if intensity is not None else [0.2, 0.4, 0.7]
@@ -351,38 +340,8 @@ def mdi_optimised_decoys(
                 seeds.append(np.array(head + [math.log(v) for v in grid[j:j + k]]))
     bounds = ([] if intensity is not None else [(math.log(1e-3), math.log(_MU_MAX))]) + [
         (math.log(_MIN_DECOY), math.log(_MU_MAX))] * k
-    out: list[MDIDecoyRate] = []
-    start: FloatArray | None = None
-    for e in eta:
-        def objective(x: FloatArray, e: float = float(e)) -> float:
-            r = evaluate(e, x)
-            return 1.0 if r is None else -r.key_rate_bits_per_pulse
-
-        candidates = seeds if start is None else [start, *seeds]
-        x0 = min(candidates, key=objective)
-        if x0.size:
-            scale = abs(objective(x0)) or 1.0
-
-            def scaled(x: FloatArray, scale: float = scale,
-                       objective: Callable[[FloatArray], float] = objective) -> float:
-                return objective(x) / scale
-
-            res = minimize(scaled, x0, method="Nelder-Mead",
-                           bounds=bounds, options={"xatol": 1e-3, "fatol": 1e-6,
-                                                   "maxiter": 1000})
-            x = np.asarray(res.x) if objective(np.asarray(res.x)) <= objective(x0) else x0
-        else:
-            x = x0
-        best = evaluate(float(e), x)
-        if best is None:
-            mu, dec = unpack(x0)
-            best = MDIDecoyRate(key_rate_bits_per_pulse=0.0, intensity_mu=mu, decoys=dec,
-                                yield_y11_lower=0.0, phase_error_e11_upper=0.5,
-                                gain_q_rect=0.0, qber_e_rect=0.5)
-        out.append(best)
-        if best.key_rate_bits_per_pulse > 0.0:
-            start = x
-    return out
+    return optimise_decoy_intensities(eta, rate_at, no_key, intensity=intensity, decoys=decoys,
+                                      seeds=seeds, bounds=bounds, no_key_at_start=True)
 
 
 def evaluate_finite_decoys(eta_ch: FloatArray, options: KeyRateOptions, params: MDIParams
@@ -413,42 +372,24 @@ def evaluate_finite_decoys(eta_ch: FloatArray, options: KeyRateOptions, params: 
     ----------
     .. [1] Lo, Curty, Qi, PRL 108, 130503 (2012); Xu, Curty, Qi, Lo, NJP 15, 113007 (2013) [R].
     """
-    fixed = None if options.decoys is None else tuple(float(v) for v in options.decoys)
-    if fixed is not None:
-        for d in fixed:
-            require_in_range("decoys", d, 0.0, 5.0)
-        if len(set(fixed)) != len(fixed):
-            raise InvalidParameterError("decoys", ",".join(f"{v:g}" for v in fixed),
-                                        "must be distinct intensities")
-        if options.intensity is not None and options.intensity in fixed:
-            raise InvalidParameterError("intensity", options.intensity,
-                                        "must differ from every decoy")
+    fixed = fixed_decoy_set(options, 5.0)
     best = mdi_optimised_decoys(eta_ch, options.decoy_count, params,
                                 intensity=options.intensity, decoys=fixed)
-    plob = plob_with_unit_eta(eta_ch)
-    out = []
-    for i, r in enumerate(best):
-        label = ",".join(f"{v:.6g}" for v in r.decoys)
-        out.append(KeyRateResult(
-            protocol="mdi", channel_transmissivity=float(eta_ch[i]),
-            key_rate_bits_per_pulse=r.key_rate_bits_per_pulse,
-            plob_bits_per_pulse=float(plob[i]), qber=r.qber_e_rect,
-            phase_error_rate=r.phase_error_e11_upper,
-            detector_efficiency=params.detector_efficiency,
-            ec_efficiency=params.ec_efficiency,
-            intensity=r.intensity_mu,
-            intensity_optimised=options.intensity is None,
-            parameters={
-                "decoys": label if fixed is not None else "optimised: " + label,
-                "decoys_optimised": fixed is None,
-                "dark_count_probability": params.dark_count,
-                "misalignment_e_d": params.misalignment,
-                "arm_transmissivity": params.detector_efficiency * math.sqrt(float(eta_ch[i])),
-                "gain_q_rect": r.gain_q_rect,
-                "yield_y11_lower": r.yield_y11_lower,
-                "truncation_s": TRUNCATION_S,
-            },
-            notes=("finite decoys: Y_11 and e_11^X bounded by decoy-state LPs over the gains "
-                   "of both bases (after Lo-Curty-Qi 2012; Xu-Curty-Qi-Lo 2013)",),
-        ))
-    return out
+    parameters: list[dict[str, ParamValue]] = [{
+        **decoy_set_parameters(r.decoys, fixed is not None),
+        "dark_count_probability": params.dark_count,
+        "misalignment_e_d": params.misalignment,
+        "arm_transmissivity": params.detector_efficiency * math.sqrt(float(eta_ch[i])),
+        "gain_q_rect": r.gain_q_rect,
+        "yield_y11_lower": r.yield_y11_lower,
+        "truncation_s": TRUNCATION_S,
+    } for i, r in enumerate(best)]
+    return key_rate_results(
+        "mdi", eta_ch, np.array([r.key_rate_bits_per_pulse for r in best]),
+        np.array([r.qber_e_rect for r in best]),
+        np.array([r.phase_error_e11_upper for r in best]), parameters,
+        ("finite decoys: Y_11 and e_11^X bounded by decoy-state LPs over the gains "
+         "of both bases (after Lo-Curty-Qi 2012; Xu-Curty-Qi-Lo 2013)",),
+        detector_efficiency=params.detector_efficiency, ec_efficiency=params.ec_efficiency,
+        intensity=np.array([r.intensity_mu for r in best]),
+        intensity_optimised=options.intensity is None)

@@ -15,12 +15,12 @@ Y_5`` follow from one LP each over ``Y_k in [0, 1]``, ``k <= S``::
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import linprog, minimize
+from scipy.optimize import linprog
 from scipy.stats import poisson
 
 from qinternet._validation import require_in_range
@@ -29,11 +29,16 @@ from qinternet.errors import InvalidParameterError, SolverError
 from qinternet.qkd._inputs import (
     RelayDeviceParams,
     channel_transmissivity_array,
-    plob_with_unit_eta,
+    check_decoy_choice,
+    decoy_set_parameters,
+    decoy_values,
+    fixed_decoy_set,
+    key_rate_results,
     relay_parameters,
 )
+from qinternet.qkd._optimize import optimise_decoy_intensities
 from qinternet.qkd.options import KeyRateOptions
-from qinternet.qkd.results import KeyRateResult
+from qinternet.qkd.results import KeyRateResult, ParamValue
 from qinternet.qkd.tf._pm_model import DEFAULT_PHASE_SLICES, MODEL_NOTE, pm_terms
 from qinternet.qkd.tf._transmittance import check_detector_efficiency, total_transmittance
 
@@ -131,11 +136,7 @@ def _finite_decoys_rate(e: float, mu: float, decoys: Sequence[float], *, dark_co
                         phase_slices: int) -> PmDecoyRate:
     """:func:`pm_key_rate_finite_decoys` at the total transmittance ``e`` (detector in)."""
     m = require_in_range("intensity", mu, 0.0, 5.0, low_inclusive=False)
-    dec = tuple(float(d) for d in decoys)
-    if not dec:
-        raise InvalidParameterError("decoys", decoys, "must contain at least one intensity")
-    for d in dec:
-        require_in_range("decoys", d, 0.0, 5.0)
+    dec = decoy_values(decoys, 5.0)
     levels = np.array((m, *dec))
     if len(set(levels.tolist())) != levels.size:
         raise InvalidParameterError("decoys", dec, "must be distinct and differ from the signal")
@@ -216,34 +217,19 @@ def pm_optimised_decoys(
     ----------
     .. [1] X. Ma, P. Zeng, H. Zhou, PRX 8, 031043 (2018), arXiv:1805.05538 [R].
     """
-    if (decoy_count is None) == (decoys is None):
-        raise InvalidParameterError("decoy_count", decoy_count,
-                                    "exactly one of decoy_count and decoys must be given")
-    if decoy_count is not None and (isinstance(decoy_count, bool)
-                                    or not isinstance(decoy_count, int) or decoy_count < 2):
-        raise InvalidParameterError("decoy_count", decoy_count,
-                                    "must be an integer >= 2 for pm (vacuum + weak)")
+    check_decoy_choice(decoy_count, decoys, "pm")
     etas = total_transmittance(channel_transmissivity_array(channel_transmissivity),
                                detector_efficiency)
     k = 0 if decoy_count is None else decoy_count - 1
     n_mu = 0 if intensity is not None else 1
 
-    def unpack(x: FloatArray) -> tuple[float, tuple[float, ...]]:
-        mu = float(intensity) if intensity is not None else math.exp(x[0])
-        if decoys is not None:
-            return mu, tuple(decoys)
-        return mu, (0.0, *sorted(math.exp(v) for v in x[n_mu:]))
+    def rate_at(e: float, mu: float, dec: tuple[float, ...]) -> PmDecoyRate:
+        return _finite_decoys_rate(e, mu, dec, dark_count=dark_count, misalignment=misalignment,
+                                   ec_efficiency=ec_efficiency, phase_slices=DEFAULT_PHASE_SLICES)
 
-    def run(e: float, x: FloatArray) -> PmDecoyRate | None:
-        mu, dec = unpack(x)
-        if decoys is None and (max(dec) >= mu or len(set(dec)) != len(dec)):
-            return None
-        try:
-            return _finite_decoys_rate(e, mu, dec, dark_count=dark_count,
-                                       misalignment=misalignment, ec_efficiency=ec_efficiency,
-                                       phase_slices=DEFAULT_PHASE_SLICES)
-        except InvalidParameterError:
-            return None
+    def no_key(mu: float, dec: tuple[float, ...]) -> PmDecoyRate:
+        return PmDecoyRate(key_rate_bits_per_pulse=0.0, intensity_mu=mu, decoys=dec,
+                           phase_error_bound=0.5, gain=0.0, qber_z=0.5)
 
     seeds = []
     for mu0 in ([intensity] if intensity is not None else [0.03, 0.07, 0.15]):
@@ -252,35 +238,8 @@ def pm_optimised_decoys(
         seeds.append(np.array(head + tail))
     bounds = [(math.log(1e-3), math.log(1.0))] * n_mu + [
         (math.log(_MIN_DECOY), math.log(1.0))] * k
-    out: list[PmDecoyRate] = []
-    start: FloatArray | None = None
-    for e in etas:
-        def objective(x: FloatArray, e: float = float(e)) -> float:
-            r = run(e, x)
-            return 1.0 if r is None else -r.key_rate_bits_per_pulse
-
-        x0 = min(seeds if start is None else [start, *seeds], key=objective)
-        x = x0
-        if x0.size:
-            scale = abs(objective(x0)) or 1.0
-
-            def scaled(y: FloatArray, scale: float = scale,
-                       objective: Callable[[FloatArray], float] = objective) -> float:
-                return objective(y) / scale
-
-            res = minimize(scaled, x0, method="Nelder-Mead", bounds=bounds,
-                           options={"xatol": 1e-3, "fatol": 1e-6, "maxiter": 1000})
-            if objective(np.asarray(res.x)) <= objective(x0):
-                x = np.asarray(res.x)
-        best = run(float(e), x)
-        if best is None:
-            mu, dec = unpack(x)
-            best = PmDecoyRate(key_rate_bits_per_pulse=0.0, intensity_mu=mu, decoys=dec,
-                               phase_error_bound=0.5, gain=0.0, qber_z=0.5)
-        out.append(best)
-        if best.key_rate_bits_per_pulse > 0.0:
-            start = x
-    return out
+    return optimise_decoy_intensities(etas, rate_at, no_key, intensity=intensity,
+                                      decoys=decoys, seeds=seeds, bounds=bounds)
 
 
 def evaluate_finite_decoys(channel: FloatArray, options: KeyRateOptions,
@@ -310,40 +269,24 @@ def evaluate_finite_decoys(channel: FloatArray, options: KeyRateOptions,
     ----------
     .. [1] Ma, Zeng, Zhou, PRX 8, 031043 (2018) [R].
     """
-    fixed = None if options.decoys is None else tuple(float(v) for v in options.decoys)
-    if fixed is not None and len(set(fixed)) != len(fixed):
-        raise InvalidParameterError("decoys", ",".join(f"{v:g}" for v in fixed),
-                                    "must be distinct intensities")
-    if fixed is not None and options.intensity is not None and options.intensity in fixed:
-        raise InvalidParameterError("intensity", options.intensity,
-                                    "must differ from every decoy")
+    fixed = fixed_decoy_set(options)
     eta = channel * dev.detector_efficiency
     best = pm_optimised_decoys(channel, options.decoy_count,
                                detector_efficiency=dev.detector_efficiency,
                                dark_count=dev.dark_count, misalignment=dev.misalignment,
                                ec_efficiency=dev.ec_efficiency, intensity=options.intensity,
                                decoys=fixed)
-    plob = plob_with_unit_eta(channel)
-    out = []
-    for i, r in enumerate(best):
-        label = ",".join(f"{v:.6g}" for v in r.decoys)
-        out.append(KeyRateResult(
-            protocol="pm", channel_transmissivity=float(channel[i]),
-            key_rate_bits_per_pulse=r.key_rate_bits_per_pulse,
-            plob_bits_per_pulse=float(plob[i]), qber=r.qber_z,
-            phase_error_rate=r.phase_error_bound,
-            detector_efficiency=dev.detector_efficiency,
-            ec_efficiency=dev.ec_efficiency,
-            intensity=r.intensity_mu,
-            intensity_optimised=options.intensity is None,
-            parameters={
-                **relay_parameters(float(eta[i]), dev),
-                "decoys": label if fixed is not None else "optimised: " + label,
-                "decoys_optimised": fixed is None,
-                "phase_slices_d": DEFAULT_PHASE_SLICES,
-                "gain_q_mu": r.gain, "truncation_s": TRUNCATION_S,
-            },
-            notes=(MODEL_NOTE, "finite decoys: Y_1, Y_3, Y_5 bounded by decoy-state LPs "
-                   "(after Ma-Zeng-Zhou 2018)"),
-        ))
-    return out
+    parameters: list[dict[str, ParamValue]] = [{
+        **relay_parameters(float(eta[i]), dev),
+        **decoy_set_parameters(r.decoys, fixed is not None),
+        "phase_slices_d": DEFAULT_PHASE_SLICES,
+        "gain_q_mu": r.gain, "truncation_s": TRUNCATION_S,
+    } for i, r in enumerate(best)]
+    return key_rate_results(
+        "pm", channel, np.array([r.key_rate_bits_per_pulse for r in best]),
+        np.array([r.qber_z for r in best]), np.array([r.phase_error_bound for r in best]),
+        parameters, (MODEL_NOTE, "finite decoys: Y_1, Y_3, Y_5 bounded by decoy-state LPs "
+                     "(after Ma-Zeng-Zhou 2018)"),
+        detector_efficiency=dev.detector_efficiency, ec_efficiency=dev.ec_efficiency,
+        intensity=np.array([r.intensity_mu for r in best]),
+        intensity_optimised=options.intensity is None)

@@ -41,12 +41,16 @@ from qinternet.errors import InvalidParameterError, SolverError
 from qinternet.qkd._inputs import (
     RelayDeviceParams,
     channel_transmissivity_array,
-    plob_with_unit_eta,
+    check_decoy_choice,
+    decoy_set_parameters,
+    decoy_values,
+    key_rate_results,
     relay_parameters,
+    validate_devices,
 )
 from qinternet.qkd._optimize import maximise_1d, maximise_2d
 from qinternet.qkd.options import KeyRateOptions
-from qinternet.qkd.results import KeyRateResult
+from qinternet.qkd.results import KeyRateResult, ParamValue
 from qinternet.qkd.tf._sns_model import EPSILON_BOUNDS, MODEL_NOTE, MU_Z_BOUNDS, sns_terms
 from qinternet.qkd.tf._transmittance import check_detector_efficiency, total_transmittance
 
@@ -163,11 +167,7 @@ def sns_decoy_gains(
 
 
 def _levels(decoys: Sequence[float]) -> FloatArray:
-    dec = tuple(float(d) for d in decoys)
-    if not dec:
-        raise InvalidParameterError("decoys", decoys, "must contain at least one intensity")
-    for d in dec:
-        require_in_range("decoys", d, 0.0, _MAX_DECOY)
+    dec = decoy_values(decoys, _MAX_DECOY)
     if len(set(dec)) != len(dec):
         raise InvalidParameterError("decoys", ",".join(f"{v:g}" for v in dec),
                                     "must be distinct intensities")
@@ -476,21 +476,14 @@ def sns_optimised_decoys(
     ----------
     .. [1] Wang, Yu, Hu, PRA 98, 062323 (2018) [R]; Yu et al., Sci. Rep. 9, 3080 (2019) [R].
     """
-    if (decoy_count is None) == (decoys is None):
-        raise InvalidParameterError("decoy_count", decoy_count,
-                                    "exactly one of decoy_count and decoys must be given")
-    if decoy_count is not None and (isinstance(decoy_count, bool)
-                                    or not isinstance(decoy_count, int) or decoy_count < 2):
-        raise InvalidParameterError("decoy_count", decoy_count,
-                                    "must be an integer >= 2 for sns (vacuum + weak)")
+    check_decoy_choice(decoy_count, decoys, "sns")
     etas = total_transmittance(channel_transmissivity_array(channel_transmissivity),
                                detector_efficiency)
     if intensity is not None:
         require_in_range("intensity", intensity, 0.0, np.inf, low_inclusive=False,
                          high_inclusive=False)
-    require_in_range("dark_count", dark_count, 0.0, 1.0, high_inclusive=False)
-    require_in_range("misalignment", misalignment, 0.0, 0.5)
-    require_in_range("ec_efficiency", ec_efficiency, 1.0, np.inf, high_inclusive=False)
+    validate_devices(dark_count=dark_count, misalignment=misalignment,
+                     ec_efficiency=ec_efficiency)
     kwargs = {"dark_count": float(dark_count), "misalignment": float(misalignment),
               "ec_efficiency": float(ec_efficiency)}
     if decoys is not None:
@@ -609,28 +602,18 @@ def evaluate_finite_decoys(channel: FloatArray, options: KeyRateOptions,
                                 dark_count=dev.dark_count, misalignment=dev.misalignment,
                                 ec_efficiency=dev.ec_efficiency, intensity=options.intensity,
                                 decoys=fixed)
-    plob = plob_with_unit_eta(channel)
-    out = []
-    for i, r in enumerate(best):
-        label = ",".join(f"{v:.6g}" for v in r.decoys)
-        out.append(KeyRateResult(
-            protocol="sns", channel_transmissivity=float(channel[i]),
-            key_rate_bits_per_pulse=r.key_rate_bits_per_pulse,
-            plob_bits_per_pulse=float(plob[i]), qber=r.qber_z,
-            phase_error_rate=r.bounds.phase_error_upper,
-            detector_efficiency=dev.detector_efficiency,
-            ec_efficiency=dev.ec_efficiency,
-            intensity=r.intensity_mu_z,
-            intensity_optimised=options.intensity is None,
-            parameters={
-                **relay_parameters(float(eta[i]), dev),
-                "decoys": label if fixed is not None else "optimised: " + label,
-                "decoys_optimised": fixed is None,
-                "sending_probability_epsilon": r.sending_probability,
-                "gain_s_z": r.gain_z,
-                "single_photon_yield_s1": r.bounds.single_photon_yield_lower,
-                "truncation_s": TRUNCATION_S,
-            },
-            notes=(MODEL_NOTE, FINITE_DECOY_NOTE),
-        ))
-    return out
+    parameters: list[dict[str, ParamValue]] = [{
+        **relay_parameters(float(eta[i]), dev),
+        **decoy_set_parameters(r.decoys, fixed is not None),
+        "sending_probability_epsilon": r.sending_probability,
+        "gain_s_z": r.gain_z,
+        "single_photon_yield_s1": r.bounds.single_photon_yield_lower,
+        "truncation_s": TRUNCATION_S,
+    } for i, r in enumerate(best)]
+    return key_rate_results(
+        "sns", channel, np.array([r.key_rate_bits_per_pulse for r in best]),
+        np.array([r.qber_z for r in best]),
+        np.array([r.bounds.phase_error_upper for r in best]), parameters,
+        (MODEL_NOTE, FINITE_DECOY_NOTE), detector_efficiency=dev.detector_efficiency,
+        ec_efficiency=dev.ec_efficiency, intensity=np.array([r.intensity_mu_z for r in best]),
+        intensity_optimised=options.intensity is None)
