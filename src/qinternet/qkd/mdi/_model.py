@@ -22,6 +22,7 @@ from scipy.special import i0e
 
 from qinternet._validation import require_in_range
 from qinternet.entropy import binary_entropy
+from qinternet.qkd._inputs import validate_devices
 from qinternet.qkd._special import SERIES_LIMIT, i0_minus_one
 from qinternet.qkd.options import KeyRateOptions
 
@@ -63,9 +64,8 @@ class MDIParams:
     def __post_init__(self) -> None:
         require_in_range("detector_efficiency", self.detector_efficiency, 0.0, 1.0,
                          low_inclusive=False)
-        require_in_range("dark_count", self.dark_count, 0.0, 1.0, high_inclusive=False)
-        require_in_range("misalignment", self.misalignment, 0.0, 0.5)
-        require_in_range("ec_efficiency", self.ec_efficiency, 1.0, np.inf, high_inclusive=False)
+        validate_devices(dark_count=self.dark_count, misalignment=self.misalignment,
+                         ec_efficiency=self.ec_efficiency)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -56,6 +56,7 @@ from qinternet.qkd._inputs import (
     plob_with_unit_eta,
     reject_unsupported,
     resolve_relay_devices,
+    validate_devices,
 )
 from qinternet.qkd.mdi._photon_sources import (
     PhotonNumberSource,
@@ -240,9 +241,8 @@ def adaptive_mdi_rate(
     m = require_int("modes", modes, minimum=1)
     eta_d = require_in_range("detector_efficiency", detector_efficiency, 0.0, 1.0,
                              low_inclusive=False)
-    pd = require_in_range("dark_count", dark_count, 0.0, 1.0, high_inclusive=False)
-    e_d = require_in_range("misalignment", misalignment, 0.0, 0.5)
-    f = require_in_range("ec_efficiency", ec_efficiency, 1.0, math.inf, high_inclusive=False)
+    pd, e_d, f = validate_devices(dark_count=dark_count, misalignment=misalignment,
+                                  ec_efficiency=ec_efficiency)
     p_bsm = require_in_range("p_bsm", p_bsm, 0.0, 1.0, low_inclusive=False)
     user = user_source or ideal_single_photon_source()
     pair = pair_source or ideal_bell_pair_source()

@@ -21,6 +21,7 @@ from scipy.stats import binom, poisson
 
 from qinternet._validation import require_in_range, require_int
 from qinternet.entropy import binary_entropy
+from qinternet.qkd._inputs import validate_devices
 from qinternet.qkd.tf._transmittance import total_transmittance
 
 __all__ = [
@@ -238,9 +239,7 @@ def pm_key_rate(
     """
     eta_a = total_transmittance(channel_transmissivity, detector_efficiency)
     require_in_range("mu", mu, 0.0, np.inf, low_inclusive=False, high_inclusive=False)
-    require_in_range("dark_count", dark_count, 0.0, 1.0, high_inclusive=False)
-    require_in_range("misalignment", misalignment, 0.0, 0.5)
-    require_in_range("ec_efficiency", ec_efficiency, 1.0, np.inf, high_inclusive=False)
+    validate_devices(dark_count=dark_count, misalignment=misalignment, ec_efficiency=ec_efficiency)
     require_int("phase_slices", phase_slices, minimum=1)
     terms = pm_terms(eta_a, mu, dark_count=dark_count, misalignment=misalignment,
                      ec_efficiency=ec_efficiency, phase_slices=phase_slices)

@@ -20,6 +20,7 @@ from scipy.special import i0e
 
 from qinternet._validation import require_in_range, require_probability
 from qinternet.entropy import binary_entropy
+from qinternet.qkd._inputs import validate_devices
 from qinternet.qkd._special import SERIES_LIMIT, i0_minus_one
 from qinternet.qkd.tf._transmittance import total_transmittance
 
@@ -203,9 +204,7 @@ def sns_key_rate(
     eta_a = total_transmittance(channel_transmissivity, detector_efficiency)
     require_probability("epsilon", epsilon)
     require_in_range("mu_z", mu_z, 0.0, np.inf, low_inclusive=False, high_inclusive=False)
-    require_in_range("dark_count", dark_count, 0.0, 1.0, high_inclusive=False)
-    require_in_range("misalignment", misalignment, 0.0, 0.5)
-    require_in_range("ec_efficiency", ec_efficiency, 1.0, np.inf, high_inclusive=False)
+    validate_devices(dark_count=dark_count, misalignment=misalignment, ec_efficiency=ec_efficiency)
     terms = sns_terms(eta_a, epsilon, mu_z, dark_count=dark_count, misalignment=misalignment,
                       ec_efficiency=ec_efficiency)
     return np.asarray(np.maximum(terms.key_rate, 0.0), dtype=np.float64)

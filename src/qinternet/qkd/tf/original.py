@@ -33,10 +33,11 @@ from qinternet._validation import require_in_range, require_int
 from qinternet.entropy import binary_entropy
 from qinternet.qkd._inputs import (
     channel_transmissivity_array,
-    plob_with_unit_eta,
+    key_rate_results,
+    validate_devices,
 )
 from qinternet.qkd._optimize import maximise_1d
-from qinternet.qkd.results import KeyRateResult
+from qinternet.qkd.results import KeyRateResult, ParamValue
 from qinternet.qkd.tf._pm_model import pm_terms
 from qinternet.qkd.tf._transmittance import total_transmittance
 
@@ -135,9 +136,7 @@ def lucamarini2018_key_rate(
     """
     eta_a = total_transmittance(channel_transmissivity, detector_efficiency)
     require_in_range("mu", mu, 0.0, math.inf, low_inclusive=False, high_inclusive=False)
-    require_in_range("dark_count", dark_count, 0.0, 1.0, high_inclusive=False)
-    require_in_range("misalignment", misalignment, 0.0, 0.5)
-    require_in_range("ec_efficiency", ec_efficiency, 1.0, math.inf, high_inclusive=False)
+    validate_devices(dark_count=dark_count, misalignment=misalignment, ec_efficiency=ec_efficiency)
     require_int("phase_slices", phase_slices, minimum=1)
     rate, _, _ = _rate(eta_a, mu, dark_count=dark_count, misalignment=misalignment,
                        ec_efficiency=ec_efficiency, phase_slices=phase_slices)
@@ -188,9 +187,7 @@ def lucamarini2018_evaluate(
     channel = channel_transmissivity_array(channel_transmissivity)
     eta_d = require_in_range("detector_efficiency", detector_efficiency, 0.0, 1.0,
                              low_inclusive=False)
-    require_in_range("dark_count", dark_count, 0.0, 1.0, high_inclusive=False)
-    require_in_range("misalignment", misalignment, 0.0, 0.5)
-    require_in_range("ec_efficiency", ec_efficiency, 1.0, math.inf, high_inclusive=False)
+    validate_devices(dark_count=dark_count, misalignment=misalignment, ec_efficiency=ec_efficiency)
     require_int("phase_slices", phase_slices, minimum=1)
     eta = channel * eta_d
     def rate_at(e: FloatArray, m: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -203,27 +200,14 @@ def lucamarini2018_evaluate(
         require_in_range("mu", mu, 0.0, math.inf, low_inclusive=False, high_inclusive=False)
         mu_opt = np.full(eta.shape, float(mu))
     rate, qber, e1 = rate_at(eta, mu_opt)
-    plob = plob_with_unit_eta(channel)
-    return [
-        KeyRateResult(
-            protocol="tf-lucamarini2018",
-            channel_transmissivity=float(channel[i]),
-            key_rate_bits_per_pulse=float(max(rate[i], 0.0)) + 0.0,
-            plob_bits_per_pulse=float(plob[i]),
-            qber=float(qber[i]),
-            phase_error_rate=float(e1[i]),
-            detector_efficiency=eta_d,
-            ec_efficiency=ec_efficiency,
-            intensity=float(mu_opt[i]),
-            intensity_optimised=mu is None,
-            parameters={
-                "total_transmissivity": float(eta[i]),
-                "dark_count_probability": dark_count,
-                "misalignment_e_d": misalignment,
-                "phase_slices_m": phase_slices,
-                "restricted_attack": True,
-            },
-            notes=(RESTRICTED_ATTACK_NOTE,),
-        )
-        for i in range(channel.size)
-    ]
+    parameters: list[dict[str, ParamValue]] = [{
+        "total_transmissivity": float(eta[i]),
+        "dark_count_probability": dark_count,
+        "misalignment_e_d": misalignment,
+        "phase_slices_m": phase_slices,
+        "restricted_attack": True,
+    } for i in range(channel.size)]
+    return key_rate_results("tf-lucamarini2018", channel, np.maximum(rate, 0.0) + 0.0, qber, e1,
+                            parameters, (RESTRICTED_ATTACK_NOTE,), detector_efficiency=eta_d,
+                            ec_efficiency=ec_efficiency, intensity=mu_opt,
+                            intensity_optimised=mu is None)
