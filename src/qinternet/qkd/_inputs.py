@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -33,6 +33,8 @@ __all__ = [
     "reject_finite_decoys",
     "reject_finite_key",
     "reject_unsupported",
+    "relay_inputs",
+    "relay_key_rate_results",
     "relay_parameters",
     "resolve_relay_devices",
     "transmittance_array",
@@ -306,3 +308,41 @@ def decoy_set_parameters(decoys: Sequence[float], fixed: bool) -> dict[str, Para
     """
     label = ",".join(f"{v:.6g}" for v in decoys)
     return {"decoys": label if fixed else "optimised: " + label, "decoys_optimised": not fixed}
+
+
+def relay_inputs(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions,
+                 protocol: str) -> tuple[FloatArray, RelayDeviceParams, bool]:
+    """The start of the pm and sns evaluators: (channel array, devices, finite decoys?).
+
+    Rejects finite key and a phase mismatch (and, through :func:`reject_unsupported`, the
+    basis probability), resolves the twin-field devices with their defaults (detector 1, pd
+    1e-8, e_d 0.02, f 1.16) and validates the channel; the third entry says whether
+    ``decoys`` or ``decoy_count`` asks for finite decoys.
+    """
+    finite = options.decoys is not None or options.decoy_count is not None
+    reject_unsupported(replace(options, decoys=None, decoy_count=None) if finite else options,
+                       protocol, phase_mismatch=True)
+    dev = resolve_relay_devices(options, detector_efficiency=1.0, dark_count=1e-8,
+                                misalignment=0.02, ec_efficiency=1.16)
+    return channel_transmissivity_array(channel_transmissivity), dev, finite
+
+
+def relay_key_rate_results(
+    protocol: str,
+    channel_transmissivity: FloatArray,
+    rates: FloatArray,
+    qber: FloatArray,
+    phase_error_rate: FloatArray,
+    parameters: list[dict[str, ParamValue]],
+    notes: tuple[str, ...],
+    *,
+    dev: RelayDeviceParams,
+    options: KeyRateOptions,
+    intensity: FloatArray,
+) -> list[KeyRateResult]:
+    """:func:`key_rate_results` of a twin-field relay: efficiencies from ``dev``, the
+    intensity optimised unless ``options.intensity`` fixes it."""
+    return key_rate_results(protocol, channel_transmissivity, rates, qber, phase_error_rate,
+                            parameters, notes, detector_efficiency=dev.detector_efficiency,
+                            ec_efficiency=dev.ec_efficiency, intensity=intensity,
+                            intensity_optimised=options.intensity is None)

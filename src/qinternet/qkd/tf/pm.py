@@ -6,20 +6,12 @@ Dispatches to the infinite-decoy model (``_pm_model``) or to the finite decoy se
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 import numpy.typing as npt
 
 from qinternet._validation import require_in_range
 from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
-from qinternet.qkd._inputs import (
-    channel_transmissivity_array,
-    key_rate_results,
-    reject_unsupported,
-    relay_parameters,
-    resolve_relay_devices,
-)
+from qinternet.qkd._inputs import relay_inputs, relay_key_rate_results, relay_parameters
 from qinternet.qkd._optimize import maximise_1d
 from qinternet.qkd.options import KeyRateOptions, ProtocolSpec
 from qinternet.qkd.results import KeyRateResult, ParamValue
@@ -78,12 +70,7 @@ def evaluate(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions) -> 
     .. [1] Ma, Zeng, Zhou, PRX 8, 031043 (2018) [R]; the toolkit's optimiser (log-grid
        then bounded Brent); reference cases XPROT-* [C].
     """
-    finite = options.decoys is not None or options.decoy_count is not None
-    reject_unsupported(replace(options, decoys=None, decoy_count=None) if finite else options,
-                       "pm", phase_mismatch=True)
-    dev = resolve_relay_devices(options, detector_efficiency=1.0, dark_count=1e-8,
-                                misalignment=0.02, ec_efficiency=1.16)
-    channel = channel_transmissivity_array(channel_transmissivity)
+    channel, dev, finite = relay_inputs(channel_transmissivity, options, "pm")
     if finite:
         return evaluate_finite_decoys(channel, options, dev)
     eta = channel * dev.detector_efficiency
@@ -106,11 +93,9 @@ def evaluate(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions) -> 
         "phase_slices_d": DEFAULT_PHASE_SLICES,
         "gain_q_mu": float(terms.gain[i]),
     } for i in range(channel.size)]
-    return key_rate_results("pm", channel, rates, terms.qber_z, terms.phase_error_bound,
-                            parameters, (MODEL_NOTE,),
-                            detector_efficiency=dev.detector_efficiency,
-                            ec_efficiency=dev.ec_efficiency, intensity=mu_opt,
-                            intensity_optimised=options.intensity is None)
+    return relay_key_rate_results("pm", channel, rates, terms.qber_z, terms.phase_error_bound,
+                                  parameters, (MODEL_NOTE,), dev=dev, options=options,
+                                  intensity=mu_opt)
 
 
 SPEC = ProtocolSpec(

@@ -13,20 +13,12 @@ per pulse pair, with ``p_Z -> 1``.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 import numpy.typing as npt
 
 from qinternet._validation import require_in_range
 from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
-from qinternet.qkd._inputs import (
-    channel_transmissivity_array,
-    key_rate_results,
-    reject_unsupported,
-    relay_parameters,
-    resolve_relay_devices,
-)
+from qinternet.qkd._inputs import relay_inputs, relay_key_rate_results, relay_parameters
 from qinternet.qkd._optimize import maximise_1d, maximise_2d
 from qinternet.qkd.options import KeyRateOptions, ProtocolSpec
 from qinternet.qkd.results import KeyRateResult, ParamValue
@@ -78,12 +70,7 @@ def evaluate(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions) -> 
     .. [1] Wang, Yu, Hu, PRA 98, 062323 (2018) [R]; the toolkit's optimiser (2-D
        log-grid then Nelder–Mead); reference cases XPROT-* [C].
     """
-    finite = options.decoys is not None or options.decoy_count is not None
-    reject_unsupported(replace(options, decoys=None, decoy_count=None) if finite else options,
-                       "sns", phase_mismatch=True)
-    dev = resolve_relay_devices(options, detector_efficiency=1.0, dark_count=1e-8,
-                                misalignment=0.02, ec_efficiency=1.16)
-    channel = channel_transmissivity_array(channel_transmissivity)
+    channel, dev, finite = relay_inputs(channel_transmissivity, options, "sns")
     if finite:
         return evaluate_finite_decoys(channel, options, dev)
     eta = channel * dev.detector_efficiency
@@ -111,11 +98,9 @@ def evaluate(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions) -> 
         "gain_s_z": float(terms.gain_z[i]),
         "single_photon_yield_s1": float(terms.single_photon_yield[i]),
     } for i in range(channel.size)]
-    return key_rate_results("sns", channel, rates, terms.qber_z, terms.phase_error_rate,
-                            parameters, (MODEL_NOTE,),
-                            detector_efficiency=dev.detector_efficiency,
-                            ec_efficiency=dev.ec_efficiency, intensity=mu_opt,
-                            intensity_optimised=options.intensity is None)
+    return relay_key_rate_results("sns", channel, rates, terms.qber_z, terms.phase_error_rate,
+                                  parameters, (MODEL_NOTE,), dev=dev, options=options,
+                                  intensity=mu_opt)
 
 
 SPEC = ProtocolSpec(
