@@ -34,7 +34,6 @@ __all__ = [
     "reject_finite_key",
     "reject_unsupported",
     "relay_inputs",
-    "relay_key_rate_results",
     "relay_parameters",
     "resolve_relay_devices",
     "transmittance_array",
@@ -326,23 +325,3 @@ def relay_inputs(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions,
                                 misalignment=0.02, ec_efficiency=1.16)
     return channel_transmissivity_array(channel_transmissivity), dev, finite
 
-
-def relay_key_rate_results(
-    protocol: str,
-    channel_transmissivity: FloatArray,
-    rates: FloatArray,
-    qber: FloatArray,
-    phase_error_rate: FloatArray,
-    parameters: list[dict[str, ParamValue]],
-    notes: tuple[str, ...],
-    *,
-    dev: RelayDeviceParams,
-    options: KeyRateOptions,
-    intensity: FloatArray,
-) -> list[KeyRateResult]:
-    """:func:`key_rate_results` of a twin-field relay: efficiencies from ``dev``, the
-    intensity optimised unless ``options.intensity`` fixes it."""
-    return key_rate_results(protocol, channel_transmissivity, rates, qber, phase_error_rate,
-                            parameters, notes, detector_efficiency=dev.detector_efficiency,
-                            ec_efficiency=dev.ec_efficiency, intensity=intensity,
-                            intensity_optimised=options.intensity is None)

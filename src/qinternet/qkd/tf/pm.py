@@ -11,7 +11,7 @@ import numpy.typing as npt
 
 from qinternet._validation import require_in_range
 from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
-from qinternet.qkd._inputs import relay_inputs, relay_key_rate_results, relay_parameters
+from qinternet.qkd._inputs import key_rate_results, relay_inputs, relay_parameters
 from qinternet.qkd._optimize import maximise_1d
 from qinternet.qkd.options import KeyRateOptions, ProtocolSpec
 from qinternet.qkd.results import KeyRateResult, ParamValue
@@ -93,9 +93,11 @@ def evaluate(channel_transmissivity: npt.ArrayLike, options: KeyRateOptions) -> 
         "phase_slices_d": DEFAULT_PHASE_SLICES,
         "gain_q_mu": float(terms.gain[i]),
     } for i in range(channel.size)]
-    return relay_key_rate_results("pm", channel, rates, terms.qber_z, terms.phase_error_bound,
-                                  parameters, (MODEL_NOTE,), dev=dev, options=options,
-                                  intensity=mu_opt)
+    return key_rate_results("pm", channel, rates, terms.qber_z, terms.phase_error_bound,
+                            parameters, (MODEL_NOTE,),
+                            detector_efficiency=dev.detector_efficiency,
+                            ec_efficiency=dev.ec_efficiency, intensity=mu_opt,
+                            intensity_optimised=options.intensity is None)
 
 
 SPEC = ProtocolSpec(

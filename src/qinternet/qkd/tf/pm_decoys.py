@@ -33,7 +33,7 @@ from qinternet.qkd._inputs import (
     decoy_set_parameters,
     decoy_values,
     fixed_decoy_set,
-    relay_key_rate_results,
+    key_rate_results,
     relay_parameters,
 )
 from qinternet.qkd._optimize import optimise_decoy_intensities
@@ -282,9 +282,11 @@ def evaluate_finite_decoys(channel: FloatArray, options: KeyRateOptions,
         "phase_slices_d": DEFAULT_PHASE_SLICES,
         "gain_q_mu": r.gain, "truncation_s": TRUNCATION_S,
     } for i, r in enumerate(best)]
-    return relay_key_rate_results(
+    return key_rate_results(
         "pm", channel, np.array([r.key_rate_bits_per_pulse for r in best]),
         np.array([r.qber_z for r in best]), np.array([r.phase_error_bound for r in best]),
         parameters, (MODEL_NOTE, "finite decoys: Y_1, Y_3, Y_5 bounded by decoy-state LPs "
                      "(after Ma-Zeng-Zhou 2018)"),
-        dev=dev, options=options, intensity=np.array([r.intensity_mu for r in best]))
+        detector_efficiency=dev.detector_efficiency, ec_efficiency=dev.ec_efficiency,
+        intensity=np.array([r.intensity_mu for r in best]),
+        intensity_optimised=options.intensity is None)

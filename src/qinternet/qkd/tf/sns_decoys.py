@@ -44,7 +44,7 @@ from qinternet.qkd._inputs import (
     check_decoy_choice,
     decoy_set_parameters,
     decoy_values,
-    relay_key_rate_results,
+    key_rate_results,
     relay_parameters,
     validate_devices,
 )
@@ -610,9 +610,10 @@ def evaluate_finite_decoys(channel: FloatArray, options: KeyRateOptions,
         "single_photon_yield_s1": r.bounds.single_photon_yield_lower,
         "truncation_s": TRUNCATION_S,
     } for i, r in enumerate(best)]
-    return relay_key_rate_results(
+    return key_rate_results(
         "sns", channel, np.array([r.key_rate_bits_per_pulse for r in best]),
         np.array([r.qber_z for r in best]),
         np.array([r.bounds.phase_error_upper for r in best]), parameters,
-        (MODEL_NOTE, FINITE_DECOY_NOTE), dev=dev, options=options,
-        intensity=np.array([r.intensity_mu_z for r in best]))
+        (MODEL_NOTE, FINITE_DECOY_NOTE), detector_efficiency=dev.detector_efficiency,
+        ec_efficiency=dev.ec_efficiency, intensity=np.array([r.intensity_mu_z for r in best]),
+        intensity_optimised=options.intensity is None)
