@@ -102,6 +102,44 @@ class SteinerGraph:
         g = sp.csr_matrix((ww[perm], indices, indptr), shape=(self.n, self.n))
         return g, self.key[chosen], self.ids[chosen]
 
+    def shortest_paths(
+        self, weights: npt.NDArray[np.float64], pairs: Sequence[tuple[int, int]], *,
+        bounds: Sequence[float] | None = None,
+    ) -> list[tuple[float, tuple[int, ...], tuple[int, ...]] | None]:
+        """Cheapest path of each ``(source, target)`` pair under link ``weights`` (>= 0).
+
+        One multi-source Dijkstra (scipy, C) over the cheapest parallel link of each node
+        pair, then each path from the predecessor arrays. Returns per pair ``(cost, link ids,
+        nodes)`` or None when the target is unreachable or, with ``bounds``, when its distance
+        is not below its bound (nodes farther than the largest bound are not settled).
+        """
+        out: list[tuple[float, tuple[int, ...], tuple[int, ...]] | None] = [None] * len(pairs)
+        if not pairs:
+            return out
+        csr, keys, link_ids = self._collapse(weights)
+        sources = sorted({int(u) for u, _ in pairs})
+        row_of = {v: i for i, v in enumerate(sources)}
+        limit = max(bounds) if bounds is not None else np.inf
+        # the csr is symmetric: directed=True skips scipy's symmetrising copy
+        dist, pred = dijkstra(csr, directed=True, indices=sources, return_predecessors=True,
+                              limit=limit)
+        for i, (src, dst) in enumerate(pairs):
+            row, v = row_of[int(src)], int(dst)
+            if v == src or pred[row, v] < 0 or (bounds is not None
+                                                and dist[row, v] >= bounds[i]):
+                continue
+            nodes_rev = [v]
+            while v != src:
+                v = int(pred[row, v])
+                nodes_rev.append(v)
+            nodes = tuple(reversed(nodes_rev))
+            a = np.asarray(nodes[:-1], dtype=np.int64)
+            b = np.asarray(nodes[1:], dtype=np.int64)
+            pos = np.searchsorted(keys, np.minimum(a, b) * self.n + np.maximum(a, b))
+            links = tuple(int(e) for e in link_ids[pos])
+            out[i] = (float(weights[list(links)].sum()), links, nodes)
+        return out
+
     def _link_of(self, keys: npt.NDArray[np.int64], link_ids: npt.NDArray[np.int64],
                  a: int, b: int) -> int:
         k = min(a, b) * self.n + max(a, b)

@@ -561,31 +561,13 @@ class RouteMaster(_Demands):
                 if tree:
                     out.append((s, c, tree, None))
         if by_source:
-            # one multi-source Dijkstra (scipy, C) over the cheapest parallel link of each node
-            # pair, then the paths from the predecessor arrays
-            csr, keys, link_ids = steiner._collapse(weights)
-            sources = sorted(by_source)
-            # the csr is symmetric (directed=True skips scipy's symmetrising copy); with
-            # bounds, nodes farther than the largest bound are not settled (they stay inf)
-            limit = max((bound[s] for b in by_source.values() for s in b), default=np.inf) \
-                if bound is not None else np.inf
-            dist, pred = dijkstra(csr, directed=True, indices=sources,
-                                  return_predecessors=True, limit=limit)
-            for row, src in enumerate(sources):
-                for s in by_source[src]:
-                    v = self.terminals[s][1]
-                    if pred[row, v] < 0 or (bound is not None and dist[row, v] >= bound[s]):
-                        continue
-                    nodes_rev = [v]
-                    while v != src:
-                        v = int(pred[row, v])
-                        nodes_rev.append(v)
-                    nodes = tuple(reversed(nodes_rev))
-                    a = np.asarray(nodes[:-1], dtype=np.int64)
-                    b = np.asarray(nodes[1:], dtype=np.int64)
-                    pos = np.searchsorted(keys, np.minimum(a, b) * self.n + np.maximum(a, b))
-                    links = tuple(int(e) for e in link_ids[pos])
-                    out.append((s, float(weights[list(links)].sum()), links, nodes))
+            slots = [s for src in sorted(by_source) for s in by_source[src]]
+            paths = steiner.shortest_paths(
+                weights, [(self.terminals[s][0], self.terminals[s][1]) for s in slots],
+                bounds=None if bound is None else [bound[s] for s in slots])
+            for s, path in zip(slots, paths, strict=True):
+                if path is not None:
+                    out.append((s, *path))
         out.sort(key=lambda r: r[0])
         return out
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
-import igraph as ig
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
@@ -175,12 +174,6 @@ class _Pricer:
 
     def __init__(self, prob: Problem, max_exact: int) -> None:
         self.prob = prob
-        ids = np.flatnonzero(prob.usable)
-        self.ids = ids
-        self.graph = ig.Graph(
-            n=prob.num_nodes,
-            edges=list(zip(prob.tail[ids].tolist(), prob.head[ids].tolist(), strict=True)),
-        )
         self.steiner = SteinerGraph(prob.num_nodes, prob.tail, prob.head, prob.usable)
         self.max_exact = max_exact
         self.heuristic_used = False
@@ -204,16 +197,13 @@ class _Pricer:
                 if tree:
                     out[j] = (c, tree, None)
         if by_source:
-            w = weights[self.ids].tolist()
-            for s, js in by_source.items():
-                targets = [prob.demands[j][1] for j in js]
-                paths = self.graph.get_shortest_paths(s, to=targets, weights=w, output="epath")
-                for j, path in zip(js, paths, strict=True):
-                    if not path:
-                        continue
-                    links = tuple(int(e) for e in self.ids[np.asarray(path, dtype=np.int64)])
-                    nodes = _path_nodes(prob.tail, prob.head, links, s)
-                    out[j] = (float(weights[list(links)].sum()), links, nodes)
+            # one multi-source Dijkstra (scipy, C) for every pair at once
+            js = [j for src in by_source.values() for j in src]
+            paths = self.steiner.shortest_paths(
+                weights, [(prob.demands[j][0], prob.demands[j][1]) for j in js])
+            for j, path in zip(js, paths, strict=True):
+                if path is not None:
+                    out[j] = path
         return out
 
 
