@@ -34,7 +34,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from scipy.optimize import linprog
-from scipy.stats import poisson
 
 from qinternet._validation import require_in_range
 from qinternet.entropy import binary_entropy
@@ -47,6 +46,7 @@ from qinternet.qkd._inputs import (
     key_rate_results,
 )
 from qinternet.qkd._optimize import optimise_decoy_intensities
+from qinternet.qkd._yield_lp import gain_constraints, poisson_weights
 from qinternet.qkd.mdi._model import MDIParams, mdi_quantities
 from qinternet.qkd.options import KeyRateOptions
 from qinternet.qkd.results import KeyRateResult, ParamValue
@@ -65,8 +65,6 @@ FloatArray = npt.NDArray[np.float64]
 TRUNCATION_S = 6
 #: Trapezoid nodes of the relative-phase average.
 _PHASE_NODES = 64
-#: Relative slack of the (row-scaled) equality constraints, as for CAL19.
-_ROW_SLACK = 1e-9
 #: Smallest decoy and largest signal intensity the optimiser considers (mean photon numbers).
 _MIN_DECOY, _MU_MAX = 1e-4, 1.5
 
@@ -170,13 +168,8 @@ def mdi_basis_gains(
 def _bound(target_index: int, rows: FloatArray, values: FloatArray, tail: FloatArray,
            maximise: bool, context: str) -> float:
     """min or max of one yield variable subject to ``rows Y in [values - tail, values]``."""
-    scale = np.where(values > 0.0, values, rows.max(axis=1))
-    a_up = rows / scale[:, None]
-    b_up = values * (1.0 + _ROW_SLACK) / scale
-    low = values - tail
-    keep = low > 0.0
-    a_ub = np.vstack([a_up, -rows[keep] / scale[keep, None]])
-    b_ub = np.concatenate([b_up, -low[keep] * (1.0 - _ROW_SLACK) / scale[keep]])
+    a_ub, b_ub = gain_constraints(rows, values, values - tail,
+                                  np.where(values > 0.0, values, rows.max(axis=1)))
     cost = np.zeros(rows.shape[1])
     cost[target_index] = -1.0 if maximise else 1.0
     res = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=(0.0, 1.0), method="highs")
@@ -244,9 +237,7 @@ def mdi_key_rate_finite_decoys(
     if len(set(levels.tolist())) != levels.size:
         raise InvalidParameterError("decoys", dec, "must be distinct and differ from the signal")
     arm = p.detector_efficiency * math.sqrt(eta)
-    n = np.arange(TRUNCATION_S + 1)
-    pn = poisson.pmf(n[None, :], levels[:, None])
-    pn = np.where(levels[:, None] == 0.0, (n[None, :] == 0).astype(np.float64), pn)
+    pn = poisson_weights(levels, TRUNCATION_S)
     rows = np.einsum("ai,bj->abij", pn, pn).reshape(levels.size ** 2, -1)
     inside = pn.sum(axis=1)
     tail = np.clip(1.0 - np.outer(inside, inside).ravel(), 0.0, 1.0)

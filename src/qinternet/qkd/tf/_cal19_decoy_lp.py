@@ -16,17 +16,15 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 from scipy.optimize import linprog
-from scipy.stats import poisson
 
 from qinternet.errors import SolverError
+from qinternet.qkd._yield_lp import ROW_SLACK, gain_constraints, poisson_weights
 from qinternet.qkd.tf._cal19_model import Cal19Device, Truncation, truncation_mask, z_basis_gain
 
 __all__ = ["ROW_SLACK", "decoy_yield_upper_bounds", "target_pairs"]
 
 FloatArray = npt.NDArray[np.float64]
 
-#: Relative slack of the decoy constraints (CAL19, [C]).
-ROW_SLACK = 1e-9
 
 
 def target_pairs(truncation_s: int, shape: Truncation = "box") -> list[tuple[int, int]]:
@@ -102,9 +100,7 @@ def decoy_yield_upper_bounds(
     True
     """
     mu = np.asarray(decoys, dtype=np.float64)
-    n = np.arange(truncation_s + 1)
-    p = poisson.pmf(n[None, :], mu[:, None])  # (D, S+1)
-    p = np.where(mu[:, None] == 0.0, (n[None, :] == 0).astype(np.float64), p)
+    p = poisson_weights(mu, truncation_s)  # (D, S+1)
     n_dec = mu.size
     rows = np.einsum("ai,bj->abij", p, p).reshape(n_dec * n_dec, -1)  # (D^2, V)
     inside = p.sum(axis=1)
@@ -112,15 +108,8 @@ def decoy_yield_upper_bounds(
     model = z_basis_gain(eta, mu[:, None], mu[None, :], device).ravel()
     g_up = model if gains_upper is None else np.asarray(gains_upper, dtype=np.float64).ravel()
     g_lo = model if gains_lower is None else np.asarray(gains_lower, dtype=np.float64).ravel()
-    scale = np.where(model > 0.0, model, rows.max(axis=1))
-    a_up = rows / scale[:, None]
-    b_up = g_up * (1.0 + ROW_SLACK) / scale
-    low = g_lo - tail
-    use_low = low > 0.0
-    a_lo = -rows[use_low] / scale[use_low, None]
-    b_lo = -low[use_low] * (1.0 - ROW_SLACK) / scale[use_low]
-    block_a = np.vstack([a_up, a_lo])
-    block_b = np.concatenate([b_up, b_lo])
+    block_a, block_b = gain_constraints(rows, g_up, g_lo - tail,
+                                        np.where(model > 0.0, model, rows.max(axis=1)))
     all_targets = target_pairs(truncation_s, shape)
     symmetric = use_symmetry and bool(
         np.array_equal(g_up.reshape(n_dec, n_dec), g_up.reshape(n_dec, n_dec).T)

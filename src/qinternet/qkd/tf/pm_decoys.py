@@ -21,7 +21,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from scipy.optimize import linprog
-from scipy.stats import poisson
 
 from qinternet._validation import require_in_range
 from qinternet.entropy import binary_entropy
@@ -37,6 +36,7 @@ from qinternet.qkd._inputs import (
     relay_parameters,
 )
 from qinternet.qkd._optimize import optimise_decoy_intensities
+from qinternet.qkd._yield_lp import gain_constraints, poisson_weights
 from qinternet.qkd.options import KeyRateOptions
 from qinternet.qkd.results import KeyRateResult, ParamValue
 from qinternet.qkd.tf._pm_model import DEFAULT_PHASE_SLICES, MODEL_NOTE, pm_terms
@@ -51,7 +51,6 @@ FloatArray = npt.NDArray[np.float64]
 TRUNCATION_S = 12
 #: Odd photon numbers whose yields are bounded.
 _ODD_TARGETS = (1, 3, 5)
-_ROW_SLACK = 1e-9
 _MIN_DECOY = 1e-4
 
 
@@ -145,20 +144,14 @@ def _finite_decoys_rate(e: float, mu: float, decoys: Sequence[float], *, dark_co
         return pm_terms(e, x, dark_count=dark_count, misalignment=misalignment,
                         ec_efficiency=ec_efficiency, phase_slices=phase_slices)
 
-    k = np.arange(TRUNCATION_S + 1)
-    p = poisson.pmf(k[None, :], 2.0 * levels[:, None])
-    p = np.where(levels[:, None] == 0.0, (k[None, :] == 0).astype(np.float64), p)
+    p = poisson_weights(2.0 * levels, TRUNCATION_S)
     gains = np.asarray(terms(levels).gain, dtype=np.float64)  # type: ignore[attr-defined]
     tail = np.clip(1.0 - p.sum(axis=1), 0.0, 1.0)
-    scale = np.where(gains > 0.0, gains, p.max(axis=1))
-    low = gains - tail
-    keep = low > 0.0
-    a_ub = np.vstack([p / scale[:, None], -p[keep] / scale[keep, None]])
-    b_ub = np.concatenate([gains * (1.0 + _ROW_SLACK) / scale,
-                           -low[keep] * (1.0 - _ROW_SLACK) / scale[keep]])
+    a_ub, b_ub = gain_constraints(p, gains, gains - tail,
+                                  np.where(gains > 0.0, gains, p.max(axis=1)))
     odd = 0.0
     for target in _ODD_TARGETS:
-        cost = np.zeros(k.size)
+        cost = np.zeros(p.shape[1])
         cost[target] = 1.0
         res = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=(0.0, 1.0), method="highs")
         if res.status != 0 or res.x is None:

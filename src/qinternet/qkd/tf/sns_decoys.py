@@ -33,7 +33,6 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 from scipy.optimize import linprog, minimize
-from scipy.stats import poisson
 
 from qinternet._validation import require_in_range
 from qinternet.entropy import binary_entropy
@@ -49,6 +48,7 @@ from qinternet.qkd._inputs import (
     validate_devices,
 )
 from qinternet.qkd._optimize import maximise_1d, maximise_2d
+from qinternet.qkd._yield_lp import gain_constraints, poisson_weights
 from qinternet.qkd.options import KeyRateOptions
 from qinternet.qkd.results import KeyRateResult, ParamValue
 from qinternet.qkd.tf._sns_model import EPSILON_BOUNDS, MODEL_NOTE, MU_Z_BOUNDS, sns_terms
@@ -74,7 +74,6 @@ DECOY_BOUNDS = (1e-4, 1.0)
 FINITE_DECOY_NOTE = ("finite decoys: s_1 bounded below from one-sided decoy gains, t_1 = e_1 s_1 "
                      "above from phase-matched X1-window error gains (Wang-Yu-Hu 2018; Yu et al. "
                      "2019), by LP over the photon-number yields")
-_ROW_SLACK = 1e-9
 _SCALE_FLOOR = 1e-12
 _MAX_DECOY = 5.0
 
@@ -185,11 +184,7 @@ def _yield_lp(weights: FloatArray, gains: FloatArray, target: int, sense: int,
     # Rows in units of their gain, floored so that no coefficient exceeds 1e12 (HiGHS refuses
     # huge coefficients; a vanishing gain then pins the yields to about 1e-12 of their weight).
     scale = np.maximum(gains, _SCALE_FLOOR * weights.max(axis=1))
-    low = gains - tail
-    keep = low > 0.0
-    a_ub = np.vstack([weights / scale[:, None], -weights[keep] / scale[keep, None]])
-    b_ub = np.concatenate([gains * (1.0 + _ROW_SLACK) / scale,
-                           -low[keep] * (1.0 - _ROW_SLACK) / scale[keep]])
+    a_ub, b_ub = gain_constraints(weights, gains, gains - tail, scale)
     cost = np.zeros(weights.shape[1])
     cost[target] = float(sense)
     res = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=(0.0, 1.0), method="highs")
@@ -274,15 +269,9 @@ def sns_decoy_bounds(
                - (m2**2 - m1**2) * s0) / (m1 * m2 * (m2 - m1)))
         t1 = (float(t_gain[1]) - math.exp(-2.0 * m1) * s0 / 2.0) / (2.0 * m1 * math.exp(-2.0 * m1))
     elif method == "lp":
-        k = np.arange(TRUNCATION_S + 1)
-
-        def weights(mean: FloatArray) -> FloatArray:
-            p = poisson.pmf(k[None, :], mean[:, None])
-            return np.asarray(np.where(mean[:, None] == 0.0, (k[None, :] == 0), p),
-                              dtype=np.float64)
-
-        s1 = _yield_lp(weights(levels), s_gain, 1, 1, f"s_1, eta = {e!r}, decoys {levels}")
-        t1 = _yield_lp(weights(2.0 * levels), t_gain, 1, -1,
+        s1 = _yield_lp(poisson_weights(levels, TRUNCATION_S), s_gain, 1, 1,
+                       f"s_1, eta = {e!r}, decoys {levels}")
+        t1 = _yield_lp(poisson_weights(2.0 * levels, TRUNCATION_S), t_gain, 1, -1,
                        f"t_1, eta = {e!r}, decoys {levels}")
     else:
         raise InvalidParameterError("method", method, "must be 'lp' or 'analytic'")
