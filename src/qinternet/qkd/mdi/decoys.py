@@ -33,11 +33,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import linprog
 
 from qinternet._validation import require_in_range
 from qinternet.entropy import binary_entropy
-from qinternet.errors import InvalidParameterError, SolverError
+from qinternet.errors import InvalidParameterError
 from qinternet.qkd._inputs import (
     check_decoy_choice,
     decoy_set_parameters,
@@ -46,7 +45,7 @@ from qinternet.qkd._inputs import (
     key_rate_results,
 )
 from qinternet.qkd._optimize import optimise_decoy_intensities
-from qinternet.qkd._yield_lp import gain_constraints, poisson_weights
+from qinternet.qkd._yield_lp import gain_constraints, poisson_weights, yield_extremum
 from qinternet.qkd.mdi._model import MDIParams, mdi_quantities
 from qinternet.qkd.options import KeyRateOptions
 from qinternet.qkd.results import KeyRateResult, ParamValue
@@ -170,12 +169,9 @@ def _bound(target_index: int, rows: FloatArray, values: FloatArray, tail: FloatA
     """min or max of one yield variable subject to ``rows Y in [values - tail, values]``."""
     a_ub, b_ub = gain_constraints(rows, values, values - tail,
                                   np.where(values > 0.0, values, rows.max(axis=1)))
-    cost = np.zeros(rows.shape[1])
-    cost[target_index] = -1.0 if maximise else 1.0
-    res = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=(0.0, 1.0), method="highs")
-    if res.status != 0 or res.x is None:
-        raise SolverError(str(res.status), f"MDI decoy LP failed ({context}): {res.message}")
-    return float(min(max(res.x[target_index], 0.0), 1.0))
+    value = yield_extremum(a_ub, b_ub, target_index, maximise=maximise,
+                           failure=f"MDI decoy LP failed ({context})")
+    return min(max(value, 0.0), 1.0)
 
 
 def mdi_key_rate_finite_decoys(

@@ -20,11 +20,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import linprog
 
 from qinternet._validation import require_in_range
 from qinternet.entropy import binary_entropy
-from qinternet.errors import InvalidParameterError, SolverError
+from qinternet.errors import InvalidParameterError
 from qinternet.qkd._inputs import (
     RelayDeviceParams,
     channel_transmissivity_array,
@@ -36,7 +35,7 @@ from qinternet.qkd._inputs import (
     relay_parameters,
 )
 from qinternet.qkd._optimize import optimise_decoy_intensities
-from qinternet.qkd._yield_lp import gain_constraints, poisson_weights
+from qinternet.qkd._yield_lp import gain_constraints, poisson_weights, yield_extremum
 from qinternet.qkd.options import KeyRateOptions
 from qinternet.qkd.results import KeyRateResult, ParamValue
 from qinternet.qkd.tf._pm_model import DEFAULT_PHASE_SLICES, MODEL_NOTE, pm_terms
@@ -151,13 +150,9 @@ def _finite_decoys_rate(e: float, mu: float, decoys: Sequence[float], *, dark_co
                                   np.where(gains > 0.0, gains, p.max(axis=1)))
     odd = 0.0
     for target in _ODD_TARGETS:
-        cost = np.zeros(p.shape[1])
-        cost[target] = 1.0
-        res = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=(0.0, 1.0), method="highs")
-        if res.status != 0 or res.x is None:
-            raise SolverError(str(res.status), f"PM decoy LP failed (eta = {e!r}, mu = {m!r}, "
-                              f"decoys {dec}): {res.message}")
-        odd += float(p[0, target]) * max(float(res.x[target]), 0.0)
+        low_yield = yield_extremum(a_ub, b_ub, target, maximise=False, failure=(
+            f"PM decoy LP failed (eta = {e!r}, mu = {m!r}, decoys {dec})"))
+        odd += float(p[0, target]) * max(low_yield, 0.0)
     signal = terms(m)
     q_mu = float(signal.gain)  # type: ignore[attr-defined]
     e_z = float(signal.qber_z)  # type: ignore[attr-defined]

@@ -32,11 +32,11 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import linprog, minimize
+from scipy.optimize import minimize
 
 from qinternet._validation import require_in_range
 from qinternet.entropy import binary_entropy
-from qinternet.errors import InvalidParameterError, SolverError
+from qinternet.errors import InvalidParameterError
 from qinternet.qkd._inputs import (
     RelayDeviceParams,
     channel_transmissivity_array,
@@ -48,7 +48,7 @@ from qinternet.qkd._inputs import (
     validate_devices,
 )
 from qinternet.qkd._optimize import maximise_1d, maximise_2d
-from qinternet.qkd._yield_lp import gain_constraints, poisson_weights
+from qinternet.qkd._yield_lp import gain_constraints, poisson_weights, yield_extremum
 from qinternet.qkd.options import KeyRateOptions
 from qinternet.qkd.results import KeyRateResult, ParamValue
 from qinternet.qkd.tf._sns_model import EPSILON_BOUNDS, MODEL_NOTE, MU_Z_BOUNDS, sns_terms
@@ -185,12 +185,8 @@ def _yield_lp(weights: FloatArray, gains: FloatArray, target: int, sense: int,
     # huge coefficients; a vanishing gain then pins the yields to about 1e-12 of their weight).
     scale = np.maximum(gains, _SCALE_FLOOR * weights.max(axis=1))
     a_ub, b_ub = gain_constraints(weights, gains, gains - tail, scale)
-    cost = np.zeros(weights.shape[1])
-    cost[target] = float(sense)
-    res = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=(0.0, 1.0), method="highs")
-    if res.status != 0 or res.x is None:
-        raise SolverError(str(res.status), f"SNS decoy LP ({what}) failed: {res.message}")
-    return float(res.x[target])
+    return yield_extremum(a_ub, b_ub, target, maximise=sense < 0,
+                          failure=f"SNS decoy LP ({what}) failed")
 
 
 def sns_decoy_bounds(
