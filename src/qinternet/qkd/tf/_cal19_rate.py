@@ -15,6 +15,7 @@ import numpy.typing as npt
 
 from qinternet._validation import require_in_range, require_int
 from qinternet.errors import InvalidParameterError
+from qinternet.qkd._inputs import decoy_values
 from qinternet.qkd._optimize import maximise_log_grid
 from qinternet.qkd.tf._cal19_decoy_lp import decoy_yield_upper_bounds
 from qinternet.qkd.tf._cal19_model import (
@@ -95,11 +96,7 @@ def check_eta(channel_transmissivity: npt.ArrayLike, detector_efficiency: float 
 
 
 def check_decoys(decoys: Sequence[float]) -> tuple[float, ...]:
-    values = tuple(float(d) for d in decoys)
-    if not values:
-        raise InvalidParameterError("decoys", decoys, "must contain at least one intensity")
-    for d in values:
-        require_in_range("decoys", d, 0.0, MAX_ALPHA_SQ)
+    values = decoy_values(decoys, MAX_ALPHA_SQ)
     if len(set(values)) != len(values):
         raise InvalidParameterError("decoys", decoys, "must be distinct intensities")
     return values
