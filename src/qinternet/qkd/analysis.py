@@ -177,6 +177,20 @@ def _cutoff(
     return lo
 
 
+def _on_loss_grid(
+    protocol: ProtocolSpec | Evaluator,
+    options: KeyRateOptions | None,
+    loss_db_grid: npt.ArrayLike | None,
+    tolerance_db: float,
+) -> tuple[float | None, float | None]:
+    """(PLOB crossing, cut-off) in dB: the protocol on the loss grid, then refined."""
+    grid = _grid(loss_db_grid, "loss_db_grid")
+    opts = KeyRateOptions() if options is None else options
+    evaluate = _evaluator(protocol)
+    results = evaluate(loss_db_to_transmissivity(grid), opts)
+    return refine_crossing_and_cutoff(evaluate, opts, grid, results, tolerance_db=tolerance_db)
+
+
 def maximum_loss_db(
     protocol: ProtocolSpec | Evaluator,
     options: KeyRateOptions | None = None,
@@ -219,11 +233,7 @@ def maximum_loss_db(
     >>> round(maximum_loss_db(bb84_decoy.SPEC) / 0.21, 1)   # case D7: 142.17 +- 0.2 km
     142.2
     """
-    grid = _grid(loss_db_grid, "loss_db_grid")
-    opts = KeyRateOptions() if options is None else options
-    evaluate = _evaluator(protocol)
-    results = evaluate(loss_db_to_transmissivity(grid), opts)
-    return refine_crossing_and_cutoff(evaluate, opts, grid, results, tolerance_db=tolerance_db)[1]
+    return _on_loss_grid(protocol, options, loss_db_grid, tolerance_db)[1]
 
 
 def plob_crossing_loss_db(
@@ -268,11 +278,7 @@ def plob_crossing_loss_db(
     >>> plob_crossing_loss_db(bb84_decoy.SPEC) is None     # BB84 never beats PLOB
     True
     """
-    grid = _grid(loss_db_grid, "loss_db_grid")
-    opts = KeyRateOptions() if options is None else options
-    evaluate = _evaluator(protocol)
-    results = evaluate(loss_db_to_transmissivity(grid), opts)
-    return refine_crossing_and_cutoff(evaluate, opts, grid, results, tolerance_db=tolerance_db)[0]
+    return _on_loss_grid(protocol, options, loss_db_grid, tolerance_db)[0]
 
 
 def _distance_wrapper(
