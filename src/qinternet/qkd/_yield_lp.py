@@ -66,7 +66,8 @@ def gain_constraints(rows: FloatArray, upper: FloatArray, lower: FloatArray,
 def solve_box_lp(cost: FloatArray, a_ub: Any, b_ub: FloatArray, failure: str) -> FloatArray:
     """Minimiser of ``cost . x`` over ``x in [0, 1]^n`` with ``a_ub x <= b_ub`` (HiGHS).
 
-    ``a_ub`` may be dense or sparse. Raises :class:`SolverError` (status, then
+    ``a_ub`` may be dense or sparse. (CAL19's block LP calls :func:`scipy.optimize.linprog`
+    itself: its tests replace that module's solver.) Raises :class:`SolverError` (status, then
     ``"{failure}: {message}"``) unless HiGHS reports an optimum.
     """
     res = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=(0.0, 1.0), method="highs")

@@ -15,8 +15,10 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
+from scipy.optimize import linprog
 
-from qinternet.qkd._yield_lp import ROW_SLACK, gain_constraints, poisson_weights, solve_box_lp
+from qinternet.errors import SolverError
+from qinternet.qkd._yield_lp import ROW_SLACK, gain_constraints, poisson_weights
 from qinternet.qkd.tf._cal19_model import Cal19Device, Truncation, truncation_mask, z_basis_gain
 
 __all__ = ["ROW_SLACK", "decoy_yield_upper_bounds", "target_pairs"]
@@ -120,8 +122,14 @@ def decoy_yield_upper_bounds(
     cost = np.zeros(k * n_var)
     flat = [t[0] * (truncation_s + 1) + t[1] for t in targets]
     cost[np.arange(k) * n_var + np.asarray(flat)] = -1.0
-    x = solve_box_lp(cost, a_ub, b_ub, f"CAL19 decoy-yield LP failed at eta = {eta!r} with "
-                     f"decoys {tuple(mu.tolist())}").reshape(k, n_var)
+    res = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=(0.0, 1.0), method="highs")
+    if res.status != 0 or res.x is None:
+        raise SolverError(
+            str(res.status),
+            f"CAL19 decoy-yield LP failed at eta = {eta!r} with decoys {tuple(mu.tolist())}: "
+            f"{res.message}",
+        )
+    x = np.asarray(res.x).reshape(k, n_var)
     out = np.ones((truncation_s + 1, truncation_s + 1))
     for i, (na, nb) in enumerate(targets):
         out[na, nb] = min(max(x[i, flat[i]], 0.0), 1.0)
