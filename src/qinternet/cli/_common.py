@@ -33,6 +33,7 @@ __all__ = [
     "make_console",
     "integer_parser",
     "json_ready",
+    "option_names",
     "parse_float_list",
     "parse_integer",
     "parse_range",
@@ -128,6 +129,15 @@ def parse_range(option: str, text: str) -> tuple[float, ...]:
     if abs(values[-1] - stop) <= 1e-9 * max(1.0, abs(stop)):
         values[-1] = stop
     return tuple(values)
+
+
+def option_names(*names: str, **renamed: str) -> dict[str, str]:
+    """Library parameter name -> CLI option: ``--`` and the name with dashes, unless renamed.
+
+    >>> option_names("length_km", werner_w0="--werner")
+    {'length_km': '--length-km', 'werner_w0': '--werner'}
+    """
+    return {**{name: "--" + name.replace("_", "-") for name in names}, **renamed}
 
 
 @contextmanager

@@ -18,6 +18,7 @@ from qinternet.cli._common import (
     emit_json,
     integer_parser,
     make_console,
+    option_names,
     parse_float_list,
 )
 from qinternet.constants import DEFAULT_ATTENUATION_DB_PER_KM
@@ -27,21 +28,10 @@ __all__ = ["register"]
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")]
 
-_OPTION_NAMES = {
-    "transmissivity": "--transmissivity",
-    "length_km": "--length-km",
-    "attenuation_db_per_km": "--attenuation-db-per-km",
-    "mean_photons": "--mean-photons",
-    "gain": "--gain",
-    "variance": "--variance",
-    "p": "--p",
-    "dimension": "--dimension",
-    "gamma": "--gamma",
-    "probabilities": "--probabilities",
-    "phase_flip_probabilities": "--phase-flip-probabilities",
-    "transmissivities": "--transmissivities",
-    "bandwidth_uses_per_s": "--bandwidth-uses-per-s",
-}
+_OPTION_NAMES = option_names(
+    "transmissivity", "length_km", "attenuation_db_per_km", "mean_photons", "gain", "variance",
+    "p", "dimension", "gamma", "probabilities", "phase_flip_probabilities", "transmissivities",
+    "bandwidth_uses_per_s")
 
 
 #: Unit (or meaning) of every input echoed by a channel model.

@@ -18,6 +18,7 @@ from qinternet.cli._common import (
     check_output_path,
     emit_json,
     make_console,
+    option_names,
     parse_integer,
     progress_bar,
     show_progress,
@@ -46,26 +47,13 @@ from qinternet.repeaters.physical import elementary_link_probability, physical_r
 
 __all__ = ["register"]
 
-_OPTION_NAMES = {
-    "levels": "--levels",
-    "distillation_rounds": "--distillation-rounds",
-    "p_gen": "--p-gen",
-    "p_swap": "--p-swap",
-    "werner_w0": "--werner",
-    "coherence_time_steps": "--coherence-time",
-    "truncation_steps": "--truncation-steps",
-    "max_truncation_steps": "--truncation-steps",
-    "segment_length_km": "--segment-length-km",
-    "attenuation_db_per_km": "--attenuation-db-per-km",
-    "source_efficiency": "--source-efficiency",
-    "detector_efficiency": "--detector-efficiency",
-    "coherence_time_s": "--coherence-time-s",
-    "memory_coherence_time_s": "--memory-coherence-time-s",
-    "attempt_time_s": "--attempt-time-s",
-    "total_length_km": "--segment-length-km",
-    "transmissivity": "--attenuation-db-per-km",
-    "source_clock_rate_hz": "--source-clock-rate-hz",
-}
+_OPTION_NAMES = option_names(
+    "levels", "distillation_rounds", "p_gen", "p_swap", "truncation_steps", "segment_length_km",
+    "attenuation_db_per_km", "source_efficiency", "detector_efficiency", "coherence_time_s",
+    "memory_coherence_time_s", "attempt_time_s", "source_clock_rate_hz",
+    werner_w0="--werner", coherence_time_steps="--coherence-time",
+    max_truncation_steps="--truncation-steps", total_length_km="--segment-length-km",
+    transmissivity="--attenuation-db-per-km")
 
 _UNITS = {
     "p_gen": "probability per attempt",
