@@ -36,6 +36,7 @@ __all__ = [
     "relay_inputs",
     "relay_parameters",
     "resolve_relay_devices",
+    "signal_and_decoys",
     "transmittance_array",
     "validate_devices",
 ]
@@ -275,6 +276,22 @@ def decoy_values(decoys: Sequence[float], high: float) -> tuple[float, ...]:
     for d in values:
         require_in_range("decoys", d, 0.0, high)
     return values
+
+
+def signal_and_decoys(intensity: float,
+                      decoys: Sequence[float]) -> tuple[FloatArray, tuple[float, ...]]:
+    """``([mu, *decoys], decoys)`` of a finite-decoy rate: mu in (0, 5] (``intensity``), the
+    decoys in [0, 5] (:func:`decoy_values`), all distinct (errors name ``decoys``).
+
+    >>> signal_and_decoys(0.5, [0, 0.1])
+    (array([0.5, 0. , 0.1]), (0.0, 0.1))
+    """
+    mu = require_in_range("intensity", intensity, 0.0, 5.0, low_inclusive=False)
+    dec = decoy_values(decoys, 5.0)
+    levels = np.array((mu, *dec))
+    if len(set(levels.tolist())) != levels.size:
+        raise InvalidParameterError("decoys", dec, "must be distinct and differ from the signal")
+    return levels, dec
 
 
 def fixed_decoy_set(options: KeyRateOptions,

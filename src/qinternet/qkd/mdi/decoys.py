@@ -40,9 +40,9 @@ from qinternet.errors import InvalidParameterError
 from qinternet.qkd._inputs import (
     check_decoy_choice,
     decoy_set_parameters,
-    decoy_values,
     fixed_decoy_set,
     key_rate_results,
+    signal_and_decoys,
 )
 from qinternet.qkd._optimize import optimise_decoy_intensities
 from qinternet.qkd._yield_lp import gain_constraints, poisson_weights, yield_extremum
@@ -227,11 +227,8 @@ def mdi_key_rate_finite_decoys(
     """
     p = MDIParams() if params is None else params
     eta = require_in_range("channel_transmissivity", channel_transmissivity, 0.0, 1.0)
-    mu = require_in_range("intensity", intensity, 0.0, 5.0, low_inclusive=False)
-    dec = decoy_values(decoys, 5.0)
-    levels = np.array((mu, *dec))
-    if len(set(levels.tolist())) != levels.size:
-        raise InvalidParameterError("decoys", dec, "must be distinct and differ from the signal")
+    levels, dec = signal_and_decoys(intensity, decoys)
+    mu = float(levels[0])
     arm = p.detector_efficiency * math.sqrt(eta)
     pn = poisson_weights(levels, TRUNCATION_S)
     rows = np.einsum("ai,bj->abij", pn, pn).reshape(levels.size ** 2, -1)

@@ -23,16 +23,15 @@ import numpy.typing as npt
 
 from qinternet._validation import require_in_range
 from qinternet.entropy import binary_entropy
-from qinternet.errors import InvalidParameterError
 from qinternet.qkd._inputs import (
     RelayDeviceParams,
     channel_transmissivity_array,
     check_decoy_choice,
     decoy_set_parameters,
-    decoy_values,
     fixed_decoy_set,
     key_rate_results,
     relay_parameters,
+    signal_and_decoys,
 )
 from qinternet.qkd._optimize import optimise_decoy_intensities
 from qinternet.qkd._yield_lp import gain_constraints, poisson_weights, yield_extremum
@@ -133,11 +132,8 @@ def _finite_decoys_rate(e: float, mu: float, decoys: Sequence[float], *, dark_co
                         misalignment: float, ec_efficiency: float,
                         phase_slices: int) -> PmDecoyRate:
     """:func:`pm_key_rate_finite_decoys` at the total transmittance ``e`` (detector in)."""
-    m = require_in_range("intensity", mu, 0.0, 5.0, low_inclusive=False)
-    dec = decoy_values(decoys, 5.0)
-    levels = np.array((m, *dec))
-    if len(set(levels.tolist())) != levels.size:
-        raise InvalidParameterError("decoys", dec, "must be distinct and differ from the signal")
+    levels, dec = signal_and_decoys(mu, decoys)
+    m = float(levels[0])
 
     def terms(x: npt.ArrayLike) -> object:
         return pm_terms(e, x, dark_count=dark_count, misalignment=misalignment,
