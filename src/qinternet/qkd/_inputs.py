@@ -21,6 +21,7 @@ from qinternet.qkd.results import KeyRateResult, ParamValue
 
 __all__ = [
     "RelayDeviceParams",
+    "channel_transmissivity_1d",
     "channel_transmissivity_array",
     "check_decoy_choice",
     "decoy_set_parameters",
@@ -59,6 +60,19 @@ def channel_transmissivity_array(
     if np.any(bad):
         require_in_range(name, float(eta[bad][0]), 0.0, 1.0)
     return eta
+
+
+def channel_transmissivity_1d(channel_transmissivity: npt.ArrayLike) -> FloatArray:
+    """:func:`channel_transmissivity_array` with the short shape message ("must be 1-d") of
+    the BB84 decoy optimiser and CAL19.
+
+    >>> channel_transmissivity_1d(0.5).tolist()
+    [0.5]
+    """
+    channel = np.atleast_1d(np.asarray(channel_transmissivity, dtype=np.float64))
+    if channel.ndim != 1:
+        raise InvalidParameterError("channel_transmissivity", channel.shape, "must be 1-d")
+    return channel_transmissivity_array(channel)
 
 
 def transmittance_array(eta: npt.ArrayLike, name: str = "eta") -> FloatArray:

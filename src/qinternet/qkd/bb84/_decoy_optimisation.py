@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from qinternet._validation import require_in_range
-from qinternet.errors import InvalidParameterError
+from qinternet.qkd._inputs import channel_transmissivity_1d
 from qinternet.qkd._optimize import nelder_mead_scaled
 from qinternet.qkd.bb84._model import (
     DecoyBB84Params,
@@ -109,12 +109,7 @@ def bb84_optimised_two_decoys(
     1.7184e-05 0.0001 True
     """
     p = DecoyBB84Params() if params is None else params
-    channel = np.atleast_1d(np.asarray(channel_transmissivity, dtype=np.float64))
-    if channel.ndim != 1:
-        raise InvalidParameterError("channel_transmissivity", channel.shape, "must be 1-d")
-    for value in channel:
-        require_in_range("channel_transmissivity", float(value), 0.0, 1.0)
-    eta = total_transmissivity(channel, p)
+    eta = total_transmissivity(channel_transmissivity_1d(channel_transmissivity), p)
     floor = require_in_range("min_decoy_intensity", min_decoy_intensity, 0.0, 0.5,
                              low_inclusive=False)
     if intensity is not None:

@@ -15,7 +15,7 @@ import numpy.typing as npt
 
 from qinternet._validation import require_in_range, require_int
 from qinternet.errors import InvalidParameterError
-from qinternet.qkd._inputs import decoy_values
+from qinternet.qkd._inputs import channel_transmissivity_1d, decoy_values
 from qinternet.qkd._optimize import maximise_log_grid
 from qinternet.qkd.tf._cal19_decoy_lp import decoy_yield_upper_bounds
 from qinternet.qkd.tf._cal19_model import (
@@ -87,12 +87,8 @@ def check_eta(channel_transmissivity: npt.ArrayLike, detector_efficiency: float 
               ) -> FloatArray:
     """The model's ``eta = channel * detector_efficiency``: 1-d, channel in [0, 1], detector in
     (0, 1] (errors name ``channel_transmissivity`` and ``detector_efficiency``)."""
-    channel = np.atleast_1d(np.asarray(channel_transmissivity, dtype=np.float64))
-    if channel.ndim != 1:
-        raise InvalidParameterError("channel_transmissivity", channel.shape, "must be 1-d")
-    for value in channel:
-        require_in_range("channel_transmissivity", float(value), 0.0, 1.0)
-    return total_transmittance(channel, detector_efficiency)
+    return total_transmittance(channel_transmissivity_1d(channel_transmissivity),
+                               detector_efficiency)
 
 
 def check_decoys(decoys: Sequence[float]) -> tuple[float, ...]:
