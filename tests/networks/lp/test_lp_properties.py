@@ -411,3 +411,24 @@ def test_relaxation_between_exact_cut_lp_and_per_demand_cuts(seed: int, objectiv
     per_demand = per_demand_cut_relaxation(links, demands, u, objective=objective)
     assert exact.value <= relax.value * (1 + 1e-9) + 1e-12
     assert relax.value <= per_demand.value * (1 + 1e-9) + 1e-12
+
+
+@settings(max_examples=12)
+@given(seed=st.integers(0, 10**6), objective=st.sampled_from(OBJECTIVES))
+def test_dense_networks_column_generation_equals_node_arc_lp(seed: int, objective: str) -> None:
+    """Mean degree >= 6: the congestion-priced extra columns are offered every round; the
+    value is still the LP optimum and the routes still fit the capacities."""
+    links = random_links(seed, n_min=9, n_max=11, p=0.85)
+    assert 2 * links.num_links >= 6 * links.num_nodes
+    rng = np.random.default_rng(seed + 11)
+    demands = [tuple(int(v) for v in rng.choice(links.num_nodes, 2, replace=False))
+               for _ in range(int(rng.integers(3, 7)))]
+    u = Usage.flooding()
+    cg = lower_bound(links, demands, u, objective=objective)
+    na = multicommodity_flow_lp(links, demands, u, objective=objective)
+    assert cg.value == pytest.approx(na.value, rel=1e-7, abs=1e-9)
+    assert cg.lp_optimal
+    loads = np.zeros(links.num_links)
+    for r in cg.routes:
+        loads[list(r.links)] += r.rate
+    assert np.all(loads <= links.capacity * (1 + 1e-12))

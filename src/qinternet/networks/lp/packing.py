@@ -36,6 +36,14 @@ MAX_ROUNDS = 5000
 
 _RED_TOL = 1e-9
 
+#: Congestion exponent of the extra columns priced each round: link lengths
+#: ``exp(CONGESTION_EXPONENT * load_e / c_e) / c_e`` (multiplicative-weights style).
+CONGESTION_EXPONENT = 10.0
+#: Mean node degree from which those extra columns are priced (dense networks, whose optimum
+#: spreads each pair over many paths; planar WANs and backbones stay below 6 and keep one
+#: pricing pass per round: 10,000-node Gabriel WAN, WORST, 2.7 s without, 3.9 s with them).
+CONGESTION_MIN_DEGREE = 6.0
+
 
 def _path_nodes(tail: npt.NDArray[np.int64], head: npt.NDArray[np.int64],
                 links: Sequence[int], start: int) -> tuple[int, ...] | None:
@@ -207,6 +215,35 @@ class _Pricer:
         return out
 
 
+def _congestion_columns(
+    prob: Problem, pricer: _Pricer, columns: Sequence[tuple[int, tuple[int, ...], object]],
+    x: npt.NDArray[np.float64], unit_cost: npt.NDArray[np.float64], connected: Sequence[int],
+) -> list[tuple[int, tuple[int, ...], tuple[int, ...] | None]]:
+    """One extra path per connected pair, shortest under congestion lengths of the master's
+    current routing, ``exp(beta load_e / c_e) / c_e``.
+
+    The LP prices ``y_e`` are an extreme point: most links are free and the shortest path
+    under them is one of many. Lengths that grow smoothly with each link's load (as in
+    multiplicative-weights flow algorithms) spread the columns over the links with room,
+    which the optimum of a dense network needs many of: 1 000-node random geometric graph,
+    mean degree 10, 100 pairs, TOTAL: 44 -> 21 rounds; mean degree 20: 390 -> 166 s. The
+    columns are only offered (the simplex takes them when they pay); convergence is still
+    certified by a plain pricing round that finds nothing.
+    """
+    pairs = [j for j in connected if len(prob.demands[j]) == 2]
+    if not pairs:
+        return []
+    loads = np.zeros(prob.num_links)
+    for (_, lk, _), v in zip(columns, x, strict=True):
+        if v > 0:
+            loads[list(lk)] += v
+    util = np.zeros(prob.num_links)
+    util[prob.usable] = loads[prob.usable] / prob.capacity[prob.usable]
+    beta = CONGESTION_EXPONENT
+    lengths = unit_cost * np.exp(beta * np.minimum(util, 50.0 / beta))
+    return [(j, lk, nd) for j, (_, lk, nd) in pricer.price(lengths, pairs).items()]
+
+
 def _objective_value(prob: Problem, rates: npt.NDArray[np.float64]) -> float:
     if prob.objective == "worst":
         pos = prob.coeffs > 0
@@ -368,6 +405,7 @@ def lower_bound(
     tie = 1e-3 / float(np.median(seed_len)) if seed_len else 0.0
     rounds = 0
     converged = False
+    dense = 2.0 * float(np.count_nonzero(prob.usable)) >= CONGESTION_MIN_DEGREE * prob.num_nodes
     while rounds < MAX_ROUNDS:
         rounds += 1
         x, y, dual = master.solve()
@@ -386,6 +424,9 @@ def lower_bound(
                     new.append((j, lk, nd))
             if new:
                 break
+        if new and dense:
+            new.extend(_congestion_columns(prob, pricer, master.columns, x, unit_cost,
+                                           connected))
         if not new or master.add(new) == 0:
             converged = True
             break
