@@ -86,3 +86,15 @@ def test_bad_input_names_the_parameter(call: object, name: str) -> None:
     with pytest.raises(InvalidParameterError) as err:
         call()  # type: ignore[operator]
     assert err.value.name == name
+
+
+def test_out_of_range_decoys_and_devices_are_errors_not_zero_rates() -> None:
+    """A fixed decoy above 5 or below 0 is refused (as for sns and mdi), and the library
+    function checks the devices itself (dark_count = 1 gave NaN)."""
+    for decoys in ((0.0, 7.0), (-1.0, 0.1)):
+        with pytest.raises(InvalidParameterError) as err:
+            pm.evaluate(np.array([1e-3]), KeyRateOptions(decoys=decoys))
+        assert err.value.name == "decoys"
+    with pytest.raises(InvalidParameterError) as err:
+        pm_key_rate_finite_decoys(1e-5, 0.07, (0.0, 0.01), dark_count=1.0)
+    assert err.value.name == "dark_count"

@@ -32,6 +32,7 @@ from qinternet.qkd._inputs import (
     key_rate_results,
     relay_parameters,
     signal_and_decoys,
+    validate_devices,
 )
 from qinternet.qkd._optimize import optimise_decoy_intensities
 from qinternet.qkd._yield_lp import gain_constraints, poisson_weights, yield_extremum
@@ -124,6 +125,8 @@ def pm_key_rate_finite_decoys(
     """
     e = (require_in_range("channel_transmissivity", channel_transmissivity, 0.0, 1.0)
          * check_detector_efficiency(detector_efficiency))
+    validate_devices(dark_count=dark_count, misalignment=misalignment,
+                     ec_efficiency=ec_efficiency)
     return _finite_decoys_rate(e, mu, decoys, dark_count=dark_count, misalignment=misalignment,
                                ec_efficiency=ec_efficiency, phase_slices=phase_slices)
 
@@ -253,7 +256,7 @@ def evaluate_finite_decoys(channel: FloatArray, options: KeyRateOptions,
     ----------
     .. [1] Ma, Zeng, Zhou, PRX 8, 031043 (2018) [R].
     """
-    fixed = fixed_decoy_set(options)
+    fixed = fixed_decoy_set(options, 5.0)  # as mdi and sns: a decoy out of range is an error
     eta = channel * dev.detector_efficiency
     best = pm_optimised_decoys(channel, options.decoy_count,
                                detector_efficiency=dev.detector_efficiency,
