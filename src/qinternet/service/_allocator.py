@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing as mp
+import os
 import threading
 from multiprocessing.connection import Connection
 from typing import Any
@@ -22,9 +23,16 @@ from qinternet.errors import SolverError
 __all__ = ["ProcessAllocator"]
 
 
+#: Scheduling niceness of the allocating child: under CPU contention the request threads
+#: (admission decisions, commits) run first and the background reallocation takes what is left.
+ALLOCATOR_NICENESS = 10
+
+
 def _serve(conn: Connection, source: dict[str, Any], policy: str) -> None:
     from qinternet.service._core import network_from_source
 
+    with contextlib.suppress(OSError, AttributeError):  # no os.nice (Windows) or not allowed
+        os.nice(ALLOCATOR_NICENESS)
     network = network_from_source(source)
     engine = Controller(network, policy=policy)  # type: ignore[arg-type]
     while True:
