@@ -153,6 +153,11 @@ class RelayDeviceParams:
     #: Error-correction inefficiency f >= 1.
     ec_efficiency: float
 
+    def keywords(self) -> dict[str, float]:
+        """The four fields as the keyword arguments of the relay rate functions."""
+        return {"detector_efficiency": self.detector_efficiency, "dark_count": self.dark_count,
+                "misalignment": self.misalignment, "ec_efficiency": self.ec_efficiency}
+
 
 def resolve_relay_devices(
     options: KeyRateOptions,

@@ -258,11 +258,8 @@ def evaluate_finite_decoys(channel: FloatArray, options: KeyRateOptions,
     """
     fixed = fixed_decoy_set(options, 5.0)  # as mdi and sns: a decoy out of range is an error
     eta = channel * dev.detector_efficiency
-    best = pm_optimised_decoys(channel, options.decoy_count,
-                               detector_efficiency=dev.detector_efficiency,
-                               dark_count=dev.dark_count, misalignment=dev.misalignment,
-                               ec_efficiency=dev.ec_efficiency, intensity=options.intensity,
-                               decoys=fixed)
+    best = pm_optimised_decoys(channel, options.decoy_count, **dev.keywords(),
+                               intensity=options.intensity, decoys=fixed)
     parameters: list[dict[str, ParamValue]] = [{
         **relay_parameters(float(eta[i]), dev),
         **decoy_set_parameters(r.decoys, fixed is not None),

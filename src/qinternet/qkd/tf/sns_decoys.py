@@ -582,11 +582,8 @@ def evaluate_finite_decoys(channel: FloatArray, options: KeyRateOptions,
     """
     fixed = None if options.decoys is None else tuple(float(v) for v in options.decoys)
     eta = channel * dev.detector_efficiency
-    best = sns_optimised_decoys(channel, options.decoy_count,
-                                detector_efficiency=dev.detector_efficiency,
-                                dark_count=dev.dark_count, misalignment=dev.misalignment,
-                                ec_efficiency=dev.ec_efficiency, intensity=options.intensity,
-                                decoys=fixed)
+    best = sns_optimised_decoys(channel, options.decoy_count, **dev.keywords(),
+                                intensity=options.intensity, decoys=fixed)
     parameters: list[dict[str, ParamValue]] = [{
         **relay_parameters(float(eta[i]), dev),
         **decoy_set_parameters(r.decoys, fixed is not None),
