@@ -102,3 +102,29 @@ def test_multigraph_uses_cheapest_parallel_link() -> None:
     cost, tree = g.dreyfus_wagner([0, 1, 2], np.array([2.0, 0.5, 1.0]))
     assert cost == pytest.approx(1.5)
     assert tree == (1, 2)
+
+
+@settings(max_examples=40)
+@given(seed=st.integers(0, 10**6), k=st.integers(1, 4))
+def test_three_terminal_trees_first_is_exact(seed: int, k: int) -> None:
+    """The centre formula's first tree costs the brute-force minimum; all are Steiner trees
+    whose stated cost is their weight, cheapest first, without repeats."""
+    n, tail, head, w = _random_graph(seed)
+    terminals = [int(t) for t in np.random.default_rng(seed + 2).permutation(n)[:3]]
+    g = SteinerGraph(n, tail, head, np.ones(tail.size, dtype=bool))
+    trees = g.three_terminal_trees(terminals, w, k)
+    best = _brute_min(tail, head, terminals, w)
+    if not np.isfinite(best):
+        assert trees == []
+        return
+    assert 1 <= len(trees) <= k
+    assert trees[0][0] == pytest.approx(best, abs=1e-12)
+    assert len({t for _, t in trees}) == len(trees)
+    for cost, tree in trees:
+        assert _is_steiner_tree(tail, head, tree, terminals)
+        assert float(w[list(tree)].sum()) == pytest.approx(cost, abs=1e-12)
+
+
+def test_three_terminal_trees_disconnected() -> None:
+    g = SteinerGraph(4, np.array([0, 2]), np.array([1, 3]), np.ones(2, dtype=bool))
+    assert g.three_terminal_trees([0, 1, 3], np.ones(2), 3) == []

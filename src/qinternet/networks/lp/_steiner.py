@@ -123,21 +123,87 @@ class SteinerGraph:
         # the csr is symmetric: directed=True skips scipy's symmetrising copy
         dist, pred = dijkstra(csr, directed=True, indices=sources, return_predecessors=True,
                               limit=limit)
+        found: list[tuple[int, list[int]]] = []
         for i, (src, dst) in enumerate(pairs):
             row, v = row_of[int(src)], int(dst)
             if v == src or pred[row, v] < 0 or (bounds is not None
                                                 and dist[row, v] >= bounds[i]):
                 continue
+            pr = pred[row]
             nodes_rev = [v]
             while v != src:
-                v = int(pred[row, v])
+                v = int(pr[v])
                 nodes_rev.append(v)
-            nodes = tuple(reversed(nodes_rev))
-            a = np.asarray(nodes[:-1], dtype=np.int64)
-            b = np.asarray(nodes[1:], dtype=np.int64)
+            nodes_rev.reverse()
+            found.append((i, nodes_rev))
+        if not found:
+            return out
+        # every path's links in one lookup: (a, b) node steps -> the chosen parallel link
+        a = np.fromiter((x for _, nd in found for x in nd[:-1]), dtype=np.int64)
+        b = np.fromiter((x for _, nd in found for x in nd[1:]), dtype=np.int64)
+        pos = np.searchsorted(keys, np.minimum(a, b) * self.n + np.maximum(a, b))
+        all_links = link_ids[pos].tolist()
+        costs = np.asarray(weights, dtype=np.float64)[link_ids[pos]].tolist()
+        start = 0
+        for i, nd in found:
+            stop = start + len(nd) - 1
+            links = tuple(all_links[start:stop])
+            out[i] = (float(sum(costs[start:stop])), links, tuple(nd))
+            start = stop
+        return out
+
+    def three_terminal_trees(
+        self, terminals: Sequence[int], weights: npt.NDArray[np.float64], k: int = 1
+    ) -> list[tuple[float, tuple[int, ...]]]:
+        """Minimum Steiner trees of 3 terminals through the ``k`` best centres, cheapest first.
+
+        A tree joining 3 terminals has at most one node of degree 3, so its cost is
+        ``min_v sum_i d(t_i, v)``; the union of the paths from ``v`` to the terminals in one
+        shortest-path tree rooted at ``v`` is such a tree. The first tree is exact, the
+        others (next-best centres) are alternatives. Two Dijkstra calls in all (terminals,
+        then the centres). Returns ``(cost, link ids)``; empty if the terminals are
+        disconnected.
+        """
+        w = np.maximum(np.asarray(weights, dtype=np.float64), 0.0)
+        csr, keys, link_ids = self._collapse(w)
+        term = [int(t) for t in terminals]
+        dist = dijkstra(csr, directed=True, indices=term)
+        total = dist.sum(axis=0)
+        order = [int(v) for v in np.argsort(total, kind="stable")[:k]
+                 if np.isfinite(total[v])]
+        if not order:
+            return []
+        _, pred = dijkstra(csr, directed=True, indices=order, return_predecessors=True)
+        out: list[tuple[float, tuple[int, ...]]] = []
+        for row, v in enumerate(order):
+            pr = pred[row]
+            a_nodes: list[int] = []
+            b_nodes: list[int] = []
+            for t in term:
+                x = t
+                while x != v:
+                    p = int(pr[x])
+                    a_nodes.append(p)
+                    b_nodes.append(x)
+                    x = p
+            if not a_nodes:
+                continue
+            a = np.asarray(a_nodes, dtype=np.int64)
+            b = np.asarray(b_nodes, dtype=np.int64)
             pos = np.searchsorted(keys, np.minimum(a, b) * self.n + np.maximum(a, b))
-            links = tuple(int(e) for e in link_ids[pos])
-            out[i] = (float(weights[list(links)].sum()), links, nodes)
+            ids = np.unique(link_ids[pos])
+            while ids.size:  # drop non-terminal leaves (possible only through zero weights)
+                ends = np.concatenate([self.tail[ids], self.head[ids]])
+                deg = np.bincount(ends, minlength=self.n)
+                leaf = deg == 1
+                leaf[term] = False
+                bad = leaf[self.tail[ids]] | leaf[self.head[ids]]
+                if not bad.any():
+                    break
+                ids = ids[~bad]
+            tree = tuple(int(e) for e in ids)
+            if tree and all(t != tree for _, t in out):
+                out.append((float(w[list(tree)].sum()), tree))
         return out
 
     def _link_of(self, keys: npt.NDArray[np.int64], link_ids: npt.NDArray[np.int64],

@@ -26,7 +26,6 @@ capacities (flooding, or budget with the budgets folded into the capacities).
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -329,8 +328,6 @@ class RouteMaster(_Demands):
         self.col_nodes: list[tuple[int, ...] | None] = []
         self.col_index: list[int] = []
         self.seen: set[tuple[int, tuple[int, ...]]] = set()
-        self._graph: ig.Graph | None = None
-        self._graph_ids = np.zeros(0, dtype=np.int64)
         self._steiner: SteinerGraph | None = None
         self._cur_level: dict[int, float] = {}       # slot -> coefficient of tau
         self._cur_cost: dict[int, float] = {}        # slot -> column cost (scaled, negated)
@@ -355,7 +352,6 @@ class RouteMaster(_Demands):
         old = self.usable[ids].copy()
         self.usable[ids] = (c > 0) & (self.tail[ids] != self.head[ids])
         if np.any(old != self.usable[ids]):
-            self._graph = None
             self._steiner = None
             # a column may lack the entry of a link it crosses (a coefficient left out as
             # negligible): block every column through a link that is down, so no route uses it
@@ -526,14 +522,10 @@ class RouteMaster(_Demands):
 
 
     # ---- pricing -------------------------------------------------------------------------
-    def _pricer(self) -> tuple[ig.Graph, SteinerGraph]:
-        if self._graph is None or self._steiner is None:
-            ids = np.flatnonzero(self.usable)
-            self._graph_ids = ids
-            self._graph = ig.Graph(n=self.n, edges=list(zip(
-                self.tail[ids].tolist(), self.head[ids].tolist(), strict=True)))
+    def _pricer(self) -> SteinerGraph:
+        if self._steiner is None:
             self._steiner = SteinerGraph(self.n, self.tail, self.head, self.usable)
-        return self._graph, self._steiner
+        return self._steiner
 
     def _price(self, weights: npt.NDArray[np.float64], todo: Sequence[int],
                bound: Mapping[int, float] | None = None
@@ -543,7 +535,7 @@ class RouteMaster(_Demands):
         With ``bound`` (slot -> largest useful distance under ``weights``), a pair whose
         shortest distance is not below its bound gets no path (it could not be added).
         """
-        g, steiner = self._pricer()
+        steiner = self._pricer()
         out: list[tuple[int, float, tuple[int, ...], tuple[int, ...] | None]] = []
         by_source: dict[int, list[int]] = {}
         for s in todo:
@@ -551,7 +543,7 @@ class RouteMaster(_Demands):
             if len(d) == 2:
                 by_source.setdefault(d[0], []).append(s)
             elif len(d) == 3:
-                for cost, tree in self._three_terminal_trees(g, d, weights, _TREES_PER_ROUND):
+                for cost, tree in steiner.three_terminal_trees(d, weights, _TREES_PER_ROUND):
                     out.append((s, cost, tree, None))
             else:
                 if len(d) <= _EXACT_TERMINALS:
@@ -569,44 +561,6 @@ class RouteMaster(_Demands):
                 if path is not None:
                     out.append((s, *path))
         out.sort(key=lambda r: r[0])
-        return out
-
-    def _three_terminal_trees(self, g: ig.Graph, terms: Sequence[int],
-                              weights: npt.NDArray[np.float64], k: int = 1
-                              ) -> list[tuple[float, tuple[int, ...]]]:
-        """Minimum Steiner trees of 3 terminals through the ``k`` best centres, cheapest
-        first. A tree of 3 terminals has at most one branch node v, so the optimum is the
-        union of shortest paths from ``argmin_v sum_i d(t_i, v)`` (taken from one shortest-path
-        tree rooted at v, hence a tree): the first tree is exact, the others are alternatives
-        (more columns per pricing round)."""
-        w = weights[self._graph_ids].tolist()
-        dist = np.asarray(g.distances(source=list(terms), weights=w), dtype=np.float64)
-        total = dist.sum(axis=0)
-        order = np.argsort(total, kind="stable")[:k]
-        out: list[tuple[float, tuple[int, ...]]] = []
-        term = set(terms)
-        for v in order.tolist():
-            if not np.isfinite(total[v]):
-                break
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                paths = g.get_shortest_paths(v, to=list(terms), weights=w, output="epath")
-            ids = np.unique(np.concatenate(
-                [self._graph_ids[np.asarray(p, dtype=np.int64)] for p in paths]
-                + [np.zeros(0, dtype=np.int64)]))
-            while ids.size:  # drop non-terminal leaves (possible only through zero weights)
-                ends = np.concatenate([self.tail[ids], self.head[ids]])
-                deg = np.bincount(ends, minlength=self.n)
-                leaf = (deg == 1)
-                leaf[list(term)] = False
-                bad = leaf[self.tail[ids]] | leaf[self.head[ids]]
-                if not bad.any():
-                    break
-                ids = ids[~bad]
-            links = set(ids.tolist())
-            tree = tuple(sorted(links))
-            if tree and all(t != tree for _, t in out):
-                out.append((float(weights[list(tree)].sum()), tree))
         return out
 
     def _add_columns(self, new: list[tuple[int, tuple[int, ...], tuple[int, ...] | None]]
@@ -775,7 +729,7 @@ class RouteMaster(_Demands):
         """
         if not groups:
             return groups
-        _, steiner = self._pricer()
+        steiner = self._pricer()
         csr, _, _ = steiner._collapse(price)
         sources = sorted({self.terminals[s][0] for s in groups})
         need = {s: (theta[s] - _RED_TOL * max(1.0, theta[s])) / self.dscale[s] for s in groups}
@@ -1052,6 +1006,7 @@ class CutPool(_Demands):
         self.col: list[int] = []
         self.level_row: list[int] = []
         self.cuts: list[npt.NDArray[np.bool_]] = []
+        self._stack: npt.NDArray[np.bool_] | None = None  # the cuts as rows
         self.cut_row: list[int] = []
         self.cut_norm: list[float] = []
         self.cut_seen: set[bytes] = set()
@@ -1160,7 +1115,17 @@ class CutPool(_Demands):
         slots = np.array([self._slot(k) for k in keys], dtype=np.int64)
         if not self.cuts:
             return np.zeros((0, slots.size), dtype=bool)
-        return np.array([self.split_mask(side)[slots] for side in self.cuts])
+        if self._stack is None or self._stack.shape[0] != len(self.cuts):
+            # cuts are only ever appended: stack the new ones under the old
+            old = self._stack if self._stack is not None else np.zeros((0, self.n), dtype=bool)
+            self._stack = np.vstack([old, *self.cuts[old.shape[0]:]])
+        # terminals on the source side per (cut, slot), by one sparse product
+        ind = sp.csr_matrix((np.ones(self._term_slot.size), (np.arange(self._term_slot.size),
+                                                             self._term_slot)),
+                            shape=(self._term_slot.size, len(self.keys)))
+        on = self._stack[:, self._term_node].astype(np.float64)
+        cnt = np.asarray(ind.T @ on.T).T[:, slots]
+        return (cnt > 0) & (cnt < self._sizes[slots]) & self._alive[slots]
 
     def cut_capacity(self, side: npt.NDArray[np.bool_]) -> float:
         """Capacity of the cut: sum of E_up over the links crossing it."""
