@@ -27,6 +27,7 @@ __all__ = [
     "SinglePairCertificate",
     "SinglePairSolution",
     "SinglePath",
+    "WidestForest",
     "build_igraph",
     "harmonic_path",
     "max_flow_min_cut",
@@ -278,37 +279,87 @@ def widest_path(arrays: LinkArrays, source: int, sink: int, *, graph: Any = None
     >>> widest_path(arr, 0, 3)  # reference case R3: single path 2 via A-R2-B
     SinglePath(value=2.0, nodes=(0, 2, 3), links=(1, 3))
     """
-    cap = arrays.capacity
-    if source == sink or not (cap > 0).any():
-        return SinglePath(value=0.0, nodes=(), links=())
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import breadth_first_order, minimum_spanning_tree
+    return WidestForest.of(arrays).path(source, sink)
 
-    st = simple_structure(arrays)
-    n = arrays.num_nodes
-    best = np.maximum.reduceat(cap[st.order], st.starts)  # strongest of each parallel group
-    use = (best > 0) & (st.lo != st.hi)
-    # Kruskal on the rank of -c (a decreasing transform that cannot overflow, unlike 1/c at
-    # capacities below 1e-308) gives a maximum spanning forest for c; ranks start at 1 because
-    # scipy reads explicit zeros as missing edges.
-    rank = np.argsort(np.argsort(-best[use], kind="stable"), kind="stable") + 1.0
-    weights = csr_matrix((rank, (st.lo[use], st.hi[use])), shape=(n, n))
-    forest = minimum_spanning_tree(weights)
-    _, pred = breadth_first_order(forest, source, directed=False, return_predecessors=True)
-    if sink != source and pred[sink] < 0:
-        return SinglePath(value=0.0, nodes=(), links=())
-    nodes = [sink]
-    while nodes[-1] != source:
-        nodes.append(int(pred[nodes[-1]]))
-    nodes.reverse()
-    a = np.asarray(nodes[:-1], dtype=np.int64)
-    b = np.asarray(nodes[1:], dtype=np.int64)
-    group = np.searchsorted(st.keys, np.minimum(a, b) * n + np.maximum(a, b))
-    links = []
-    for gi in group.tolist():
-        members = st.order[st.starts[gi]:st.ends[gi]]
-        links.append(int(members[np.argmax(cap[members])]))
-    return SinglePath(value=float(best[group].min()), nodes=tuple(nodes), links=tuple(links))
+
+@dataclass(frozen=True, slots=True, eq=False)
+class WidestForest:
+    """A maximum spanning forest of a topology, which holds a widest path between every two
+    nodes (Hu 1961): built once, then each :meth:`path` is one breadth-first search.
+
+    Kruskal on the strongest link of each node pair (scipy). The bottleneck value of a path
+    is unique whichever forest is chosen, so every :meth:`path` value equals the widest-path
+    value exactly.
+
+    References
+    ----------
+    .. [1] T. C. Hu, "The maximum capacity route problem", Oper. Res. 9, 898 (1961): maximum
+       spanning trees contain widest paths [R].
+
+    Examples
+    --------
+    >>> arr = LinkArrays(num_nodes=4, tail=np.array([0, 0, 1, 2, 1]),
+    ...                  head=np.array([1, 2, 3, 3, 2]), capacity=np.array([3., 2, 1, 3, 1]))
+    >>> wf = WidestForest.of(arr)
+    >>> wf.path(0, 3).value, wf.path(1, 2).value
+    (2.0, 2.0)
+    """
+
+    arrays: LinkArrays
+    #: The forest (scipy csr, both directions), or None when no link has capacity.
+    forest: Any
+    #: Strongest capacity of each parallel-link group (order of ``simple_structure``).
+    best: npt.NDArray[np.float64]
+
+    @classmethod
+    def of(cls, arrays: LinkArrays) -> WidestForest:
+        from scipy.sparse import csr_matrix
+        from scipy.sparse.csgraph import minimum_spanning_tree
+
+        cap = arrays.capacity
+        st = simple_structure(arrays)
+        if not (cap > 0).any():
+            return cls(arrays=arrays, forest=None, best=np.zeros(0))
+        n = arrays.num_nodes
+        best = np.maximum.reduceat(cap[st.order], st.starts)  # strongest of each parallel group
+        use = (best > 0) & (st.lo != st.hi)
+        # Kruskal on the rank of -c (a decreasing transform that cannot overflow, unlike 1/c
+        # at capacities below 1e-308) gives a maximum spanning forest for c; ranks start at 1
+        # because scipy reads explicit zeros as missing edges.
+        rank = np.argsort(np.argsort(-best[use], kind="stable"), kind="stable") + 1.0
+        weights = csr_matrix((rank, (st.lo[use], st.hi[use])), shape=(n, n))
+        tree = minimum_spanning_tree(weights)
+        # stored symmetric: each search then skips scipy's symmetrising copy
+        return cls(arrays=arrays, forest=(tree + tree.T).tocsr(), best=best)
+
+    def path(self, source: int, sink: int) -> SinglePath:
+        """The widest path from ``source`` to ``sink`` (value 0 and no nodes when none has
+        positive capacity)."""
+        if source == sink or self.forest is None:
+            return SinglePath(value=0.0, nodes=(), links=())
+        from scipy.sparse.csgraph import breadth_first_order
+
+        arrays = self.arrays
+        cap = arrays.capacity
+        st = simple_structure(arrays)
+        n = arrays.num_nodes
+        _, pred = breadth_first_order(self.forest, source, directed=True,
+                                      return_predecessors=True)
+        if pred[sink] < 0:
+            return SinglePath(value=0.0, nodes=(), links=())
+        nodes = [sink]
+        while nodes[-1] != source:
+            nodes.append(int(pred[nodes[-1]]))
+        nodes.reverse()
+        a = np.asarray(nodes[:-1], dtype=np.int64)
+        b = np.asarray(nodes[1:], dtype=np.int64)
+        group = np.searchsorted(st.keys, np.minimum(a, b) * n + np.maximum(a, b))
+        links = []
+        for gi in group.tolist():
+            members = st.order[st.starts[gi]:st.ends[gi]]
+            links.append(int(members[np.argmax(cap[members])]))
+        return SinglePath(value=float(self.best[group].min()), nodes=tuple(nodes),
+                          links=tuple(links))
 
 
 def harmonic_path(arrays: LinkArrays, source: int, sink: int, *, graph: Any = None) -> SinglePath:

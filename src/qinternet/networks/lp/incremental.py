@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import highspy
 import igraph as ig
@@ -41,7 +41,11 @@ from qinternet.errors import InvalidParameterError, SolverError
 from qinternet.networks.lp._gomory_hu import fundamental_cuts
 from qinternet.networks.lp._highs import INF, new_highs, pass_model, run_checked
 from qinternet.networks.lp._steiner import SteinerGraph
+from qinternet.networks.lp.arrays import LinkArrays
 from qinternet.networks.lp.solution import RouteColumn
+
+if TYPE_CHECKING:
+    from qinternet.networks.single_pair import WidestForest
 
 __all__ = ["CutPool", "CutPoolSolution", "InfeasibleRatesError", "RouteMaster", "RouteSolution"]
 
@@ -135,16 +139,10 @@ def _rows_bounds(h: highspy.Highs, rows: npt.NDArray[np.int64] | npt.NDArray[np.
                        np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64))
 
 
-def _widest_scale(n: int, tail: npt.NDArray[np.int64], head: npt.NDArray[np.int64],
-                  cap: npt.NDArray[np.float64], terminals: Sequence[int],
-                  fallback: float) -> float:
+def _widest_scale(forest: WidestForest, terminals: Sequence[int], fallback: float) -> float:
     """Scale of a demand: the smallest widest-path rate from its first terminal to the others
-    (the fallback when a terminal is unreachable)."""
-    from qinternet.networks.lp.arrays import LinkArrays
-    from qinternet.networks.single_pair import widest_path
-
-    arrays = LinkArrays(num_nodes=n, tail=tail, head=head, capacity=cap)
-    best = min(widest_path(arrays, terminals[0], t).value for t in terminals[1:])
+    (the fallback when a terminal is unreachable), in the maximum spanning ``forest``."""
+    best = min(forest.path(terminals[0], t).value for t in terminals[1:])
     return float(best) if best > 0 else fallback
 
 
@@ -302,6 +300,7 @@ class RouteMaster(_Demands):
         cap = self._set_graph(num_nodes, tail, head, capacity)
         self.rho = np.where(cap > 0, cap, self._fallback)
         self.nominal = cap.copy()
+        self._widest: WidestForest | None = None
         self.usable = (self.cap > 0) & (self.tail != self.head)
         self.h = new_highs()
         self.h.setOptionValue("presolve", "off")  # warm re-solves of a small, changing LP
@@ -381,8 +380,12 @@ class RouteMaster(_Demands):
         _, t = self._register(key, terminals)
         # the scale comes from the NOMINAL capacities: it does not depend on the link states,
         # so a warm master and a cold one of the same state hold the same LP
-        self.dscale.append(_widest_scale(self.n, self.tail, self.head, self.nominal, t,
-                                         self._fallback))
+        if self._widest is None:  # the nominal capacities never change: built once
+            from qinternet.networks.single_pair import WidestForest  # (imports lp)
+
+            self._widest = WidestForest.of(LinkArrays(num_nodes=self.n, tail=self.tail,
+                                                      head=self.head, capacity=self.nominal))
+        self.dscale.append(_widest_scale(self._widest, t, self._fallback))
         r0 = self.h.getNumRow()
         self.h.addRows(2, np.full(2, -INF), np.full(2, INF), 0, np.zeros(2, dtype=np.int32),
                        np.zeros(0, dtype=np.int32), np.zeros(0))
