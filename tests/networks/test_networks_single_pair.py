@@ -20,7 +20,12 @@ from qinternet.networks import (
     network_bounds,
 )
 from qinternet.networks.lp import LinkArrays
-from qinternet.networks.single_pair import harmonic_path, max_flow_min_cut, widest_path
+from qinternet.networks.single_pair import (
+    WidestForest,
+    harmonic_path,
+    max_flow_min_cut,
+    widest_path,
+)
 from qinternet.units import fibre_transmissivity
 
 _VALUES = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 0.1, 0.7)
@@ -126,6 +131,26 @@ def test_widest_path_equals_brute_force_over_simple_paths(g: nx.MultiGraph) -> N
     res = network_bounds(Network.from_networkx(g), [("0", "1")], objective="total")
     assert res.single_path_upper == _brute_widest(g, 0, 1, "capacity_upper")
     assert res.single_path_lower == _brute_widest(g, 0, 1, "capacity_lower")
+
+
+@given(small_graphs())
+@settings(max_examples=25)
+def test_one_widest_forest_serves_every_pair(g: nx.MultiGraph) -> None:
+    """One maximum spanning forest answers every pair: values = brute force, and each path
+    is a real path of the graph whose weakest link is that value."""
+    net = Network.from_networkx(g)
+    arrays = net.link_arrays("upper")
+    forest = WidestForest.of(arrays)
+    n = net.num_nodes
+    for s, t in itertools.combinations(range(n), 2):
+        path = forest.path(s, t)
+        assert path.value == _brute_widest(g, s, t, "capacity_upper")
+        if path.value > 0:
+            assert path.nodes[0] == s and path.nodes[-1] == t
+            caps = arrays.capacity[list(path.links)]
+            assert float(caps.min()) == path.value
+            for (a, b), e in zip(itertools.pairwise(path.nodes), path.links, strict=True):
+                assert {a, b} == {int(arrays.tail[e]), int(arrays.head[e])}
 
 
 @given(small_graphs(values_from=_WIDE))
