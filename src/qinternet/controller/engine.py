@@ -37,7 +37,12 @@ from qinternet.controller.policy import POLICIES, Policy, Spec, allocate, jain_i
 from qinternet.controller.records import Allocation, Certificate, Decision, Outcome, Route
 from qinternet.errors import InvalidParameterError, SolverError
 from qinternet.networks.lp.arrays import LinkArrays
-from qinternet.networks.lp.incremental import CutPool, InfeasibleRatesError, RouteMaster
+from qinternet.networks.lp.incremental import (
+    CutPool,
+    InfeasibleRatesError,
+    RouteMaster,
+    RouteSolution,
+)
 from qinternet.networks.network import Network
 from qinternet.networks.single_pair import build_igraph, max_flow_min_cut
 from qinternet.networks.usage import Usage
@@ -277,13 +282,27 @@ class Controller:
         return False
 
     def _shed(self) -> dict[str, float]:
-        """Shed floors (lowest class first, newest first within a class) until the rest are
-        feasible; returns the shed ones (id -> old floor)."""
+        """Shed floors until the rest are feasible; returns the shed ones (id -> old floor).
+
+        Floors go in precedence order, lowest class first and newest first within a class,
+        until the rest fit; then each shed floor but the last is offered back, the most
+        protected first, and kept when the floors still fit with it. So only floors that
+        must go are shed: one that the failure does not touch keeps its guarantee even when
+        it is newer than the one that became infeasible (the result is the greedy floor set
+        of the precedence order)."""
         shed: dict[str, float] = {}
         while self.floors and not self._floors_feasible():
             victim = min(self.floors, key=lambda k: (self.demands[k].priority,
                                                      -self.admitted_at[k], k))
             shed[victim] = self.floors.pop(victim)
+        # the last victim made the rest feasible: without it they were not, and offering
+        # others back only adds floors
+        for k in list(shed)[-2::-1]:
+            self.floors[k] = shed[k]
+            if self._floors_feasible():
+                del shed[k]
+            else:
+                del self.floors[k]
         return shed
 
     def reallocate(self) -> Decision:
@@ -508,11 +527,9 @@ class Controller:
             self.admitted_at[d.id] = self.seq
             return ("admitted", f"floor {d.floor:.6g} {self.unit} guaranteed",
                     {"admission": "flow"})
-        for k, dem in self.demands.items():
-            self.master.set_bounds(k, lower=guard.get(k, 0.0), upper=dem.cap)
         solution = None
         try:
-            solution = self.master.solve(rates={d.id: 1.0})
+            solution = self._solve_master(guard, rates={d.id: 1.0})
             offer = float(solution.rates[d.id])
         except InfeasibleRatesError:
             offer = 0.0
@@ -660,6 +677,7 @@ class Controller:
         """Allocate by the policy; shed floors (lowest class first, newest first) until the
         floors are feasible. Returns the shed demands: id -> (old floor, rate, bound)."""
         shed: dict[str, float] = {}
+        fresh = False
         while True:
             specs = self._specs()
             try:
@@ -677,9 +695,18 @@ class Controller:
                         break
                     except InfeasibleRatesError:
                         pass
-                victim = min(self.floors, key=lambda k: (self.demands[k].priority,
-                                                         -self.admitted_at[k], k))
-                shed[victim] = self.floors.pop(victim)
+                    victim = min(self.floors, key=lambda k: (self.demands[k].priority,
+                                                             -self.admitted_at[k], k))
+                    shed[victim] = self.floors.pop(victim)
+                else:
+                    shed.update(self._shed())  # the same floors as a deferred event sheds
+            except SolverError:
+                if fresh:
+                    raise
+                # HiGHS failed on the warm master (its sequence of warm solves matters on
+                # LPs spread over many decades: SNDlib nobel-eu): once, from a fresh one
+                fresh = True
+                self._fresh_master()
         self._filling = result.filling
         self._last_lps = (result.lps, result.kept_levels)
         self.master.prune_columns()
@@ -702,12 +729,37 @@ class Controller:
         return {k: (f, self.allocation.rates.get(k, 0.0), self.allocation.bounds.get(k, 0.0))
                 for k, f in shed.items()}
 
+    def _solve_master(self, lower: Mapping[str, float], **kw: Any) -> RouteSolution:
+        """``master.solve(**kw)`` with rate bounds ``lower`` (0 where absent) and the caps;
+        once more on a fresh master when HiGHS fails on the warm one
+        (:class:`InfeasibleRatesError` is a verdict, not a failure: it propagates)."""
+        for attempt in (0, 1):
+            for k, d in self.demands.items():
+                self.master.set_bounds(k, lower=lower.get(k, 0.0), upper=d.cap)
+            try:
+                return self.master.solve(**kw)
+            except InfeasibleRatesError:
+                raise
+            except SolverError:
+                if attempt:
+                    raise
+                self._fresh_master()
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _fresh_master(self) -> None:
+        """Replace the route master by one built from scratch in the same state (link
+        capacities, demands in their order; bounds are set by each solve)."""
+        master = RouteMaster(self.network.num_nodes, self.tail, self.head, self.nominal_lower)
+        master.set_capacity(np.arange(self.tail.size), self._lower_now)
+        for k, d in self.demands.items():
+            master.add_demand(k, self.terminals[k], upper=d.cap)
+        self.master = master
+        self._filling = None
+
     def _floors_feasible(self) -> bool:
         """Whether the admitted floors alone fit (phase 1 of the route master)."""
-        for k, d in self.demands.items():
-            self.master.set_bounds(k, lower=self.floors.get(k, 0.0), upper=d.cap)
         try:
-            self.master.solve(routes=False)
+            self._solve_master(self.floors, routes=False)
         except InfeasibleRatesError:
             return False
         return True

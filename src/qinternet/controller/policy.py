@@ -40,6 +40,10 @@ POLICIES: tuple[Policy, ...] = ("maxmin", "throughput")
 #: cannot hold to its feasibility tolerance are absorbed by the master's phase 1. (A wider
 #: band is not a tolerance but a transfer: 1e-7 of a demand at 3.6 went to one of 5e-12.)
 _FREEZE_REL = 1e-12
+#: A class's held total (throughput policy) may move down by this relative amount in later
+#: LPs: its value is read from an LP solved to HiGHS' 1e-9 tolerance, so holding it to 1e-12
+#: can leave the next class's LP infeasible (SNDlib janos-us, from scratch as well as warm).
+_SUM_REL = 1e-9
 #: A frozen value short by at most this (relative) is LP round-off, not infeasibility.
 _ROUNDOFF_REL = 1e-6
 #: Positive dual threshold (dimensionless prices of level rows, scaled LP).
@@ -278,7 +282,7 @@ def _throughput(master: RouteMaster, specs: Mapping[str, Spec]) -> PolicyResult:
             sol = master.solve(rates=weights, routes=False)
             lps += 1
             value = sum(weights[k] * float(sol.rates.get(k, 0.0)) for k in members)
-            rows.append(master.add_sum_bound(weights, value * (1.0 - _FREEZE_REL)))
+            rows.append(master.add_sum_bound(weights, value * (1.0 - _SUM_REL)))
         # one final solve delivers the routes: the highest class's total again (all held)
         top = _classes(specs)[0] if specs else []
         last = master.solve(rates={k: specs[k].weight for k in top})
