@@ -279,4 +279,4 @@ def test_plot_into_a_missing_directory_exits_2_before_solving(
         four_nodes: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     err = _exit2(capsys, [str(four_nodes), "--pair", "A", "C",
                           "--plot", str(tmp_path / "no" / "such" / "map.png")])
-    assert "--plot" in err and "existing directory" in err
+    assert "--plot" in err and "does not exist" in err

@@ -276,6 +276,12 @@ def fibre_link(
     eta_fibre = float(fibre_transmissivity(length, attenuation_db_per_km))
     eta = detector_transmissivity(eta_fibre, detector_efficiency, insertion_loss_db)
     if eta >= 1.0:
+        # the parameter that makes the link lossless is named: the length, or else the
+        # attenuation (a length with zero attenuation is as lossless as length 0)
+        if length > 0.0:
+            raise InvalidParameterError(
+                "attenuation_db_per_km", attenuation_db_per_km,
+                f"must be > 0 for a {length:g} km link to have loss (capacity is infinite)")
         raise InvalidParameterError(
             "length_km", length_km, "must be > 0 for a lossless link (capacity is infinite)"
         )

@@ -112,6 +112,9 @@ def parse_range(option: str, text: str) -> tuple[float, ...]:
     (25.0,)
     """
     if ":" not in text:
+        if "," in text:
+            raise InvalidParameterError(option, text, "must be a number or START:STOP:STEP "
+                                        "(one value or a grid, not a list)")
         return parse_float_list(option, text, length=1)
     parts = text.split(":")
     if len(parts) != 3:

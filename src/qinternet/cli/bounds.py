@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.table import Table
 from typer.core import TyperCommand
 
-from qinternet.cli._common import as_option, emit_json, parse_float_list
+from qinternet.cli._common import as_option, check_output_path, emit_json, parse_float_list
 from qinternet.errors import InvalidParameterError, QinternetError, SolverError
 
 if TYPE_CHECKING:
@@ -323,8 +323,8 @@ def register(app: typer.Typer) -> None:
                                               and clock_rate_hz > 0):
             raise InvalidParameterError("--clock-rate-hz", clock_rate_hz, "must be > 0")
         zero = parse_zero_length(zero_length)
-        if plot is not None and not plot.parent.is_dir():
-            raise InvalidParameterError("--plot", str(plot), "must be in an existing directory")
+        if plot is not None:  # the file actually written (".png" added when no suffix)
+            plot = check_output_path("--plot", plot)
         w = None
         if weights is not None:
             w = parse_float_list("--weights", weights, length=len(demands))
@@ -364,6 +364,7 @@ def register(app: typer.Typer) -> None:
             data["upper_ebits_per_s"] = result.upper * clock_rate_hz
             data["rates_ebits_per_s"] = [r * clock_rate_hz for r in result.rates]
         if plot is not None:
+            data["plot"] = str(plot)
             from qinternet.plotting.networks import plot_network_bounds
 
             try:

@@ -18,7 +18,13 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 
-from qinternet.cli._common import check_output_path, emit_json, make_console, print_table
+from qinternet.cli._common import (
+    check_output_path,
+    emit_json,
+    integer_parser,
+    make_console,
+    print_table,
+)
 from qinternet.errors import InvalidParameterError
 
 __all__ = ["load_trace", "register", "summary"]
@@ -104,11 +110,14 @@ def register(app: typer.Typer) -> None:
     def trace(
         topology: Annotated[str, typer.Argument(
             metavar="TOPOLOGY", help="Node-link .json, .graphml or .gml file, or topohub:KEY.")],
-        events: Annotated[int, typer.Option("--events", min=0,
-                                            help="Number of events.")] = 100,
-        seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+        events: Annotated[int, typer.Option(
+            "--events", help="Number of events.",
+            parser=integer_parser("--events", minimum=0))] = 100,
+        seed: Annotated[int, typer.Option(
+            "--seed", help="Random seed.", parser=integer_parser("--seed", minimum=0))] = 0,
         demands: Annotated[int, typer.Option(
-            "--demands", min=0, help="Initial arrivals (the first events).")] = 20,
+            "--demands", help="Initial arrivals (the first events).",
+            parser=integer_parser("--demands", minimum=0))] = 20,
         group_fraction: Annotated[float, typer.Option(
             "--group-fraction", min=0.0, max=1.0,
             help="Share of arrivals that are GHZ groups (3-4 nodes).")] = 0.1,
