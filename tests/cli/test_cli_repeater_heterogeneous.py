@@ -60,7 +60,9 @@ def test_optimise_fidelity_cutoff(capsys: pytest.CaptureFixture[str]) -> None:
                  "0.99,0.98", "--coherence-time", "40", "--optimize-cutoff", "--cutoff-kind",
                  "fidelity")
     assert data["optimized_cutoff_kind"] == "fidelity"
-    assert data["werner_cutoff"] == data["optimal_cutoff_steps"]
+    # a Werner parameter, not steps: named for its unit
+    assert data["werner_cutoff"] == data["optimal_cutoff_werner"]
+    assert "optimal_cutoff_steps" not in data
     assert data["secret_key_rate_bits_per_step"] >= data[
         "no_cutoff_secret_key_rate_bits_per_step"]
 

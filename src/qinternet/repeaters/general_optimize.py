@@ -58,8 +58,12 @@ class GeneralCutoffOptimum:
     result: GeneralChainResult
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready keys (``optimal_cutoff_steps`` holds the optimised kind's values)."""
-        return _optimum_keys(self, list(self.cutoffs), optimized_cutoff_kind=self.kind)
+        """JSON-ready keys: the optimised values under ``optimal_cutoff_steps`` (memory and
+        run-time cut-offs, steps) or ``optimal_cutoff_werner`` (fidelity cut-off, a Werner
+        parameter), and ``optimized_cutoff_kind``."""
+        key = "optimal_cutoff_werner" if self.kind == "fidelity" else "optimal_cutoff_steps"
+        return _optimum_keys(self, list(self.cutoffs), cutoff_key=key,
+                             optimized_cutoff_kind=self.kind)
 
 
 def optimize_chain_cutoffs(

@@ -94,12 +94,14 @@ class CutoffOptimum:
         return _optimum_keys(self, list(self.cutoff_steps))
 
 
-def _optimum_keys(optimum: _Optimum, cutoffs: list[Any],
-                 **labels: str) -> dict[str, Any]:
-    """The JSON keys of a cut-off optimum (nested or general): ``optimal_cutoff_steps``, then
-    ``labels`` (e.g. the optimised kind), the two rates, the mode and the evaluation count."""
+def _optimum_keys(optimum: _Optimum, cutoffs: list[Any], *,
+                  cutoff_key: str = "optimal_cutoff_steps", **labels: str) -> dict[str, Any]:
+    """The JSON keys of a cut-off optimum (nested or general): the cut-offs under
+    ``cutoff_key`` (``optimal_cutoff_steps``; ``optimal_cutoff_werner`` for a fidelity
+    cut-off, a Werner parameter), then ``labels`` (e.g. the optimised kind), the two rates, the
+    mode and the evaluation count."""
     return {
-        "optimal_cutoff_steps": cutoffs,
+        cutoff_key: cutoffs,
         **labels,
         "optimized_secret_key_rate_bits_per_step": optimum.secret_key_rate_bits_per_step,
         "no_cutoff_secret_key_rate_bits_per_step":
