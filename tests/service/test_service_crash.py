@@ -3,6 +3,7 @@ every acknowledged demand is there exactly once, nothing unacknowledged is half 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -74,10 +75,8 @@ def test_sigkill_during_submissions_loses_and_duplicates_nothing(tmp_path: Path)
             if armed:
                 killer.join()
             else:  # the connection failed before any acknowledgement: end this life here
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
         pid, url = zygote.spawn(db)
         try:
             listed = httpx.get(url + "/demands", headers=auth, timeout=30).json()
