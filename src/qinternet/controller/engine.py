@@ -687,19 +687,20 @@ class Controller:
                 if not self.floors:
                     raise SolverError("Infeasible", "allocation without floors came out "
                                       "infeasible") from None
-                if self._floors_feasible():
-                    # the floors alone fit: the filling's frozen values were jointly too high
-                    # by the LP's tolerance -- retried with a wider band, never shed for it
-                    try:
-                        result = allocate(self.master, specs, self.policy, robust=True)
-                        break
-                    except InfeasibleRatesError:
-                        pass
-                    victim = min(self.floors, key=lambda k: (self.demands[k].priority,
-                                                             -self.admitted_at[k], k))
-                    shed[victim] = self.floors.pop(victim)
-                else:
-                    shed.update(self._shed())  # the same floors as a deferred event sheds
+                dropped = self._shed()  # the same floors as a deferred event sheds
+                if dropped:
+                    shed.update(dropped)
+                    continue
+                # the floors alone fit: the filling's frozen values were jointly too high
+                # by the LP's tolerance -- retried with a wider band, never shed for it
+                try:
+                    result = allocate(self.master, specs, self.policy, robust=True)
+                    break
+                except InfeasibleRatesError:
+                    pass
+                victim = min(self.floors, key=lambda k: (self.demands[k].priority,
+                                                         -self.admitted_at[k], k))
+                shed[victim] = self.floors.pop(victim)
             except SolverError:
                 if fresh:
                     raise
@@ -733,18 +734,18 @@ class Controller:
         """``master.solve(**kw)`` with rate bounds ``lower`` (0 where absent) and the caps;
         once more on a fresh master when HiGHS fails on the warm one
         (:class:`InfeasibleRatesError` is a verdict, not a failure: it propagates)."""
-        for attempt in (0, 1):
+        def bounded() -> RouteMaster:
             for k, d in self.demands.items():
                 self.master.set_bounds(k, lower=lower.get(k, 0.0), upper=d.cap)
-            try:
-                return self.master.solve(**kw)
-            except InfeasibleRatesError:
-                raise
-            except SolverError:
-                if attempt:
-                    raise
-                self._fresh_master()
-        raise AssertionError("unreachable")  # pragma: no cover
+            return self.master
+
+        try:
+            return bounded().solve(**kw)
+        except InfeasibleRatesError:
+            raise
+        except SolverError:
+            self._fresh_master()
+            return bounded().solve(**kw)
 
     def _fresh_master(self) -> None:
         """Replace the route master by one built from scratch in the same state (link

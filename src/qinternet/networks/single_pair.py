@@ -298,11 +298,11 @@ class WidestForest:
 
     Examples
     --------
-    >>> arr = LinkArrays(num_nodes=4, tail=np.array([0, 0, 1, 2, 1]),
-    ...                  head=np.array([1, 2, 3, 3, 2]), capacity=np.array([3., 2, 1, 3, 1]))
-    >>> wf = WidestForest.of(arr)
-    >>> wf.path(0, 3).value, wf.path(1, 2).value
-    (2.0, 2.0)
+    >>> triangle = LinkArrays(num_nodes=3, tail=np.array([0, 1, 0]), head=np.array([1, 2, 2]),
+    ...                       capacity=np.array([1.0, 2.0, 0.5]))
+    >>> wf = WidestForest.of(triangle)
+    >>> [wf.path(s, t).value for s, t in [(0, 1), (1, 2), (0, 2)]]
+    [1.0, 2.0, 1.0]
     """
 
     arrays: LinkArrays

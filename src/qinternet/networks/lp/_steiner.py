@@ -191,17 +191,9 @@ class SteinerGraph:
             a = np.asarray(a_nodes, dtype=np.int64)
             b = np.asarray(b_nodes, dtype=np.int64)
             pos = np.searchsorted(keys, np.minimum(a, b) * self.n + np.maximum(a, b))
-            ids = np.unique(link_ids[pos])
-            while ids.size:  # drop non-terminal leaves (possible only through zero weights)
-                ends = np.concatenate([self.tail[ids], self.head[ids]])
-                deg = np.bincount(ends, minlength=self.n)
-                leaf = deg == 1
-                leaf[term] = False
-                bad = leaf[self.tail[ids]] | leaf[self.head[ids]]
-                if not bad.any():
-                    break
-                ids = ids[~bad]
-            tree = tuple(int(e) for e in ids)
+            # the paths of one shortest-path tree: already a tree, only non-terminal leaves
+            # (possible through zero weights) to prune
+            tree = self._cleanup(set(link_ids[pos].tolist()), term, w)
             if tree and all(t != tree for _, t in out):
                 out.append((float(w[list(tree)].sum()), tree))
         return out

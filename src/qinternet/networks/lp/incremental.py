@@ -1127,7 +1127,7 @@ class CutPool(_Demands):
                                                              self._term_slot)),
                             shape=(self._term_slot.size, len(self.keys)))
         on = self._stack[:, self._term_node].astype(np.float64)
-        cnt = np.asarray(ind.T @ on.T).T[:, slots]
+        cnt = np.asarray(on @ ind)[:, slots]
         return (cnt > 0) & (cnt < self._sizes[slots]) & self._alive[slots]
 
     def cut_capacity(self, side: npt.NDArray[np.bool_]) -> float:
